@@ -22,6 +22,40 @@ export const appSettingsSchema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   /** Application Insights connection string; when set, telemetry goes to Azure Monitor. */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  /**
+   * API keys of the admin API, one `name:role:key` entry per line or `;` (role = reader | operator | admin, key at
+   * least 24 characters). The name is the principal recorded in the audit log. In Azure set it from Key Vault
+   * references; callers behind API Management may use Entra instead (see `APIM_SHARED_SECRET`).
+   * @default none (only Entra principals forwarded by API Management are accepted)
+   */
+  API_KEYS: z.string().min(1).optional(),
+  /**
+   * Shared secret API Management sends in `x-rcm-apim-secret` after validating the caller's Entra token. Only when it
+   * matches are the forwarded `x-rcm-principal` / `x-rcm-roles` headers trusted (otherwise anyone could forge them).
+   * @default none (forwarded Entra headers are ignored)
+   */
+  APIM_SHARED_SECRET: z.string().min(24).optional(),
+  /**
+   * Prefix of the control-plane tables (`<prefix>events`, `<prefix>dedupe`, `<prefix>idempotency`); letters and
+   * digits, so several apps or test runs can share one storage account.
+   * @default "rcm"
+   */
+  STATE_TABLE_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/).optional(),
+  /**
+   * Time budget of one inline Event Grid publish; past it the change still succeeds and the outbox relay publishes.
+   * @default 5000
+   */
+  EVENTGRID_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  /**
+   * How long subscribers remember an event id to drop redeliveries (bounded, Event Grid retries for up to 24 h).
+   * @default 86400
+   */
+  EVENT_DEDUPE_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).optional(),
+  /**
+   * How long a POST `Idempotency-Key` and its response are kept.
+   * @default 86400
+   */
+  IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).optional(),
 });
 
 export type AppSettings = z.infer<typeof appSettingsSchema>;

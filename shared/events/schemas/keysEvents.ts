@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { resourceIdSchema } from '../../clusters/resourceId';
+
+/**
+ * `RedisClusterManager.Keys.Invalidated`: an invalidation job finished (SCAN + UNLINK over the whole cluster).
+ * Warming subscribes to re-warm the namespace. Dry runs are not published.
+ */
+export const keysInvalidatedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  namespace: resourceIdSchema.optional(),
+  pattern: z.string().min(1).max(256),
+  jobId: z.string().min(1).max(128),
+  deletedCount: z.int().min(0),
+  scannedCount: z.int().min(0),
+  completedAt: z.iso.datetime(),
+});

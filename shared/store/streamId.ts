@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Streams: one per cluster (`cluster-<id>`) and one for manager-wide settings (`global`). */
+export const streamIdSchema = z.string().regex(/^(cluster-[a-z0-9][a-z0-9-]{0,62}|global)$/, "must be 'cluster-<id>' or 'global'");
+
+export const globalStreamId = 'global';
+
+export function clusterStreamId(clusterId: string): string {
+  return `cluster-${clusterId}`;
+}
+
+/** Row keys sort as strings, so versions are zero-padded to keep them in numeric order. */
+export function versionKey(version: number): string {
+  return version.toString().padStart(10, '0');
+}
+
+export const eventRowKey = (version: number) => `e-${versionKey(version)}`;
+export const outboxRowKey = (version: number) => `o-${versionKey(version)}`;
+export const headRowKey = 'head';
