@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { expandGlob } from './expandGlob.js';
+
+/** Files the app's entry points resolve to: `entryFiles` if given, else package.json `main` (a glob). */
+export function resolveEntryFiles(appDir: string, entryFiles?: string[]): string[] {
+  let patterns = entryFiles;
+  if (!patterns || patterns.length === 0) {
+    const packageJsonPath = join(appDir, 'package.json');
+    if (!existsSync(packageJsonPath)) throw new Error(`No package.json in ${appDir}`);
+    const main: unknown = JSON.parse(readFileSync(packageJsonPath, 'utf8')).main;
+    if (typeof main !== 'string' || main.length === 0) {
+      throw new Error(`package.json in ${appDir} has no "main" naming the function entry files`);
+    }
+    patterns = [main];
+  }
+  const files = patterns.flatMap((pattern) => expandGlob(appDir, pattern));
+  if (files.length === 0) {
+    throw new Error(`No function entry files match ${patterns.map((p) => `"${p}"`).join(', ')} in ${appDir}`);
+  }
+  return files;
+}
+
+interface TsxApi {
+  register(options: { namespace: string }): { require(id: string, fromFile: string): unknown };
+}
+
+/**
+ * Requires every entry file (CommonJS, as the real worker does for a non-ESM app). TypeScript files go
+ * through tsx's CommonJS loader, scoped to a namespace so the rest of the process is unaffected.
+ */
+export function loadEntryFiles(appDir: string, files: string[]): void {
+  const appRequire = createRequire(join(resolve(appDir), 'package.json'));
+  let tsx: ReturnType<TsxApi['register']> | undefined;
+  for (const file of files) {
+    if (/\.(c|m)?tsx?$/.test(file)) {
+      tsx ??= loadTsx(appDir).register({ namespace: 'local-functions-host' });
+      tsx.require(file, join(resolve(appDir), 'package.json'));
+    } else {
+      appRequire(file);
+    }
+  }
+}
+
+function loadTsx(appDir: string): TsxApi {
+  for (const base of [join(resolve(appDir), 'package.json'), join(process.cwd(), 'package.json')]) {
+    try {
+      return createRequire(base)('tsx/cjs/api') as TsxApi;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error('TypeScript entry files need the "tsx" package (devDependency) to be installed');
+}
