@@ -46,6 +46,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   logger.host('information', `Loading ${files.length} entry file(s) from ${appDir}`);
   loadEntryFiles(appDir, files);
   registry.locked = true;
+  // As the real worker does after loading: this also locks `app.setup()`. HTTP streaming would need the
+  // library's own proxy server wired to ours, which this host does not do, so it refuses clearly.
+  const capabilities = await registry.programmingModel?.getCapabilities?.({});
+  if (capabilities?.HttpUri) {
+    throw new Error('app.setup({ enableHttpStream: true }) is not supported by the local host; remove it for local runs');
+  }
 
   const keys: HostKeys = {
     functionKey: options.keys?.functionKey ?? generateKey(),
@@ -156,6 +162,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return problem(404, 'NotFound', `No route for ${req.method} ${path}`);
   }
 
+  // A stray promise rejection or throw in a callback of some function must not take the whole host down.
+  const onStray = (err: unknown) =>
+    logger.host('error', `Unhandled error outside any invocation: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+
   await invoker.runAppHooks('appStart', appDir);
   const server = createHostServer(handle, logger);
   await new Promise<void>((resolveListen, rejectListen) => {
@@ -204,6 +216,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
       server.closeAllConnections();
       await closed;
+      process.off('unhandledRejection', onStray);
+      process.off('uncaughtException', onStray);
       state = 'Stopped';
       logger.host('information', 'Host stopped');
     })();
