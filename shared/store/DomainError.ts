@@ -12,7 +12,8 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'unavailable'
   | 'payload_too_large'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'unsupported_media_type';
 
 /** One problem with one input field, as listed in a problem+json `errors` array. */
 export interface FieldError {

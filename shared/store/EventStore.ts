@@ -12,8 +12,11 @@ import { statusOf } from './statusOf';
 export interface AppendContext {
   principal: Principal;
   correlationId: string;
-  /** Projection state after these events, kept on the head row so reads need not replay. */
-  snapshot?: unknown;
+  /**
+   * Projection state after these events (given the events as stored), kept on the head row in the same transaction
+   * so reads need not replay. Replay must give the same state; a test holds the projections to that.
+   */
+  snapshot?: (appended: readonly StoredEvent[]) => unknown;
 }
 
 /** The head row: the stream's version and (optionally) the snapshot written with the last append. */
@@ -54,7 +57,7 @@ export class EventStore {
       stored.push(row.stored);
     });
     const newVersion = expectedVersion + events.length;
-    const headEntity = { partitionKey: streamId, rowKey: headRowKey, version: newVersion, updatedAt: time, ...jsonToChunks('snapshot', context.snapshot ?? null) };
+    const headEntity = { partitionKey: streamId, rowKey: headRowKey, version: newVersion, updatedAt: time, ...jsonToChunks('snapshot', context.snapshot ? context.snapshot(stored) : null) };
     actions.push(head ? ['update', headEntity, 'Replace', { etag: head.etag }] : ['create', headEntity]);
     try {
       await this.table.submitTransaction(actions);

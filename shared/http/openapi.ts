@@ -1,0 +1,102 @@
+import { eventsQuerySchema } from '../clusters/clusterEventRoutes';
+import { componentSchemas, jsonSchema } from './openApiSchemas';
+
+type Operation = Record<string, unknown>;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const idParam = { name: 'id', in: 'path', required: true, description: 'cluster id', schema: ref('ResourceId') };
+const nsParam = { name: 'ns', in: 'path', required: true, description: 'namespace id', schema: ref('ResourceId') };
+const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+const ifMatch = header('If-Match', 'ETag the change is based on; 412 when the resource moved on');
+const ifNoneMatch = header('If-None-Match', '`*` on PUT = create only; on GET, 304 when unchanged');
+const etag = { ETag: { description: 'strong entity tag of the returned version', schema: { type: 'string' } } };
+
+const authProblems = { '401': problem('no or invalid credentials'), '403': problem('the role is insufficient'), '500': problem('internal error (invocation id in detail)') };
+
+/** One operation with the conventions every admin route shares. */
+function op(operationId: string, summary: string, role: string, parameters: unknown[], responses: Record<string, unknown>, requestBody?: string): Operation {
+  return {
+    operationId,
+    summary,
+    tags: ['admin'],
+    'x-rcm-role': role,
+    parameters: [...parameters, header('x-correlation-id', 'echoed back and recorded in the audit log')],
+    ...(requestBody ? { requestBody: { required: true, content: json(ref(requestBody)) } } : {}),
+    responses: { ...responses, '400': problem('invalid input (code and field in the problem)'), ...authProblems },
+  };
+}
+
+const resource = (schema: string, description: string) => ({ description, headers: etag, content: json(ref(schema)) });
+const putResponses = (schema: string) => ({
+  '200': resource(schema, 'replaced (or unchanged)'),
+  '201': resource(schema, 'created'),
+  '404': problem('the cluster is not registered'),
+  '409': problem('concurrent writers kept winning; retry'),
+  '412': problem('If-Match / If-None-Match failed; nothing changed'),
+  '413': problem('body larger than 64 KiB'),
+  '415': problem('body is not application/json'),
+});
+
+/**
+ * The OpenAPI 3.1 document of the admin API, generated from the zod schemas the handlers validate with (so it cannot
+ * drift from behaviour). `tools/openapi.ts` writes it to `infra/openapi.json` for API Management.
+ */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const eventsQuery = jsonSchema(eventsQuerySchema, 'input') as { properties: Record<string, unknown> };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Redis Cluster Manager admin API',
+      version: '0.1.0',
+      description: 'Register Redis clusters and namespace policies; read the audit log. Errors are application/problem+json with a stable `code`.',
+    },
+    servers: [{ url: '/api' }],
+    security: [{ functionKey: [], apiKey: [] }],
+    tags: [{ name: 'admin' }, { name: 'meta' }],
+    paths: {
+      '/clusters': {
+        get: op('listClusters', 'List registered clusters', 'reader', [], { '200': { description: 'clusters', content: json(ref('ClusterList')) } }),
+      },
+      '/clusters/{id}': {
+        get: op('getCluster', 'Read a cluster registration', 'reader', [idParam, ifNoneMatch], { '200': resource('Cluster', 'the cluster'), '304': { description: 'not modified' }, '404': problem('not registered') }),
+        put: op('putCluster', 'Register or replace a cluster (secret references only)', 'admin', [idParam, ifMatch, ifNoneMatch], putResponses('Cluster'), 'ClusterSpec'),
+        delete: op('deleteCluster', 'Remove a cluster registration and its namespace policies', 'admin', [idParam, ifMatch], { '204': { description: 'removed' }, '404': problem('not registered'), '412': problem('If-Match failed') }),
+      },
+      '/clusters/{id}/namespaces': {
+        get: op('listNamespaces', 'List namespace policies of a cluster', 'reader', [idParam], { '200': { description: 'policies', content: json(ref('NamespacePolicyList')) }, '404': problem('cluster not registered') }),
+      },
+      '/clusters/{id}/namespaces/{ns}': {
+        get: op('getNamespace', 'Read a namespace policy', 'reader', [idParam, nsParam, ifNoneMatch], { '200': resource('NamespacePolicy', 'the policy'), '304': { description: 'not modified' }, '404': problem('no such cluster or policy') }),
+        put: op('putNamespace', 'Create or replace a namespace policy', 'operator', [idParam, nsParam, ifMatch, ifNoneMatch], putResponses('NamespacePolicy'), 'NamespacePolicySpec'),
+        delete: op('deleteNamespace', 'Remove a namespace policy (keys in Redis are untouched)', 'operator', [idParam, nsParam, ifMatch], { '204': { description: 'removed' }, '404': problem('no such cluster or policy'), '412': problem('If-Match failed') }),
+      },
+      '/clusters/{id}/events': {
+        get: op('listClusterEvents', 'Audit log of a cluster, newest first', 'reader', [
+          idParam,
+          { name: 'limit', in: 'query', required: false, schema: eventsQuery.properties['limit'] },
+          { name: 'before', in: 'query', required: false, description: 'version cursor from `next`', schema: eventsQuery.properties['before'] },
+        ], { '200': { description: 'a page of events', content: json(ref('AuditPage')) }, '404': problem('the cluster has no history') }),
+      },
+      '/openapi.json': {
+        get: { operationId: 'getOpenApi', summary: 'This document', tags: ['meta'], security: [{ functionKey: [] }], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
+      },
+      '/health': {
+        get: {
+          operationId: 'getHealth',
+          summary: "Health of the manager's own dependencies (storage, Redis, topic)",
+          tags: ['meta'],
+          security: [],
+          responses: { '200': { description: 'all dependencies ok', content: json({ type: 'object' }) }, '503': { description: 'a dependency is down', content: json({ type: 'object' }) } },
+        },
+      },
+    },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'Azure Functions function key (APIM adds it)' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'role-bearing API key (API_KEYS setting); behind APIM, an Entra token instead' },
+      },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { isDomainError, type DomainErrorKind } from '../store/DomainError';
+import { EventStoreCorruptionError } from '../store/EventStoreCorruptionError';
+import type { ApiInvocation, ApiResponse } from './ApiRequest';
+import { problemResponse } from './problem';
+
+const statusByKind: Record<DomainErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  unavailable: 503,
+};
+
+/**
+ * Maps anything thrown by a handler to a problem response. Domain errors are the caller's business and carry their
+ * own safe message; everything else is ours: logged with the invocation id, answered with a bare 500 that holds no
+ * stack, message or secret.
+ */
+export function problemFromError(error: unknown, invocation: ApiInvocation): ApiResponse {
+  if (isDomainError(error)) {
+    const status = statusByKind[error.kind];
+    const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'ApiKey realm="redis-cluster-manager", header="x-api-key"' } : {};
+    return problemResponse(status, error.code, error.message, error.errors, headers);
+  }
+  const code = error instanceof EventStoreCorruptionError ? error.code : 'internal_error';
+  invocation.error(`unhandled error in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error));
+  return problemResponse(500, code, `internal error; quote invocation id ${invocation.invocationId} when reporting it`);
+}
