@@ -6,4 +6,4 @@ export { freePort, freeClusterPort, isPortFree } from './freePort';
 export { spawnRedis, redisServerPath, type RedisProcess, type SpawnRedisOptions } from './redisServer';
 export { spawnRedisCluster, type RedisClusterProcesses, type SpawnRedisClusterOptions } from './redisCluster';
 export { spawnAzurite, AZURITE_ACCOUNT, AZURITE_KEY, type AzuriteProcess, type SpawnAzuriteOptions } from './azurite';
-export { redisCommand } from './redisCommand';
+export { redisCommand, redisText, parseInfo, type RespValue, type RedisCommandOptions } from './redisCommand';
