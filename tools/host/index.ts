@@ -34,9 +34,13 @@ export interface HostOptions {
 
 export interface HostedFunction {
   name: string;
+  /** The binding type without `Trigger`: 'http', 'timer', 'eventGrid', ... */
   trigger: 'http' | 'timer' | 'eventGrid' | string;
+  /** HTTP only: the route template including the route prefix, e.g. `api/items/{id:int}`. */
   route?: string;
+  /** HTTP only: allowed methods; undefined = all. */
   methods?: string[];
+  /** Timer only: the schedule after `%SETTING%` resolution. */
   schedule?: string;
 }
 

@@ -12,7 +12,7 @@ export function readHostJson(appDir: string): HostJson {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const http = (parsed as { extensions?: { http?: { routePrefix?: unknown } } }).extensions?.http;
   const prefix = typeof http?.routePrefix === 'string' ? http.routePrefix : 'api';

@@ -8,7 +8,9 @@ export function loadSubscriptions(path: string | undefined): EventGridSubscripti
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read subscriptions file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Cannot read subscriptions file ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   const result = eventGridSubscriptionsFileSchema.safeParse(raw);
   if (!result.success) {
