@@ -228,7 +228,6 @@ module functionApp 'modules/functionApp.bicep' = {
     deploymentContainerName: deploymentContainerName
     appInsightsConnectionString: appInsights.outputs.connectionString
     eventGridTopicEndpoint: eventGrid.outputs.topicEndpoint
-    keyVaultUri: keyVault.outputs.uri
     apimSharedSecretUri: keyVault.outputs.apimSharedSecretUri
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB

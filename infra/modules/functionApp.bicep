@@ -34,9 +34,6 @@ param appInsightsConnectionString string
 @description('Endpoint of the Event Grid custom topic the app publishes to.')
 param eventGridTopicEndpoint string
 
-@description('URI of the Key Vault holding secrets referenced by cluster registrations.')
-param keyVaultUri string
-
 @description('Versionless URI of the APIM shared secret in Key Vault.')
 param apimSharedSecretUri string
 
@@ -62,7 +59,6 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   OTEL_SERVICE_NAME: 'redis-cluster-manager'
   OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=redis-cluster-manager,deployment.environment=${tags['azd-env-name']}'
-  AZURE_KEY_VAULT_ENDPOINT: keyVaultUri
   APIM_SHARED_SECRET: '@Microsoft.KeyVault(SecretUri=${apimSharedSecretUri})'
 }
 

@@ -12,8 +12,6 @@ const platformSettings = [
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'OTEL_SERVICE_NAME',
   'OTEL_RESOURCE_ATTRIBUTES',
-  // Vault of the secrets cluster registrations reference (Key Vault secret names); see docs/deploy.md.
-  'AZURE_KEY_VAULT_ENDPOINT',
 ];
 
 describe('Function App settings', () => {
