@@ -20,7 +20,7 @@ export interface LoadedStream {
 }
 
 /** Retries of a write that lost a race; each retry re-reads and re-decides, so preconditions are checked again. */
-const maxAttempts = 5;
+const maxAttempts = 8;
 
 /**
  * Reads and changes cluster streams. A change is `decide(state) → events`: re-run on the latest state whenever a
@@ -66,6 +66,8 @@ export class ClusterStreams {
       } catch (error) {
         if (!isConcurrencyError(error)) throw error;
         if (attempt >= maxAttempts) throw conflict('concurrency_conflict', `cluster '${clusterId}' is being changed concurrently; retry`);
+        // Jittered backoff, so a crowd of writers spreads out instead of colliding again on the next version.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
     }
   }

@@ -54,6 +54,8 @@ export class Outbox {
     for (const [streamId, versions] of byStream) {
       const wanted = new Set(versions);
       const events = (await this.store.read(streamId, Math.min(...versions), Math.max(...versions))).filter((e) => wanted.has(e.version));
+      if (events.length !== versions.length) this.log.error(`outbox of ${streamId} names ${versions.length} events but ${events.length} exist`);
+      if (events.length === 0) continue;
       try {
         await this.publisher.publish(events);
       } catch (error) {
@@ -70,7 +72,7 @@ export class Outbox {
   async pending(): Promise<{ streamId: string; version: number }[]> {
     const markers: { streamId: string; version: number }[] = [];
     const filter = odata`RowKey ge ${'o-'} and RowKey lt ${'o.'}`;
-    for await (const row of this.store.table.listEntities<{ version: number }>({ queryOptions: { filter, select: ['version'] } })) {
+    for await (const row of this.store.table.listEntities<{ version: number }>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'version'] } })) {
       markers.push({ streamId: row.partitionKey ?? '', version: Number(row.version) });
     }
     return markers;
