@@ -9,9 +9,12 @@ import { classifyRedisError } from './classifyRedisError';
 export async function connectWithin<T extends Redis | Cluster>(client: T, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onError: ((error: Error) => void) | undefined;
+  let lastError: Error | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`connect to ${what} timed out after ${timeoutMs} ms`)), timeoutMs);
     onError = (error) => {
+      // A Cluster's "Failed to refresh slots cache." carries the node's own error (a timeout, a refusal).
+      lastError = (error as Error & { lastNodeError?: Error }).lastNodeError ?? error;
       if (classifyRedisError(error) === 'auth') reject(error);
     };
     client.on('error', onError);
@@ -21,7 +24,8 @@ export async function connectWithin<T extends Redis | Cluster>(client: T, timeou
     return client;
   } catch (error) {
     client.disconnect();
-    throw error;
+    // ioredis rejects with a bare "Connection is closed." / "None of startup nodes"; the cause came as an event.
+    throw lastError !== undefined && error instanceof Error && !/timed out/.test(error.message) ? lastError : error;
   } finally {
     clearTimeout(timer);
     if (onError) client.off('error', onError);
