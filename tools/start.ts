@@ -23,7 +23,7 @@ function readLocalSettings(): LocalSettings {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as LocalSettings;
   } catch (err) {
-    throw new Error(`local.settings.json is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`local.settings.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 
