@@ -72,6 +72,14 @@ export class ClusterStreams {
     }
   }
 
+  /**
+   * Records events of other areas (jobs, warming, alerts, eviction) in the cluster's stream: audited, published
+   * through the outbox, and ignored by the registration projection. Returns them as stored.
+   */
+  async record(clusterId: string, context: ChangeContext, events: DomainEvent[]): Promise<StoredEvent[]> {
+    return (await this.change(clusterId, context, () => events)).events;
+  }
+
   /** States of every cluster stream (one query over head rows). */
   async *all(): AsyncIterable<ClusterStreamState> {
     for await (const head of this.store.heads('cluster-')) {

@@ -53,3 +53,17 @@ describe('cluster stream projection', () => {
     expect((await cp.clusters.list()).map((c) => c.id)).toEqual(['a-two', 'b-one']);
   });
 });
+
+describe('events of other areas in a cluster stream', () => {
+  it('are recorded, audited and published, and leave the registration projection unchanged', async () => {
+    const cp = await testControlPlane();
+    const { cluster } = await cp.clusters.put('other-areas', sampleCluster as never, change);
+    const [stored] = await cp.streams.record('other-areas', change, [
+      { type: 'RedisClusterManager.Warm.Completed', data: { clusterId: 'other-areas', jobId: 'job-1', keysWritten: 10, keysSkipped: 2, durationMs: 40 } },
+    ]);
+    expect(stored?.version).toBe(2);
+    expect(await cp.clusters.get('other-areas')).toEqual(cluster);
+    expect((await cp.streams.replay('other-areas')).state).toEqual((await cp.streams.load('other-areas')).state);
+    expect(await cp.outbox.pending()).toHaveLength(2); // publishing is off in this control plane
+  });
+});
