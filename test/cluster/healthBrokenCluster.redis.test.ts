@@ -4,7 +4,7 @@ import { readClusterHealth } from '../../shared/clusterHealth/readClusterHealth'
 import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
 import type { RedisTarget } from '../../shared/redis/RedisTarget';
 import { readTopology } from '../../shared/topology/readTopology';
-import { redisCommand, type RedisProcess } from '../../tools/local/index';
+import { redisText, type RedisProcess } from '../../tools/local/index';
 import { useOwnCluster } from '../helpers/redis';
 import { parityOf, redisCliCheck } from './redisCliCheck';
 import { testTarget } from './targets';
@@ -17,12 +17,12 @@ const ids = new Map<RedisProcess, string>();
 
 beforeAll(async () => {
   target = testTarget('cluster', own.cluster.seeds);
-  for (const node of own.cluster.nodes) ids.set(node, await redisCommand(node.host, node.port, ['CLUSTER', 'MYID']));
+  for (const node of own.cluster.nodes) ids.set(node, await redisText(node.host, node.port, ['CLUSTER', 'MYID']));
 });
 afterAll(() => manager.closeAll());
 
 const addr = (n: RedisProcess): string => `${n.host}:${n.port}`;
-const cmd = (n: RedisProcess, ...args: string[]): Promise<string> => redisCommand(n.host, n.port, args);
+const cmd = (n: RedisProcess, ...args: string[]): Promise<string> => redisText(n.host, n.port, args);
 const health = (): Promise<HealthReport> => readClusterHealth(target, { manager });
 const codes = (report: HealthReport): string[] => report.findings.map((f) => f.code).sort();
 
