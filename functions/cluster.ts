@@ -1,6 +1,10 @@
 import { app } from '@azure/functions';
-import { clusterRoutes } from '../shared/clusters/clusterRoutes';
-import { apiHandler } from '../shared/http/apiHandler';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
 
 /** GET / PUT / DELETE /api/clusters/{id}: one cluster registration. */
-app.http('cluster', { route: 'clusters/{id}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'function', handler: apiHandler(clusterRoutes) });
+app.http('cluster', {
+  route: 'clusters/{id}',
+  methods: ['GET', 'PUT', 'DELETE'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/clusters/clusterRoutes.js')).clusterRoutes),
+});

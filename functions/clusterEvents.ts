@@ -1,6 +1,10 @@
 import { app } from '@azure/functions';
-import { clusterEventRoutes } from '../shared/clusters/clusterEventRoutes';
-import { apiHandler } from '../shared/http/apiHandler';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
 
 /** GET /api/clusters/{id}/events: the cluster's audit log, newest first. */
-app.http('clusterEvents', { route: 'clusters/{id}/events', methods: ['GET'], authLevel: 'function', handler: apiHandler(clusterEventRoutes) });
+app.http('clusterEvents', {
+  route: 'clusters/{id}/events',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/clusters/clusterEventRoutes.js')).clusterEventRoutes),
+});

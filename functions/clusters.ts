@@ -1,6 +1,10 @@
 import { app } from '@azure/functions';
-import { clusterListRoutes } from '../shared/clusters/clusterRoutes';
-import { apiHandler } from '../shared/http/apiHandler';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
 
 /** GET /api/clusters: every registered cluster. */
-app.http('clusters', { route: 'clusters', methods: ['GET'], authLevel: 'function', handler: apiHandler(clusterListRoutes) });
+app.http('clusters', {
+  route: 'clusters',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/clusters/clusterRoutes.js')).clusterListRoutes),
+});

@@ -1,6 +1,10 @@
 import { app } from '@azure/functions';
-import { apiHandler } from '../shared/http/apiHandler';
-import { namespaceRoutes } from '../shared/namespaces/namespaceRoutes';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
 
 /** GET / PUT / DELETE /api/clusters/{id}/namespaces/{ns}: one namespace policy. */
-app.http('namespace', { route: 'clusters/{id}/namespaces/{ns}', methods: ['GET', 'PUT', 'DELETE'], authLevel: 'function', handler: apiHandler(namespaceRoutes) });
+app.http('namespace', {
+  route: 'clusters/{id}/namespaces/{ns}',
+  methods: ['GET', 'PUT', 'DELETE'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/namespaces/namespaceRoutes.js')).namespaceRoutes),
+});

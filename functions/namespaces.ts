@@ -1,6 +1,10 @@
 import { app } from '@azure/functions';
-import { apiHandler } from '../shared/http/apiHandler';
-import { namespaceListRoutes } from '../shared/namespaces/namespaceRoutes';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
 
 /** GET /api/clusters/{id}/namespaces: every namespace policy of a cluster. */
-app.http('namespaces', { route: 'clusters/{id}/namespaces', methods: ['GET'], authLevel: 'function', handler: apiHandler(namespaceListRoutes) });
+app.http('namespaces', {
+  route: 'clusters/{id}/namespaces',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/namespaces/namespaceRoutes.js')).namespaceListRoutes),
+});

@@ -35,7 +35,14 @@ export function loadEntryFiles(appDir: string, files: string[]): void {
   let tsx: ReturnType<TsxApi['register']> | undefined;
   for (const file of files) {
     if (/\.(c|m)?tsx?$/.test(file)) {
-      tsx ??= loadTsx(appDir).register({ namespace: 'local-functions-host' });
+      if (!tsx) {
+        // Lazy handlers use `await import('./x.js')`, which goes through Node's ESM loader, and the CommonJS
+        // modules it loads then `require` their neighbours outside any tsx namespace: register tsx for the
+        // whole process (both loaders) so every such path finds the `.ts` source.
+        (loadTsx(appDir, 'tsx/esm/api') as TsxEsmApi).register();
+        (loadTsx(appDir, 'tsx/cjs/api') as TsxEsmApi).register();
+        tsx = (loadTsx(appDir, 'tsx/cjs/api') as TsxApi).register({ namespace: 'local-functions-host' });
+      }
       tsx.require(file, join(resolve(appDir), 'package.json'));
     } else {
       appRequire(file);
@@ -43,10 +50,14 @@ export function loadEntryFiles(appDir: string, files: string[]): void {
   }
 }
 
-function loadTsx(appDir: string): TsxApi {
+interface TsxEsmApi {
+  register(): unknown;
+}
+
+function loadTsx(appDir: string, api: 'tsx/cjs/api' | 'tsx/esm/api'): unknown {
   for (const base of [join(resolve(appDir), 'package.json'), join(process.cwd(), 'package.json')]) {
     try {
-      return createRequire(base)('tsx/cjs/api') as TsxApi;
+      return createRequire(base)(api);
     } catch {
       // try the next place
     }
