@@ -23,7 +23,12 @@ if (mode === 'library') {
   const files = resolveEntryFiles(repoRoot);
   const started = performance.now();
   loadEntryFiles(repoRoot, files);
-  console.log(JSON.stringify({ ms: performance.now() - started, functions: registry.functions.size, files: files.length }));
+  const ms = performance.now() - started;
+  // `--modules`: also list the packages the app import pulled in (test/functions/coldStart.test.ts reads it).
+  const packages = process.argv.includes('--modules')
+    ? [...new Set(Object.keys(require.cache).flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1] ?? []))].sort()
+    : undefined;
+  console.log(JSON.stringify({ ms, functions: registry.functions.size, files: files.length, packages }));
 } else {
   console.error('usage: coldStartChild app|library');
   process.exit(2);
