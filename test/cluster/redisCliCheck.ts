@@ -20,7 +20,7 @@ export async function redisCliCheck(address: string, options: { searchMultipleOw
   const args = ['--cluster', 'check', address, ...(options.searchMultipleOwners ? ['--cluster-search-multiple-owners'] : [])];
   const { stdout, stderr, code } = await runCommand('redis-cli', args, { timeoutMs: 60_000 });
   // redis-cli colours its cluster-manager output even on a pipe.
-  const output = (stdout + stderr).replace(/\x1b\[[0-9;]*m/g, '');
+  const output = (stdout + stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   const lines = output.split('\n');
   const nodesIn = (pattern: RegExp): string[] => lines.flatMap((l) => pattern.exec(l)?.[1] ?? []).sort();
   return {
