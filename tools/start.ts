@@ -27,14 +27,23 @@ function readLocalSettings(): LocalSettings {
   }
 }
 
+interface LocalKeys {
+  functionKey: string;
+  masterKey: string;
+  /** The admin API key of the local principal `local-admin` (x-api-key). */
+  adminApiKey: string;
+}
+
 /** Keys stay the same across restarts (kept in .local/keys.json) unless local.settings.json names them. */
-function localKeys(values: Record<string, string>): { functionKey: string; masterKey: string } {
+function localKeys(values: Record<string, string>): LocalKeys {
   const file = join(stateDir, 'keys.json');
-  let stored: { functionKey?: string; masterKey?: string } = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-  const keys = {
-    functionKey: values.LOCAL_FUNCTION_KEY ?? stored.functionKey ?? randomBytes(24).toString('base64url'),
-    masterKey: values.LOCAL_MASTER_KEY ?? stored.masterKey ?? randomBytes(24).toString('base64url'),
+  let stored: Partial<LocalKeys> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalKeys>;
+  const fresh = () => randomBytes(24).toString('base64url');
+  const keys: LocalKeys = {
+    functionKey: values.LOCAL_FUNCTION_KEY ?? stored.functionKey ?? fresh(),
+    masterKey: values.LOCAL_MASTER_KEY ?? stored.masterKey ?? fresh(),
+    adminApiKey: stored.adminApiKey ?? fresh(),
   };
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return keys;
@@ -87,11 +96,13 @@ async function main(): Promise<void> {
       ...values,
     };
     const keys = localKeys(values);
-    host = await startHost({ appDir: repoRoot, port, settings, keys });
+    settings.API_KEYS ??= `local-admin:admin:${keys.adminApiKey}`;
+    host = await startHost({ appDir: repoRoot, port, settings, keys: { functionKey: keys.functionKey, masterKey: keys.masterKey } });
     // The topic endpoint is known once the host listens; the app reads settings per invocation, so this is in time.
     process.env.EVENTGRID_TOPIC_ENDPOINT ??= host.topic.endpoint;
     process.env.EVENTGRID_TOPIC_KEY ??= host.topic.key;
 
+    const registered = await registerLocalClusters(host, keys.adminApiKey, settings.REDIS_URL as string, cluster?.seeds);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const lines = [
       '',
@@ -99,6 +110,8 @@ async function main(): Promise<void> {
       `  API          ${host.url}/api   (try: curl ${host.url}/api/health)`,
       `  function key ${host.keys.functionKey}   (header x-functions-key, or ?code=)`,
       `  master key   ${host.keys.masterKey}   (admin routes, POST ${host.url}/admin/functions/<timer>)`,
+      `  admin API key ${keys.adminApiKey}   (header x-api-key; principal local-admin, role admin)`,
+      `  clusters     ${registered.join(', ')}   (curl -H "x-functions-key: ${host.keys.functionKey}" -H "x-api-key: ${keys.adminApiKey}" ${host.url}/api/clusters)`,
       `  Event Grid   ${host.topic.endpoint}   (aeg-sas-key ${host.topic.key})`,
       `  Azurite      ${azurite.blobEndpoint} | ${azurite.tableEndpoint}   (state in .local/azurite)`,
       `  Redis        ${settings.REDIS_URL}${redisUrl ? ' (REDIS_URL)' : ' (spawned redis-server)'}`,
@@ -111,6 +124,46 @@ async function main(): Promise<void> {
     console.error(`start failed: ${(err as Error).message}`);
     await stopAll('error', 1);
   }
+}
+
+/**
+ * Registers the local Redis (`local`) and, with --cluster, the local cluster (`local-cluster`) through the admin
+ * API itself, so the API and dashboard have data at once. Ports change per start, so this is an audited update.
+ */
+async function registerLocalClusters(host: RunningHost, adminApiKey: string, redisUrl: string, seeds?: { host: string; port: number }[]): Promise<string[]> {
+  const url = new URL(redisUrl);
+  const registrations: Array<[string, Record<string, unknown>]> = [];
+  // A REDIS_URL with a password is the user's own Redis: register it only when no secret would be needed.
+  if (!url.password && (url.protocol === 'redis:' || url.protocol === 'rediss:')) {
+    registrations.push(['local', {
+      displayName: 'Local redis-server',
+      mode: 'standalone',
+      endpoints: [{ host: url.hostname, port: Number(url.port || 6379) }],
+      tls: { enabled: url.protocol === 'rediss:' },
+      secretRef: { kind: 'none' },
+      labels: { env: 'local' },
+    }]);
+  }
+  if (seeds) {
+    registrations.push(['local-cluster', {
+      displayName: 'Local 6-node cluster',
+      mode: 'cluster',
+      endpoints: seeds,
+      secretRef: { kind: 'none' },
+      labels: { env: 'local' },
+    }]);
+  }
+  const done: string[] = [];
+  for (const [id, spec] of registrations) {
+    const res = await fetch(`${host.url}/api/clusters/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-functions-key': host.keys.functionKey, 'x-api-key': adminApiKey },
+      body: JSON.stringify(spec),
+    });
+    if (res.ok) done.push(id);
+    else console.warn(`could not register cluster '${id}': ${res.status} ${await res.text()}`);
+  }
+  return done;
 }
 
 void main();
