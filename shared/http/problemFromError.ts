@@ -2,6 +2,7 @@ import { isDomainError, type DomainErrorKind } from '../store/DomainError';
 import { EventStoreCorruptionError } from '../store/EventStoreCorruptionError';
 import type { ApiInvocation, ApiResponse } from './ApiRequest';
 import { problemResponse } from './problem';
+import { statusOf } from '../store/statusOf';
 
 const statusByKind: Record<DomainErrorKind, number> = {
   validation: 400,
@@ -27,7 +28,22 @@ export function problemFromError(error: unknown, invocation: ApiInvocation): Api
     const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'ApiKey realm="redis-cluster-manager", header="x-api-key"' } : {};
     return problemResponse(status, error.code, error.message, error.errors, headers);
   }
+  if (isDependencyUnreachable(error)) {
+    // Not the caller's fault and not a bug: storage (Azurite / Table Storage) is down or failing. Say so, retryably.
+    invocation.error(`storage unavailable in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error));
+    return problemResponse(503, 'storage_unavailable', 'the control-plane storage is unreachable; retry later', [], { 'retry-after': '5' });
+  }
   const code = error instanceof EventStoreCorruptionError ? error.code : 'internal_error';
   invocation.error(`unhandled error in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error));
   return problemResponse(500, code, `internal error; quote invocation id ${invocation.invocationId} when reporting it`);
+}
+
+/**
+ * An Azure SDK `RestError` that never got an answer (connection refused, timeout, DNS) or got a 5xx from the
+ * service: the dependency is down, which is a 503 for the caller rather than a 500.
+ */
+function isDependencyUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'RestError') return false;
+  const status = statusOf(error);
+  return status === undefined || status >= 500;
 }
