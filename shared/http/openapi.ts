@@ -12,6 +12,11 @@ const ifMatch = header('If-Match', 'ETag the change is based on; 412 when the re
 const ifNoneMatch = header('If-None-Match', '`*` on PUT = create only; on GET, 304 when unchanged');
 const etag = { ETag: { description: 'strong entity tag of the returned version', schema: { type: 'string' } } };
 
+const redisDown = {
+  description: 'the cluster is unreachable, times out, is busy or its circuit is open (code, circuit state, Retry-After)',
+  headers: { 'Retry-After': { description: 'seconds before trying again', schema: { type: 'string' } } },
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+};
 const authProblems = { '401': problem('no or invalid credentials'), '403': problem('the role is insufficient'), '500': problem('internal error (invocation id in detail)') };
 
 /** One operation with the conventions every admin route shares. */
@@ -77,6 +82,31 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           { name: 'limit', in: 'query', required: false, schema: eventsQuery.properties['limit'] },
           { name: 'before', in: 'query', required: false, description: 'version cursor from `next`', schema: eventsQuery.properties['before'] },
         ], { '200': { description: 'a page of events', content: json(ref('AuditPage')) }, '404': problem('the cluster has no history') }),
+      },
+      '/clusters/{id}/topology': {
+        get: op('getClusterTopology', 'Nodes, roles, slot ranges, link state, flags, epochs, keys and memory per node', 'reader', [idParam], {
+          '200': { description: 'the topology as seen from the first answering endpoint', content: json({ type: 'object' }) },
+          '404': problem('the cluster is not registered'),
+          '503': redisDown,
+        }),
+      },
+      '/clusters/{id}/health': {
+        get: op('getClusterHealth', 'Findings of `redis-cli --cluster check` and more (replicas, failed nodes, memory headroom, persistence)', 'reader', [idParam], {
+          '200': { description: 'verdict, redisCliVerdict and findings (code, severity, evidence, fix)', content: json({ type: 'object' }) },
+          '404': problem('the cluster is not registered'),
+          '503': redisDown,
+        }),
+      },
+      '/clusters/{id}/keys/{key}': {
+        get: op('inspectKey', 'Type, TTL, memory, encoding, idle time or LFU frequency, slot and owning node of one key', 'reader', [
+          idParam,
+          { name: 'key', in: 'path', required: true, description: 'the key (URL-encoded; base64url with keyEncoding=base64 for binary keys or keys with "/")', schema: { type: 'string', minLength: 1 } },
+          { name: 'keyEncoding', in: 'query', required: false, description: 'how {key} is encoded', schema: { type: 'string', enum: ['utf8', 'base64'], default: 'utf8' } },
+        ], {
+          '200': { description: 'the key', content: json({ type: 'object' }) },
+          '404': problem('the cluster is not registered or the key does not exist'),
+          '503': redisDown,
+        }),
       },
       '/openapi.json': {
         get: { operationId: 'getOpenApi', summary: 'This document', tags: ['meta'], security: [{ functionKey: [] }], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
