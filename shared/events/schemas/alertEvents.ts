@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { resourceIdSchema } from '../../clusters/resourceId';
 
-const alertMetric = z.enum(['hit_ratio', 'used_memory_ratio', 'latency_p99_ms', 'evicted_keys_per_s', 'connected_clients', 'replication_lag_s']);
+/** Metrics alert rules watch (docs/monitoring.md lists the rules); appended to, never renamed: consumers branch on them. */
+const alertMetric = z.enum([
+  'hit_ratio',
+  'used_memory_ratio',
+  'latency_p99_ms',
+  'evicted_keys_per_s',
+  'connected_clients',
+  'replication_lag_s',
+  'node_reachable',
+  'cluster_state_ok',
+  'live_replicas',
+  'master_link_up',
+  'rtt_ms',
+  'latency_event_ms',
+  'slowlog_growth',
+]);
 
 /** `RedisClusterManager.Alert.Raised`: a monitored metric crossed its threshold (eviction reacts to memory alerts). */
 export const alertRaisedData = z.strictObject({
@@ -23,6 +38,8 @@ export const alertResolvedData = z.strictObject({
   alertId: z.string().min(1).max(128),
   rule: z.string().min(1).max(128),
   metric: alertMetric,
+  /** host:port of the node, absent when the alert was about the whole cluster. */
+  node: z.string().max(260).optional(),
   value: z.number(),
   resolvedAt: z.iso.datetime(),
 });

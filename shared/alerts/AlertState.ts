@@ -1,0 +1,28 @@
+import type { AlertMetric, AlertSeverity } from './alertRules';
+
+/** One open incident (or would-be incident) of a rule on a node or the whole cluster, as kept between ticks. */
+export interface AlertState {
+  rule: string;
+  metric: AlertMetric;
+  severity: AlertSeverity;
+  /** host:port, null for cluster-scoped rules. */
+  node: string | null;
+  /** `pending`: breached, waiting for `forSeconds`; `firing`: raised. */
+  status: 'pending' | 'firing';
+  /** When the breach started (ms). */
+  since: number;
+  /** Set when it fires; identifies the incident in both events. */
+  alertId: string | null;
+  raisedAt: number | null;
+  /** `Alert.Raised` recorded (false between firing and the event being stored: retried next tick). */
+  announced: boolean;
+  value: number;
+  threshold: number;
+  /** Last time the value was seen (ms). */
+  lastSeen: number;
+}
+
+/** Row key of an alert state: `<rule>~<node or cluster>`. */
+export function alertKey(rule: string, node: string | null): string {
+  return `${rule}~${node ?? 'cluster'}`;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Settings of the monitoring area, read from app settings (environment). They are optional with defaults, so they
+ * live here next to the area instead of in the required app-settings schema.
+ */
+export const monitoringSettingsSchema = z.object({
+  /** Collection interval; the timer schedule is derived from it (`monitorSchedule`). @default 60 */
+  MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Share of the interval one tick may take, all clusters together. @default 0.8 */
+  MONITOR_TICK_BUDGET_RATIO: z.coerce.number().min(0.1).max(0.95).default(0.8),
+  /** Time one node may take (PING, INFO, CLUSTER INFO, LATENCY, SLOWLOG) before it counts as unreachable. @default 2000 */
+  MONITOR_NODE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  /** Newest SLOWLOG entries read per node and tick (command names and durations only, never arguments). @default 10 */
+  MONITOR_SLOWLOG_ENTRIES: z.coerce.number().int().min(0).max(128).default(10),
+  /** How long compact samples are kept in Table Storage. @default 168 (7 days) */
+  MONITOR_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  /** Clusters collected at the same time. @default 8 */
+  MONITOR_CLUSTER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+});
+
+export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;
+
+/** Reads and validates the monitoring settings; one line per bad setting, naming it. */
+export function monitoringSettings(env: NodeJS.ProcessEnv = process.env): MonitoringSettings {
+  const result = monitoringSettingsSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new Error(`invalid monitoring settings: ${result.error.issues.map((i) => `setting '${i.path.join('.')}' ${i.message}`).join('; ')}`);
+}
+
+/** Milliseconds one tick may take. */
+export function tickBudgetMs(settings: MonitoringSettings): number {
+  return Math.round(settings.MONITOR_INTERVAL_SECONDS * 1000 * settings.MONITOR_TICK_BUDGET_RATIO);
+}
