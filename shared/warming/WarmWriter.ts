@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { keySlot } from '../keys/keySlot';
+import { CommandBuffer } from './resp/CommandBuffer';
+import { RawNode, type RawNodeOptions } from './resp/RawNode';
+import type { Reply } from './resp/ReplyParser';
+import { setIfNewerScript } from './scripts/setIfNewer';
+import { zeroCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
+
+export type WriteMode = 'nx' | 'overwrite' | 'version-compare';
+
+/** Where the writes go: the masters, and in cluster mode which master owns each slot. */
+export interface WriteTopology {
+  masters: RawNodeOptions[];
+  /** Slot → index in `masters`; null for a standalone server. */
+  slotOwner: Int16Array | null;
+  /** Auth/TLS for nodes learned from a redirect (MOVED/ASK). */
+  nodeDefaults: Omit<RawNodeOptions, 'host' | 'port'>;
+}
+
+export interface WarmWriterOptions {
+  mode: WriteMode;
+  /** Version field inside JSON values (version-compare). @default "version" */
+  versionField?: string;
+  /** Commands per batch (one socket write). @default 2000 */
+  batchSize?: number;
+  /** Commands in flight per node before `pump()` waits (backpressure, bounded memory). @default 20000 */
+  maxInFlight?: number;
+  /** Errors kept with details (the rest are only counted). @default 100 */
+  keepErrors?: number;
+}
+
+/** A string value record (files, HTTP). `ttlMs` null = no expiry. */
+export interface ValueRecord {
+  key: string | Buffer;
+  value: string | Buffer;
+  ttlMs: number | null;
+  version?: number;
+  line?: number;
+}
+
+/** A DUMP payload record (Redis sources, hot-set snapshots). `ttlMs` null or 0 = no expiry. */
+export interface DumpRecord {
+  key: Buffer;
+  dump: Buffer;
+  ttlMs: number | null;
+}
+
+interface Batch {
+  buf: CommandBuffer;
+  meta: (number | undefined)[];
+  sizes: number[];
+}
+
+interface Redirect {
+  command: Buffer;
+  line: number | undefined;
+  size: number;
+  hops: number;
+  ask: boolean;
+  address: string;
+  slot: number;
+}
+
+const maxRedirects = 5;
+
+/**
+ * Writes warm records into Redis as fast as the servers take them: commands are RESP-encoded into per-master
+ * batches (grouped by slot owner in cluster mode), several batches stay in flight per master, and replies are
+ * counted as they arrive (written / skipped / failed). `pump()` applies backpressure; `drain()` waits for every
+ * reply — only after it are counts final and a checkpoint safe to store.
+ */
+export class WarmWriter {
+  readonly counts: WarmCounts = zeroCounts();
+  readonly errors: WarmRecordError[] = [];
+  private readonly nodes = new Map<string, Promise<RawNode>>();
+  private readonly open: RawNode[] = [];
+  private readonly batches: Batch[];
+  private readonly redirects: Redirect[] = [];
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly keepErrors: number;
+  private readonly versionField: string;
+  private readonly scriptSha = createHash('sha1').update(setIfNewerScript).digest('hex');
+  private resolved: (RawNode | undefined)[] = [];
+
+  constructor(
+    private readonly topology: WriteTopology,
+    private readonly options: WarmWriterOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 2000;
+    this.maxInFlight = options.maxInFlight ?? 20_000;
+    this.keepErrors = options.keepErrors ?? 100;
+    this.versionField = options.versionField ?? 'version';
+    this.batches = topology.masters.map(() => newBatch());
+  }
+
+  /** Connects to every master (and loads the version-compare script). Fails with the first unreachable node. */
+  async connect(): Promise<void> {
+    this.resolved = await Promise.all(this.topology.masters.map((m) => this.node(m)));
+  }
+
+  /** Queues `SET key value [PX ttl] [NX]` (or the version-compare script) for the key's master. */
+  addValue(record: ValueRecord): void {
+    const i = this.ownerOf(record.key);
+    const batch = this.batches[i] as Batch;
+    const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.length;
+    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? String(Math.round(record.ttlMs)) : null;
+    if (this.options.mode === 'version-compare') {
+      batch.buf.push(['EVALSHA', this.scriptSha, '1', record.key, record.value, String(record.version ?? 0), ttl ?? '0', this.versionField]);
+    } else if (ttl !== null) {
+      batch.buf.push(this.options.mode === 'nx' ? ['SET', record.key, record.value, 'PX', ttl, 'NX'] : ['SET', record.key, record.value, 'PX', ttl]);
+    } else {
+      batch.buf.push(this.options.mode === 'nx' ? ['SET', record.key, record.value, 'NX'] : ['SET', record.key, record.value]);
+    }
+    batch.meta.push(record.line);
+    batch.sizes.push(size);
+    if (batch.meta.length >= this.batchSize) this.flush(i);
+  }
+
+  /** Queues `RESTORE key ttl payload [REPLACE]`: without REPLACE (NX) a present key answers BUSYKEY = skipped. */
+  addDump(record: DumpRecord): void {
+    const i = this.ownerOf(record.key);
+    const batch = this.batches[i] as Batch;
+    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? String(Math.round(record.ttlMs)) : '0';
+    batch.buf.push(this.options.mode === 'overwrite' ? ['RESTORE', record.key, ttl, record.dump, 'REPLACE'] : ['RESTORE', record.key, ttl, record.dump]);
+    batch.meta.push(undefined);
+    batch.sizes.push(record.dump.length);
+    if (batch.meta.length >= this.batchSize) this.flush(i);
+  }
+
+  /** Counts a record that never reached Redis (malformed, oversized, outside the namespace). */
+  reject(error: WarmRecordError): void {
+    this.counts.failed += 1;
+    if (this.errors.length < this.keepErrors) this.errors.push(error);
+  }
+
+  /** Sends full batches and waits while any master has too many commands in flight. */
+  async pump(): Promise<void> {
+    await this.followRedirects();
+    for (const node of this.resolved) if (node && node.inFlight > this.maxInFlight) await node.until(this.maxInFlight / 2);
+  }
+
+  /** Sends everything queued and waits for every reply (including redirected commands). */
+  async drain(): Promise<void> {
+    for (;;) {
+      this.batches.forEach((_, i) => this.flush(i));
+      await Promise.all(this.resolved.map((n) => n?.until(0)));
+      await Promise.all(this.open.map((n) => n.until(0)));
+      if (this.redirects.length === 0) return;
+      await this.followRedirects();
+    }
+  }
+
+  close(): void {
+    for (const node of this.open) node.close();
+  }
+
+  private ownerOf(key: string | Buffer): number {
+    const owners = this.topology.slotOwner;
+    if (!owners) return 0;
+    return owners[keySlot(typeof key === 'string' ? Buffer.from(key) : key)] ?? 0;
+  }
+
+  private flush(i: number): void {
+    const batch = this.batches[i] as Batch;
+    if (batch.meta.length === 0) return;
+    const node = this.resolved[i];
+    if (!node) throw new Error('WarmWriter.connect() must complete before writing');
+    const { meta, sizes } = batch;
+    const { bytes, starts } = batch.buf.take();
+    this.batches[i] = { buf: batch.buf, meta: [], sizes: [] };
+    node.send({
+      bytes,
+      starts,
+      onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, () => bytes.subarray(starts[index], starts[index + 1] ?? bytes.length), 0),
+    });
+  }
+
+  private onReply(reply: Reply, line: number | undefined, size: number, command: () => Buffer, hops: number): void {
+    switch (reply.kind) {
+      case 'ok':
+        this.counts.written += 1;
+        this.counts.bytes += size;
+        return;
+      case 'nil':
+        this.counts.skipped += 1;
+        return;
+      case 'int':
+        if (reply.value === 1) {
+          this.counts.written += 1;
+          this.counts.bytes += size;
+        } else this.counts.skipped += 1;
+        return;
+      case 'error': {
+        const [code = 'ERR', a, b] = reply.message.split(' ');
+        if ((code === 'MOVED' || code === 'ASK') && hops < maxRedirects && a && b) {
+          this.redirects.push({ command: Buffer.from(command()), line, size, hops: hops + 1, ask: code === 'ASK', address: b, slot: Number(a) });
+          return;
+        }
+        if (code === 'BUSYKEY') {
+          this.counts.skipped += 1;
+          return;
+        }
+        this.reject({ ...(line === undefined ? {} : { line }), code: `redis_${code.toLowerCase()}`, message: reply.message.slice(0, 200) });
+        return;
+      }
+      default:
+        this.reject({ ...(line === undefined ? {} : { line }), code: 'redis_unexpected_reply', message: `unexpected ${reply.kind} reply` });
+    }
+  }
+
+  private async followRedirects(): Promise<void> {
+    while (this.redirects.length > 0) {
+      const r = this.redirects.shift() as Redirect;
+      const sep = r.address.lastIndexOf(':');
+      const target = await this.node({ ...this.topology.nodeDefaults, host: r.address.slice(0, sep), port: Number(r.address.slice(sep + 1)) });
+      if (!r.ask && this.topology.slotOwner) this.learnOwner(r.slot, target);
+      const prefix = new CommandBuffer(64);
+      if (r.ask) prefix.push(['ASKING']);
+      const pre = prefix.take();
+      const bytes = Buffer.concat([pre.bytes, r.command]);
+      const starts = r.ask ? [0, pre.bytes.length] : [0];
+      target.send({
+        bytes,
+        starts,
+        onReply: (reply, index) => {
+          if (r.ask && index === 0) return;
+          this.onReply(reply, r.line, r.size, () => r.command, r.hops);
+        },
+      });
+    }
+  }
+
+  /** A MOVED reply means the slot changed owner (resharding, failover): route the slot's later keys there too. */
+  private learnOwner(slot: number, node: RawNode): void {
+    let i = this.resolved.indexOf(node);
+    if (i < 0) {
+      i = this.resolved.length;
+      this.resolved.push(node);
+      this.batches.push(newBatch());
+      this.topology.masters.push({ ...this.topology.nodeDefaults, host: node.address.slice(0, node.address.lastIndexOf(':')), port: Number(node.address.slice(node.address.lastIndexOf(':') + 1)) });
+    }
+    if (this.topology.slotOwner) this.topology.slotOwner[slot] = i;
+  }
+
+  private node(options: RawNodeOptions): Promise<RawNode> {
+    const address = `${options.host}:${options.port}`;
+    let node = this.nodes.get(address);
+    if (!node) {
+      node = RawNode.open(options).then(async (n) => {
+        this.open.push(n);
+        if (this.options.mode === 'version-compare') {
+          const load = new CommandBuffer(2048);
+          load.push(['SCRIPT', 'LOAD', setIfNewerScript]);
+          const [reply] = await n.sendAll(load);
+          if (reply?.kind === 'error') throw new Error(`${address} refused the version-compare script (${reply.message.slice(0, 80)})`);
+        }
+        return n;
+      });
+      node.catch(() => this.nodes.delete(address));
+      this.nodes.set(address, node);
+    }
+    return node;
+  }
+}
+
+function newBatch(): Batch {
+  return { buf: new CommandBuffer(), meta: [], sizes: [] };
+}

@@ -1,0 +1,92 @@
+import type { WarmMapping } from './warmPlan';
+import type { WarmRecordError } from './WarmCounts';
+import type { ValueRecord } from './WarmWriter';
+
+/** What a record mapper needs besides the mapping: the namespace's rules. */
+export interface MappingContext {
+  keyMatcher: RegExp;
+  keyPattern: string;
+  ttlSeconds: number | null;
+  ttlJitterPercent: number;
+  maxValueBytes: number;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+export type MapResult = { ok: true; record: ValueRecord } | { ok: false; error: WarmRecordError };
+
+/**
+ * Compiles a mapping into a function from one source record (its JSON text and line) to a key, value, TTL and
+ * version. Every failure names the line and the reason; none throws. The TTL is the namespace's, plus a random
+ * 0..jitter % so warmed keys do not all expire in the same second.
+ */
+export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (text: string, line: number) => MapResult {
+  const parts = mapping.key.split(/(\{[^}]+\})/).filter((p) => p !== '');
+  const template = parts.map((p) => (p.startsWith('{') && p.endsWith('}') ? { field: path(p.slice(1, -1)) } : { text: p }));
+  const valuePath = mapping.value === null ? null : path(mapping.value);
+  const versionPath = mapping.versionField ? path(mapping.versionField) : null;
+  const random = ctx.random ?? Math.random;
+  const baseTtlMs = ctx.ttlSeconds === null ? null : ctx.ttlSeconds * 1000;
+  const jitter = ctx.ttlJitterPercent / 100;
+  const fail = (line: number, code: string, message: string): MapResult => ({ ok: false, error: { line, code, message } });
+
+  return (text, line) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      return fail(line, 'malformed_record', `line ${line}: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail(line, 'malformed_record', `line ${line}: a record must be a JSON object`);
+    let key = '';
+    for (const part of template) {
+      if ('text' in part) key += part.text;
+      else {
+        const v = get(doc, part.field);
+        if (typeof v === 'string' ? v === '' : typeof v !== 'number') return fail(line, 'missing_key_field', `line ${line}: key field '${part.field.join('.')}' is missing or not a string/number`);
+        key += String(v);
+      }
+    }
+    if (!ctx.keyMatcher.test(key)) return fail(line, 'key_outside_namespace', `line ${line}: key '${key.slice(0, 100)}' does not match the namespace pattern '${ctx.keyPattern}'`);
+    let value: string | Buffer;
+    if (valuePath === null) value = text;
+    else {
+      const v = get(doc, valuePath);
+      if (v === undefined || v === null) return fail(line, 'missing_value_field', `line ${line}: value field '${valuePath.join('.')}' is missing`);
+      if (typeof v === 'string') value = mapping.valueEncoding === 'base64' ? Buffer.from(v, 'base64') : v;
+      else value = JSON.stringify(v);
+    }
+    const size = typeof value === 'string' ? (value.length * 3 <= ctx.maxValueBytes ? value.length : Buffer.byteLength(value)) : value.length;
+    if (size > ctx.maxValueBytes) return fail(line, 'value_too_large', `line ${line}: value of ${size} bytes exceeds maxValueBytes ${ctx.maxValueBytes}`);
+    const record: ValueRecord = { key, value, ttlMs: baseTtlMs === null ? null : Math.round(baseTtlMs * (1 + random() * jitter)), line };
+    if (versionPath) {
+      const version = Number(get(doc, versionPath));
+      if (!Number.isFinite(version)) return fail(line, 'missing_version', `line ${line}: version field '${versionPath.join('.')}' is missing or not a number`);
+      record.version = version;
+    }
+    return { ok: true, record };
+  };
+}
+
+function path(dotted: string): string[] {
+  return dotted.split('.');
+}
+
+function get(doc: unknown, fields: string[]): unknown {
+  let v: unknown = doc;
+  for (const f of fields) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, f)) return undefined;
+    v = (v as Record<string, unknown>)[f];
+  }
+  return v;
+}
+
+/**
+ * The version field as it appears in the *stored* value (what the version-compare script reads): the record's
+ * `versionField` relative to the value field (`doc.version` with value `doc` → `version`), else its last segment.
+ */
+export function storedVersionField(mapping: WarmMapping | undefined): string {
+  const field = mapping?.versionField ?? 'version';
+  if (mapping?.value && field.startsWith(`${mapping.value}.`)) return field.slice(mapping.value.length + 1);
+  return field.split('.').at(-1) ?? field;
+}

@@ -1,0 +1,180 @@
+import { compileMapping, type MappingContext } from './mapRecord';
+import { jsonArrayElements, JsonArrayFormatError } from './sources/jsonArrayElements';
+import { ndjsonLines } from './sources/ndjsonLines';
+import { isSourceError } from './sources/SourceError';
+import { startOfText, type LineBatch, type TextPosition } from './sources/SourcePosition';
+import type { DumpSourceReader, TextSourceReader, WarmSourceReader } from './sources/WarmSourceReader';
+import { isWarmFailure, WarmFailure } from './WarmFailure';
+import { addCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
+import type { WarmPlan } from './warmPlan';
+import type { WarmWriter } from './WarmWriter';
+
+export interface WarmChunkInput {
+  plan: WarmPlan;
+  namespace: { keyPattern: string; ttlSeconds: number | null; ttlJitterPercent: number };
+  source: WarmSourceReader;
+  writer: WarmWriter;
+  /** Where the previous chunk stopped (null = the beginning). */
+  from: unknown;
+  /** Counts of the previous chunks (error budget and maxKeys are over the whole job). */
+  before: WarmCounts;
+  /** This chunk stops after this long (then drains and checkpoints). */
+  maxMs: number;
+  /** Attempts to (re)open an unreachable source, doubling from `retryBaseMs`. @default 4, 500 */
+  retryAttempts?: number;
+  retryBaseMs?: number;
+  /** Test seams. @default Date.now, setTimeout, Math.random */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface WarmChunkResult {
+  /** This chunk's counts (final: every write was acknowledged). */
+  counts: WarmCounts;
+  errors: WarmRecordError[];
+  /** Resume here (null when done). */
+  position: unknown;
+  done: boolean;
+  /** Stopped early because plan.maxKeys was reached. */
+  limitReached: boolean;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One bounded chunk of a warm: reads the source from `from`, writes through `writer` with backpressure, honours the
+ * rate limit, error budget and maxKeys, and stops at `maxMs`. It returns only after every write of the chunk was
+ * acknowledged, so the returned position is safe to checkpoint: a crash before it replays at most this chunk
+ * (and NX makes the replay a no-op). A source that cannot be read is retried with backoff, then a `WarmFailure`.
+ */
+export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResult> {
+  const now = input.now ?? Date.now;
+  const started = now();
+  const state = { position: input.from, done: false, limitReached: false, read: 0 };
+  const { writer, plan } = input;
+  const startCounts = { ...writer.counts };
+  const chunkCounts = (): WarmCounts => ({
+    written: writer.counts.written - startCounts.written,
+    skipped: writer.counts.skipped - startCounts.skipped,
+    failed: writer.counts.failed - startCounts.failed,
+    bytes: writer.counts.bytes - startCounts.bytes,
+    read: state.read,
+  });
+  const checkBudget = () => {
+    const total = addCounts(input.before, chunkCounts());
+    const ratioBreached = total.read >= 1000 && total.failed / total.read > plan.maxFailedRatio;
+    if (total.failed > plan.maxFailed || ratioBreached) {
+      const sample = writer.errors.slice(0, 5).map((e) => e.message).join('; ');
+      throw new WarmFailure(
+        'error_budget_exceeded',
+        `${total.failed} of ${total.read} records failed (budget: ${plan.maxFailed} or ${plan.maxFailedRatio * 100} %)${sample ? `; first: ${sample}` : ''}`,
+        false,
+      );
+    }
+  };
+  /** After each batch: budget, maxKeys, rate limit, time. Returns true to stop the chunk. */
+  const afterBatch = async (): Promise<boolean> => {
+    await writer.pump();
+    checkBudget();
+    if (plan.maxKeys !== null && input.before.read + state.read >= plan.maxKeys) {
+      state.limitReached = true;
+      return true;
+    }
+    if (plan.keysPerSecond !== null) {
+      const ahead = (state.read / plan.keysPerSecond) * 1000 - (now() - started);
+      if (ahead > 0) await (input.sleep ?? defaultSleep)(Math.min(ahead, 1000));
+    }
+    // At least one record per chunk, so a chunk always makes progress even with a tiny budget.
+    return state.read > 0 && now() - started >= input.maxMs;
+  };
+
+  let attempt = 0;
+  for (;;) {
+    const before = state.read;
+    try {
+      const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch) : await dumpChunk(input.source, state, writer, afterBatch);
+      await writer.drain();
+      checkBudget();
+      const done = !stop || state.limitReached;
+      return { counts: chunkCounts(), errors: [...writer.errors], position: done ? null : state.position, done, limitReached: state.limitReached };
+    } catch (error) {
+      if (isWarmFailure(error)) throw error;
+      if (error instanceof JsonArrayFormatError) throw new WarmFailure('source_malformed', `${input.source.describe}: ${error.message}`, false);
+      if (!isSourceError(error)) throw error;
+      // The source failed (could not open, or broke mid-stream): keep what was acknowledged and retry from there.
+      await writer.drain();
+      if (state.read > before) attempt = 0;
+      attempt += 1;
+      if (attempt >= (input.retryAttempts ?? 4)) {
+        throw new WarmFailure('source_unreachable', `${input.source.describe}: ${(error as Error).message} (gave up after ${attempt} attempts)`, true);
+      }
+      await (input.sleep ?? defaultSleep)((input.retryBaseMs ?? 500) * 2 ** (attempt - 1));
+    }
+  }
+}
+
+async function textChunk(input: WarmChunkInput, source: TextSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>): Promise<boolean> {
+  const { plan, writer } = input;
+  if (!plan.mapping) throw new WarmFailure('plan_invalid', 'file and HTTP sources need a mapping', false);
+  const ctx: MappingContext = {
+    keyMatcher: (await import('./keyPatternMatcher.js')).keyPatternMatcher(input.namespace.keyPattern),
+    keyPattern: input.namespace.keyPattern,
+    ttlSeconds: input.namespace.ttlSeconds,
+    ttlJitterPercent: input.namespace.ttlJitterPercent,
+    maxValueBytes: plan.maxValueBytes,
+    ...(input.random ? { random: input.random } : {}),
+  };
+  const map = compileMapping(plan.mapping, ctx);
+  const from = (state.position as TextPosition | null) ?? startOfText;
+  const stream = await source.open(from);
+  // Longest record buffered: the value limit plus room for the key and JSON around it.
+  const maxRecordBytes = plan.maxValueBytes * 2 + 64 * 1024;
+  const batches: AsyncGenerator<LineBatch> = source.format === 'ndjson' ? ndjsonLines(stream, from, maxRecordBytes) : jsonArrayElements(stream, from, maxRecordBytes);
+  const limit = plan.maxKeys === null ? Infinity : plan.maxKeys - input.before.read;
+  for await (const batch of batches) {
+    for (const line of batch.tooLong) {
+      state.read += 1;
+      writer.reject({ line, code: 'value_too_large', message: `line ${line}: record larger than ${maxRecordBytes} bytes` });
+    }
+    let taken = 0;
+    for (const { text, line } of batch.lines) {
+      if (state.read >= limit) break;
+      state.read += 1;
+      taken += 1;
+      const mapped = map(text, line);
+      if (mapped.ok) writer.addValue(mapped.record);
+      else writer.reject(mapped.error);
+    }
+    state.position = taken < batch.lines.length ? positionAfter(batch, taken) : batch.position;
+    if (await afterBatch()) {
+      await batches.return(undefined);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Position just after the `taken`-th line of a batch (maxKeys cut a batch short; the job ends there anyway). */
+function positionAfter(batch: LineBatch, taken: number): TextPosition {
+  const last = batch.lines[taken - 1];
+  return { offset: batch.position.offset, line: last ? last.line : batch.position.line };
+}
+
+async function dumpChunk(source: DumpSourceReader, state: { position: unknown; read: number }, writer: WarmWriter, afterBatch: () => Promise<boolean>): Promise<boolean> {
+  const batches = source.read(state.position ?? null)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) return false;
+    const batch = next.value;
+    for (const record of batch.records) {
+      state.read += 1;
+      writer.addDump(record);
+    }
+    state.position = batch.position;
+    if (await afterBatch()) {
+      await batches.return?.(undefined);
+      return true;
+    }
+  }
+}

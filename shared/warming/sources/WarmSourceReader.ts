@@ -1,0 +1,29 @@
+import type { DumpRecord } from '../WarmWriter';
+import type { TextPosition } from './SourcePosition';
+
+/** A file-like source: a byte stream of NDJSON or a JSON array that can be (re)opened at a byte offset. */
+export interface TextSourceReader {
+  kind: 'text';
+  format: 'ndjson' | 'json-array';
+  /** For messages: the blob or URL (never with credentials). */
+  describe: string;
+  /** The bytes from `from.offset` on. Throws when the source cannot be reached (retried with backoff). */
+  open(from: TextPosition): Promise<AsyncIterable<Buffer>>;
+}
+
+/** Keys copied as DUMP payloads (another Redis, a hot-set snapshot), in batches with a resumable position. */
+export interface DumpBatch {
+  records: DumpRecord[];
+  /** Keys that expired or vanished between reading and copying: neither written nor failed. */
+  gone: number;
+  position: unknown;
+}
+
+export interface DumpSourceReader {
+  kind: 'dump';
+  describe: string;
+  /** Batches from `from` (null = the beginning); each batch's position resumes after it. */
+  read(from: unknown): AsyncIterable<DumpBatch>;
+}
+
+export type WarmSourceReader = TextSourceReader | DumpSourceReader;

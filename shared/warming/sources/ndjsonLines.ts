@@ -1,0 +1,51 @@
+import type { LineBatch, SourceLine, TextPosition } from './SourcePosition';
+
+/**
+ * Splits an NDJSON byte stream into lines, one batch per stream chunk. Memory is bounded by the chunk size plus
+ * one record: a line longer than `maxLineBytes` is skipped up to its newline (and reported) instead of buffered.
+ * `from` is where the stream starts (the stream itself must already start at `from.offset`). Blank lines are
+ * skipped; a final line without a newline counts once the stream ends.
+ */
+export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosition, maxLineBytes: number): AsyncGenerator<LineBatch> {
+  let carry: Buffer | null = null;
+  let skipping = false;
+  let offset = from.offset; // offset of the first byte of `carry` (or of the next chunk when carry is null)
+  let line = from.line;
+  for await (const raw of stream) {
+    const chunk: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+    carry = null;
+    const lines: SourceLine[] = [];
+    const tooLong: number[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      line += 1;
+      if (skipping) {
+        skipping = false;
+      } else {
+        let end = nl;
+        if (end > start && chunk[end - 1] === 13) end -= 1;
+        if (end - start > maxLineBytes) tooLong.push(line);
+        else if (end > start) lines.push({ text: chunk.toString('utf8', start, end), line });
+      }
+      start = nl + 1;
+    }
+    offset += start;
+    const rest = chunk.length - start;
+    if (rest > 0) {
+      if (skipping || rest > maxLineBytes) {
+        if (!skipping) tooLong.push(line + 1);
+        skipping = true;
+        offset += rest; // the skipped bytes are never resumed into: the line is reported already
+      } else carry = chunk.subarray(start);
+    }
+    if (lines.length > 0 || tooLong.length > 0 || start > 0) yield { lines, tooLong, position: { offset, line } };
+  }
+  if (carry && carry.length > 0 && !skipping) {
+    line += 1;
+    let end = carry.length;
+    if (carry[end - 1] === 13) end -= 1;
+    yield { lines: end > 0 ? [{ text: carry.toString('utf8', 0, end), line }] : [], tooLong: [], position: { offset: offset + carry.length, line } };
+  }
+}

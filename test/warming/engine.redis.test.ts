@@ -1,0 +1,81 @@
+import { expect, it } from 'vitest';
+import { blobSource } from '../../shared/warming/sources/blobSource';
+import { describeEachRedis, scanAll } from '../helpers/redis';
+import { blobService, plan, targetOf, uploadBlob, warmAll } from './fixtures';
+
+const ttlSeconds = 600;
+const jitter = 20;
+
+describeEachRedis('warm engine from Blob Storage', (ctx) => {
+  const namespace = () => ({ keyPattern: `${ctx.prefix}user:*`, ttlSeconds, ttlJitterPercent: jitter });
+
+  it('fills the namespace with values and jittered TTLs, keeps present keys (NX), reports bad lines by number', async () => {
+    const lines: string[] = [];
+    for (let i = 1; i <= 300; i++) lines.push(JSON.stringify({ id: `u${i}`, value: { name: `user ${i}` } }));
+    lines[9] = '{"id": "u10", broken'; // line 10
+    lines[19] = JSON.stringify({ id: 'u20', value: 'x'.repeat(2000) }); // line 20: over maxValueBytes
+    lines[29] = JSON.stringify({ name: 'no id' }); // line 30
+    const text = lines.join('\n') + '\n';
+    const { container, blob } = await uploadBlob(text);
+    await ctx.client.set(`${ctx.prefix}user:u5`, 'fresher', 'EX', 100);
+
+    const p = plan({ source: { kind: 'blob', container, blob }, mapping: { key: `${ctx.prefix}user:{id}` }, maxValueBytes: 1000 });
+    const { counts, chunks } = await warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: p, source: blobSource(blobService(), container, blob, 'ndjson'), namespace: namespace() });
+
+    expect(counts).toMatchObject({ read: 300, written: 296, skipped: 1, failed: 3 });
+    const errors = chunks.flatMap((c) => c.errors).map((e) => [e.line, e.code]);
+    expect(errors).toEqual([
+      [10, 'malformed_record'],
+      [20, 'value_too_large'],
+      [30, 'missing_key_field'],
+    ]);
+    expect(await ctx.client.get(`${ctx.prefix}user:u5`)).toBe('fresher');
+    expect(await ctx.client.get(`${ctx.prefix}user:u7`)).toBe('{"name":"user 7"}');
+    expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toHaveLength(297);
+    const ttls = await Promise.all(['u1', 'u100', 'u200', 'u300'].map((id) => ctx.client.pttl(`${ctx.prefix}user:${id}`)));
+    for (const ttl of ttls) {
+      expect(ttl).toBeGreaterThan(ttlSeconds * 1000 - 5000);
+      expect(ttl).toBeLessThanOrEqual(ttlSeconds * 1000 * (1 + jitter / 100));
+    }
+  });
+
+  it('reads JSON arrays as a stream and resumes across chunks to the exact count', async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ id: i, v: `value-${i}`, nested: { a: [1, { b: '}]"' }] } }));
+    const text = '[\n' + items.map((x) => JSON.stringify(x)).join(',\n') + '\n]\n';
+    const { container, blob } = await uploadBlob(text, 'source.json');
+    const p = plan({ source: { kind: 'blob', container, blob, format: 'json-array' }, mapping: { key: `${ctx.prefix}user:{id}`, value: 'v' } });
+    const { counts, chunks } = await warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: p, source: blobSource(blobService(), container, blob, 'json-array'), namespace: namespace(), maxMs: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(counts).toMatchObject({ read: 2000, written: 2000, failed: 0 });
+    expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toHaveLength(2000);
+    expect(await ctx.client.get(`${ctx.prefix}user:1999`)).toBe('value-1999');
+  });
+
+  it('overwrite replaces present keys; version-compare keeps newer versions', async () => {
+    const docs = [1, 2, 3].map((id) => JSON.stringify({ id, doc: { id, version: 5, name: `new ${id}` } }));
+    const { container, blob } = await uploadBlob(docs.join('\n'));
+    await ctx.client.set(`${ctx.prefix}user:1`, JSON.stringify({ version: 9, name: 'newer' }));
+    await ctx.client.set(`${ctx.prefix}user:2`, JSON.stringify({ version: 1, name: 'older' }));
+    const source = blobSource(blobService(), container, blob, 'ndjson');
+    const vc = plan({ source: { kind: 'blob', container, blob }, mapping: { key: `${ctx.prefix}user:{id}`, value: 'doc', versionField: 'doc.version' }, writeMode: 'version-compare' });
+    const r1 = await warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: vc, source, namespace: namespace() });
+    expect(r1.counts).toMatchObject({ written: 2, skipped: 1 });
+    expect(JSON.parse((await ctx.client.get(`${ctx.prefix}user:1`)) ?? '{}')).toMatchObject({ name: 'newer' });
+    expect(JSON.parse((await ctx.client.get(`${ctx.prefix}user:2`)) ?? '{}')).toMatchObject({ name: 'new 2' });
+
+    const ow = plan({ source: { kind: 'blob', container, blob }, mapping: { key: `${ctx.prefix}user:{id}`, value: 'doc' }, writeMode: 'overwrite' });
+    const r2 = await warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: ow, source, namespace: namespace() });
+    expect(r2.counts).toMatchObject({ written: 3, skipped: 0 });
+    expect(JSON.parse((await ctx.client.get(`${ctx.prefix}user:1`)) ?? '{}')).toMatchObject({ name: 'new 1' });
+  });
+
+  it('stops with error_budget_exceeded once too many records failed', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => (i % 2 ? 'not json' : JSON.stringify({ id: i, value: 'v' })));
+    const { container, blob } = await uploadBlob(lines.join('\n'));
+    const p = plan({ source: { kind: 'blob', container, blob }, mapping: { key: `${ctx.prefix}user:{id}` }, maxFailed: 10 });
+    await expect(warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: p, source: blobSource(blobService(), container, blob, 'ndjson'), namespace: namespace() })).rejects.toMatchObject({
+      code: 'error_budget_exceeded',
+      message: expect.stringContaining('line 2: not valid JSON'),
+    });
+  });
+});
