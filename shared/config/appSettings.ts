@@ -56,6 +56,17 @@ export const appSettingsSchema = z.object({
    * @default 86400
    */
   IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).optional(),
+  /**
+   * Wall time of one chunk of a long job (invalidation, TTL hygiene, warming); a job continues in the next
+   * invocation from its checkpoint. Keep it well under the Event Grid delivery timeout (30 s).
+   * @default 20000
+   */
+  JOB_CHUNK_BUDGET_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  /**
+   * How long a job's lease outlives its chunk budget; after that a crashed holder's job is taken over.
+   * @default 10000
+   */
+  JOB_LEASE_GRACE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
 });
 
 export type AppSettings = z.infer<typeof appSettingsSchema>;

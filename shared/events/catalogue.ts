@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { alertRaisedData, alertResolvedData } from './schemas/alertEvents';
 import { clusterRegisteredData, clusterRemovedData, clusterUpdatedData } from './schemas/clusterEvents';
 import { evictionPolicyAppliedData, evictionPolicyRecommendedData } from './schemas/evictionEvents';
+import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas/jobEvents';
 import { keysInvalidatedData } from './schemas/keysEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
 import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
@@ -17,6 +18,9 @@ export const eventCatalogue = {
   'RedisClusterManager.Namespace.PolicyChanged': namespacePolicyChangedData,
   'RedisClusterManager.Namespace.Removed': namespaceRemovedData,
   'RedisClusterManager.Keys.Invalidated': keysInvalidatedData,
+  'RedisClusterManager.Job.Queued': jobQueuedData,
+  'RedisClusterManager.Job.ChunkCompleted': jobChunkCompletedData,
+  'RedisClusterManager.Job.Finished': jobFinishedData,
   'RedisClusterManager.Warm.Requested': warmRequestedData,
   'RedisClusterManager.Warm.ChunkCompleted': warmChunkCompletedData,
   'RedisClusterManager.Warm.Completed': warmCompletedData,

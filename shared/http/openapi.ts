@@ -1,4 +1,7 @@
 import { eventsQuerySchema } from '../clusters/clusterEventRoutes';
+import { invalidateRequestSchema } from '../invalidation/invalidationRequest';
+import { ttlHygieneRequestSchema } from '../ttlHygiene/ttlHygieneRequest';
+import { monitoringOpenApiPaths } from '../monitoring/monitoringOpenApi';
 import { componentSchemas, jsonSchema } from './openApiSchemas';
 
 type Operation = Record<string, unknown>;
@@ -10,6 +13,13 @@ const nsParam = { name: 'ns', in: 'path', required: true, description: 'namespac
 const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
 const ifMatch = header('If-Match', 'ETag the change is based on; 412 when the resource moved on');
 const ifNoneMatch = header('If-None-Match', '`*` on PUT = create only; on GET, 304 when unchanged');
+const idempotencyKey = header('Idempotency-Key', 'repeat-safe POST: the same key returns the first response');
+const jobIdParam = { name: 'id', in: 'path', required: true, description: 'job id', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,127}$' } };
+const jobAccepted = {
+  description: 'job created; poll Location',
+  headers: { Location: { description: '/api/jobs/{jobId}', schema: { type: 'string' } } },
+  content: { 'application/json': { schema: { type: 'object', properties: { jobId: { type: 'string' }, kind: { type: 'string' }, status: { type: 'string' }, href: { type: 'string' } } } } },
+};
 const etag = { ETag: { description: 'strong entity tag of the returned version', schema: { type: 'string' } } };
 
 const redisDown = {
@@ -108,6 +118,52 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           '503': redisDown,
         }),
       },
+      '/clusters/{id}/namespaces/{ns}/invalidate': {
+        post: {
+          ...op('invalidateNamespace', 'Invalidate a namespace: throttled, resumable SCAN + UNLINK on every master as a job; `dryRun` answers a sampled estimate', 'operator', [idParam, nsParam, idempotencyKey], {
+            '200': { description: 'dry run: estimatedKeys, margin95, method, per-node samples', content: json({ type: 'object' }) },
+            '202': jobAccepted,
+            '403': problem('force needs the admin role'),
+            '404': problem('the cluster or the namespace is not registered'),
+            '409': problem('protected namespace or match-everything pattern without force (namespace_protected)'),
+            '503': redisDown,
+          }),
+          requestBody: { required: false, content: json(jsonSchema(invalidateRequestSchema, 'input')) },
+        },
+      },
+      '/clusters/{id}/namespaces/{ns}/ttl-hygiene': {
+        post: {
+          ...op('ttlHygiene', 'Set the namespace TTL (with jitter, EXPIRE NX) on its keys that have none, as a job; `dryRun` only counts them', 'operator', [idParam, nsParam, idempotencyKey], {
+            '202': jobAccepted,
+            '403': problem('force needs the admin role'),
+            '404': problem('the cluster or the namespace is not registered'),
+            '409': problem('the policy has no TTL (namespace_has_no_ttl), or protected namespace without force'),
+            '503': redisDown,
+          }),
+          requestBody: { required: false, content: json(jsonSchema(ttlHygieneRequestSchema, 'input')) },
+        },
+      },
+      '/clusters/{id}/jobs': {
+        get: op('listClusterJobs', 'Jobs of a cluster, newest first', 'reader', [idParam, { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } }], {
+          '200': { description: 'jobs', content: json({ type: 'object' }) },
+          '404': problem('the cluster is not registered'),
+        }),
+      },
+      '/jobs/{id}': {
+        get: op('getJob', 'Status and progress of a job (summed and per node), lease, result or error', 'reader', [jobIdParam], {
+          '200': { description: 'the job', content: json({ type: 'object' }) },
+          '404': problem('no such job'),
+        }),
+      },
+      '/jobs/{id}/cancel': {
+        post: op('cancelJob', 'Cancel a job: at once when idle, else at its next checkpoint', 'operator', [jobIdParam, idempotencyKey], {
+          '200': { description: 'cancelled', content: json({ type: 'object' }) },
+          '202': { description: 'cancel requested; the running chunk stops at its next checkpoint', content: json({ type: 'object' }) },
+          '404': problem('no such job'),
+          '409': problem('the job already finished'),
+        }),
+      },
+      ...monitoringOpenApiPaths({ op, problem, json, idParam }),
       '/openapi.json': {
         get: { operationId: 'getOpenApi', summary: 'This document', tags: ['meta'], security: [{ functionKey: [] }], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
       },

@@ -13,4 +13,12 @@ export const keysInvalidatedData = z.strictObject({
   deletedCount: z.int().min(0),
   scannedCount: z.int().min(0),
   completedAt: z.iso.datetime(),
+  /** Per master (shard): keys deleted and SCAN restarts (failovers). */
+  nodes: z
+    .array(z.strictObject({ node: z.string().max(300), deletedCount: z.int().min(0), scannedCount: z.int().min(0), restarts: z.int().min(0) }))
+    .max(1000)
+    .optional(),
+  durationMs: z.int().min(0).optional(),
+  /** True when the job stopped at its maximum key count before the namespace was empty. */
+  limitReached: z.boolean().optional(),
 });

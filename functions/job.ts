@@ -1,0 +1,10 @@
+import { app } from '@azure/functions';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
+
+/** GET /api/jobs/{id}: status and progress of a long job (invalidation, TTL hygiene, ...). */
+app.http('job', {
+  route: 'jobs/{id}',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/jobs/jobRoutes.js')).jobRoutes),
+});

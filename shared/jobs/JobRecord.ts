@@ -1,0 +1,57 @@
+import type { Principal } from '../auth/Principal';
+
+/** `queued` → `running` → one of the final states; `running` covers the gaps between chunks. */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const finalStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Counters a job kind keeps (keys scanned, deleted, ...); summed over cursors for the job's progress. */
+export type Counts = Record<string, number>;
+
+/** One long-running job: the `job` row of its partition in the `<prefix>jobs` table. */
+export interface JobRecord {
+  id: string;
+  /** Which `JobKind` runs it (`invalidate`, `ttl-hygiene`, ...). */
+  kind: string;
+  clusterId: string;
+  namespace?: string;
+  /** The kind's parameters, validated by its schema when the job was created. */
+  params: Record<string, unknown>;
+  status: JobStatus;
+  /** Sum of every cursor's counts at the last checkpoint. */
+  progress: Counts;
+  createdBy: Principal;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Chunks started so far (one per lease taken). */
+  chunks: number;
+  /** Consecutive chunks that ended in an error; the job fails after `maxFailedChunks`. */
+  failedChunks: number;
+  cancelRequested: boolean;
+  /** What the kind reported when the job finished (e.g. `limitReached`). */
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  lease: JobLease;
+}
+
+/**
+ * Who runs the job now. `token` grows by one per lease taken (the fencing token); `expiresAt` (ms since epoch)
+ * 0 = free. A holder past `expiresAt` may be alive but slow: its writes fail because every write is conditional on
+ * the ETag of the row it last wrote.
+ */
+export interface JobLease {
+  owner: string | null;
+  token: number;
+  expiresAt: number;
+}
+
+/** Per-node (per-shard) progress of a job: a `c-<id>` row next to the job row. */
+export interface CursorRecord {
+  id: string;
+  /** Kind-specific resumable state (SCAN cursor, node id, pending batch...), JSON. */
+  state: Record<string, unknown>;
+  counts: Counts;
+  done: boolean;
+}
