@@ -18,6 +18,11 @@ export const namespacePolicySpecSchema = z.strictObject({
   priority: z.int().min(0).max(100).default(50),
   /** Protected namespaces refuse bulk invalidation and eviction changes without an explicit force. */
   protected: z.boolean().default(false),
+  /**
+   * What the keys are to the application: `cache` (can be rebuilt; eviction is fine) or `persistent` (the only copy;
+   * eviction loses data, so the eviction recommender keeps them out of reach and warns). Absent = `cache`.
+   */
+  retention: z.enum(['cache', 'persistent']).optional(),
   /** Reference to a warm plan (opaque until the warming area defines plans). */
   warmPlan: z.string().min(1).max(256).nullable().default(null),
 });

@@ -1,0 +1,90 @@
+/** A configured namespace: its name and Redis glob (`NamespacePolicySpec.keyPattern`). */
+export interface NamespacePattern {
+  name: string;
+  keyPattern: string;
+}
+
+/** Namespace name of keys without the delimiter (when no configured pattern matches). */
+export const unprefixedNamespace = '(none)';
+/** Namespace name once `maxPrefixes` distinct prefixes were seen. */
+export const overflowNamespace = '(other)';
+
+export interface NamespaceMatcherOptions {
+  /** Configured namespaces; the first match wins, most specific (longest literal head) first. @default [] */
+  patterns?: readonly NamespacePattern[];
+  /** Delimiter of the key prefix used for keys no pattern matches. @default ':' */
+  delimiter?: string;
+  /** Distinct prefix namespaces before the rest is counted as `(other)` (bounds the aggregate). @default 200 */
+  maxPrefixes?: number;
+}
+
+/**
+ * Puts keys into namespaces: the configured namespace whose pattern matches, else the prefix up to the first
+ * delimiter (`user:42` → `user:*`). Names of prefix namespaces are the glob they stand for, so they can be
+ * registered as namespace policies as they are.
+ */
+export class NamespaceMatcher {
+  private readonly compiled: { name: string; regex: RegExp }[];
+  private readonly delimiter: string;
+  private readonly maxPrefixes: number;
+  private readonly prefixes = new Set<string>();
+
+  constructor(options: NamespaceMatcherOptions = {}) {
+    const byHead = [...(options.patterns ?? [])].sort((a, b) => literalHead(b.keyPattern).length - literalHead(a.keyPattern).length);
+    this.compiled = byHead.map((p) => ({ name: p.name, regex: globToRegExp(p.keyPattern) }));
+    this.delimiter = options.delimiter ?? ':';
+    this.maxPrefixes = options.maxPrefixes ?? 200;
+  }
+
+  /** True when `name` is a configured namespace (not a prefix found in the data). */
+  isConfigured(name: string): boolean {
+    return this.compiled.some((c) => c.name === name);
+  }
+
+  /** The namespace of one key (keys are compared as latin1 so every byte is one character, as Redis globs do). */
+  namespaceOf(key: Buffer | string): string {
+    const text = typeof key === 'string' ? key : key.toString('latin1');
+    for (const { name, regex } of this.compiled) if (regex.test(text)) return name;
+    const at = text.indexOf(this.delimiter);
+    if (at <= 0) return unprefixedNamespace;
+    const prefix = `${text.slice(0, at + this.delimiter.length)}*`;
+    if (this.prefixes.has(prefix)) return prefix;
+    if (this.prefixes.size >= this.maxPrefixes) return overflowNamespace;
+    this.prefixes.add(prefix);
+    return prefix;
+  }
+}
+
+/** The part of a glob before its first special character. */
+function literalHead(glob: string): string {
+  const special = glob.search(/[*?[\\]/);
+  return special === -1 ? glob : glob.slice(0, special);
+}
+
+/** Redis glob (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`) as an anchored RegExp over latin1 text. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') out += '[\\s\\S]*';
+    else if (c === '?') out += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < glob.length) out += escapeRegExp(glob[++i] as string);
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end === -1) {
+        out += '\\[';
+        continue;
+      }
+      let body = glob.slice(i + 1, end);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = end;
+    } else out += escapeRegExp(c);
+  }
+  return new RegExp(`^${out}$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
