@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../tools/local/index';
+import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
+import { isPidAlive, nodeTs, startProcess, type BackgroundProcess } from '../helpers/processes';
+import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
+
+// The done-when of invalidation: SIGKILL the host in the middle of a large invalidation, start a new one, and the
+// job finishes with no matching key left and counts that add up. Scaled to 200k keys for the suite.
+const keys = 200_000;
+const apiKey = 'kill-resume-admin-key-0123456789';
+const settings = {
+  AzureWebJobsStorage: '',
+  STATE_TABLE_PREFIX: uniqueTableName('kill'),
+  API_KEYS: `kr:admin:${apiKey}`,
+  JOB_CHUNK_BUDGET_MS: '1500',
+  JOB_LEASE_GRACE_MS: '1000',
+};
+
+async function startChild(): Promise<{ proc: BackgroundProcess; url: string }> {
+  const port = await freePort();
+  const [node, argv] = nodeTs(join(__dirname, 'hostChild.ts'), String(port), 'kill-resume-topic-key-0123');
+  const proc = startProcess(node, argv, { env: { ...process.env, RCM_CHILD_SETTINGS: JSON.stringify({ ...settings, AzureWebJobsStorage: azuriteConnectionString() }) } });
+  const match = await proc.waitForOutput(/READY (\S+)/, 30_000);
+  return { proc, url: match[1] as string };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
+type Json = any;
+
+async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+describe('killing the host mid-invalidation', () => {
+  it('a new host finishes the job: zero matching keys, deleted count = keys written, other keys untouched', async () => {
+    const prefix = keyPrefix('kill-resume');
+    const redis = connectStandalone();
+    for (let i = 0; i < keys; i += 5000) {
+      const p = redis.pipeline();
+      for (let j = i; j < i + 5000; j++) p.set(`${prefix}user:${j}`, 'v');
+      await p.exec();
+    }
+    await redis.set(`${prefix}keep:1`, 'v');
+    const { host, port } = inject('redisStandalone');
+
+    const first = await startChild();
+    expect((await call(first.url, 'PUT', '/api/clusters/kr', { mode: 'standalone', endpoints: [{ host, port }], secretRef: { kind: 'none' } })).status).toBe(201);
+    expect((await call(first.url, 'PUT', '/api/clusters/kr/namespaces/users', { keyPattern: `${prefix}user:*` })).status).toBe(201);
+    // Throttled so the job is surely mid-way when killed (200k keys at 40k/s take ≥ 5 s).
+    const started = await call(first.url, 'POST', '/api/clusters/kr/namespaces/users/invalidate', { keysPerSecondPerNode: 40_000, latencyGuard: null, scanCount: 1000 });
+    expect(started.status).toBe(202);
+    const jobId = started.json.jobId as string;
+
+    let before: Json;
+    for (let i = 0; i < 200; i++) {
+      before = (await call(first.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if ((before.progress?.deleted ?? 0) >= 40_000) break;
+      await sleep(50);
+    }
+    expect(before.status).toBe('running');
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    expect(isPidAlive(first.proc.pid)).toBe(false);
+    const leftAtKill = (await scanAll(redis, `${prefix}user:*`)).length;
+    expect(leftAtKill).toBeGreaterThan(0);
+    expect(leftAtKill).toBeLessThan(keys);
+
+    const second = await startChild();
+    // Nothing runs the job until its lease (chunk budget + grace) expires; then the sweeper timer takes it over.
+    let job: Json;
+    for (let i = 0; i < 600; i++) {
+      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if (job.status !== 'running' && job.status !== 'queued') break;
+      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
+      await sleep(100);
+    }
+    expect(job.status).toBe('succeeded');
+    expect(await scanAll(redis, `${prefix}user:*`)).toEqual([]);
+    expect(await redis.exists(`${prefix}keep:1`)).toBe(1);
+    expect(job.progress.deleted).toBe(keys);
+    expect(job.lease.token).toBeGreaterThan(before.lease.token);
+
+    const audit = await call(second.url, 'GET', '/api/clusters/kr/events?limit=100');
+    const invalidated = audit.json.items.filter((e: { type: string }) => e.type === 'RedisClusterManager.Keys.Invalidated');
+    expect(invalidated.length).toBeGreaterThanOrEqual(1);
+    expect(invalidated[0].data).toMatchObject({ jobId, deletedCount: keys });
+  }, 120_000);
+});
