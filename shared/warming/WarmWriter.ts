@@ -33,6 +33,9 @@ export interface WarmWriterOptions {
 export interface ValueRecord {
   key: string | Buffer;
   value: string | Buffer;
+  /** When set, the value is `value[valueStart..valueEnd)` (saves a Buffer view per record on the hot path). */
+  valueStart?: number;
+  valueEnd?: number;
   ttlMs: number | null;
   version?: number;
   line?: number;
@@ -103,15 +106,12 @@ export class WarmWriter {
   addValue(record: ValueRecord): void {
     const i = this.ownerOf(record.key);
     const batch = this.batches[i] as Batch;
-    const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.length;
-    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? String(Math.round(record.ttlMs)) : null;
+    const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.valueEnd !== undefined ? record.valueEnd - (record.valueStart ?? 0) : record.value.length;
+    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? String(record.ttlMs) : null;
     if (this.options.mode === 'version-compare') {
-      batch.buf.push(['EVALSHA', this.scriptSha, '1', record.key, record.value, String(record.version ?? 0), ttl ?? '0', this.versionField]);
-    } else if (ttl !== null) {
-      batch.buf.push(this.options.mode === 'nx' ? ['SET', record.key, record.value, 'PX', ttl, 'NX'] : ['SET', record.key, record.value, 'PX', ttl]);
-    } else {
-      batch.buf.push(this.options.mode === 'nx' ? ['SET', record.key, record.value, 'NX'] : ['SET', record.key, record.value]);
-    }
+      const value = typeof record.value !== 'string' && record.valueEnd !== undefined ? record.value.subarray(record.valueStart ?? 0, record.valueEnd) : record.value;
+      batch.buf.push(['EVALSHA', this.scriptSha, '1', record.key, value, String(record.version ?? 0), ttl ?? '0', this.versionField]);
+    } else batch.buf.pushSet(record.key, record.value, ttl, this.options.mode === 'nx', record.valueStart ?? 0, record.valueEnd ?? -1);
     batch.meta.push(record.line);
     batch.sizes.push(size);
     if (batch.meta.length >= this.batchSize) this.flush(i);

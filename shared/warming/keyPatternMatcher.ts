@@ -2,7 +2,10 @@
  * A Redis glob (`*`, `?`, `[...]`, `\x`) as a RegExp, the way SCAN MATCH reads it, so warm keys can be held to the
  * namespace's keyPattern: a plan never writes outside its namespace.
  */
-export function keyPatternMatcher(pattern: string): RegExp {
+export function keyPatternMatcher(pattern: string): { test(key: string): boolean } {
+  // The common case, `prefix:*`, is a prefix check: no regex per key on the hot path.
+  const literal = pattern.slice(0, -1);
+  if (pattern.endsWith('*') && !/[*?[\\]/.test(literal)) return { test: (key: string) => key.startsWith(literal) };
   let out = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;

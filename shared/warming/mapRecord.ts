@@ -1,10 +1,11 @@
+import { scanJsonObject, type FieldRange } from './scanJsonObject';
 import type { WarmMapping } from './warmPlan';
 import type { WarmRecordError } from './WarmCounts';
 import type { ValueRecord } from './WarmWriter';
 
 /** What a record mapper needs besides the mapping: the namespace's rules. */
 export interface MappingContext {
-  keyMatcher: RegExp;
+  keyMatcher: { test(key: string): boolean };
   keyPattern: string;
   ttlSeconds: number | null;
   ttlJitterPercent: number;
@@ -20,7 +21,7 @@ export type MapResult = { ok: true; record: ValueRecord } | { ok: false; error: 
  * version. Every failure names the line and the reason; none throws. The TTL is the namespace's, plus a random
  * 0..jitter % so warmed keys do not all expire in the same second.
  */
-export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (text: string, line: number) => MapResult {
+export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (buf: Buffer, start: number, end: number, line: number) => MapResult {
   const parts = mapping.key.split(/(\{[^}]+\})/).filter((p) => p !== '');
   const template = parts.map((p) => (p.startsWith('{') && p.endsWith('}') ? { field: path(p.slice(1, -1)) } : { text: p }));
   const valuePath = mapping.value === null ? null : path(mapping.value);
@@ -30,7 +31,7 @@ export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (text
   const jitter = ctx.ttlJitterPercent / 100;
   const fail = (line: number, code: string, message: string): MapResult => ({ ok: false, error: { line, code, message } });
 
-  return (text, line) => {
+  const slow = (text: string, line: number): MapResult => {
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -66,6 +67,66 @@ export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (text
     }
     return { ok: true, record };
   };
+
+  const fast = fastPath(mapping, template, ctx, () => (baseTtlMs === null ? null : Math.round(baseTtlMs * (1 + random() * jitter))));
+  if (!fast) return (buf, start, end, line) => slow(buf.toString('utf8', start, end), line);
+  return (buf, start, end, line) => fast(buf, start, end, line) ?? slow(buf.toString('utf8', start, end), line);
+}
+
+type TemplatePart = { text: string } | { field: string[] };
+
+/**
+ * The byte-level path for the common mapping (top-level fields, plain strings or integers in the key, a plain
+ * string value or the whole record): no string per line, no object per record. Returns null for anything it does
+ * not handle — including every error — and the caller falls back to JSON.parse, so results are identical.
+ */
+function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingContext, ttl: () => number | null) {
+  if (mapping.versionField || mapping.valueEncoding !== 'utf8') return null;
+  if (mapping.value !== null && mapping.value.includes('.')) return null;
+  if (template.some((p) => 'field' in p && p.field.length !== 1)) return null;
+  const names = [...new Set([...template.flatMap((p) => ('field' in p ? p.field : [])), ...(mapping.value === null ? [] : [mapping.value])])];
+  const wanted = names.map((n) => Buffer.from(n));
+  const parts = template.map((p) => ('field' in p ? names.indexOf(p.field[0] as string) : p.text));
+  const valueIndex = mapping.value === null ? -1 : names.indexOf(mapping.value);
+  const ranges: (FieldRange | undefined)[] = new Array(names.length);
+  return (buf: Buffer, start: number, end: number, line: number): MapResult | null => {
+    if (scanJsonObject(buf, start, end, wanted, ranges) !== 0) return null;
+    let key = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        key += part;
+        continue;
+      }
+      const r = ranges[part];
+      if (!r || r.end === r.start) return null;
+      if (r.kind === 's') {
+        if (r.flags !== 0) return null;
+      } else if (r.kind !== 'n' || !plainInteger(buf, r.start, r.end)) return null;
+      key += buf.toString('latin1', r.start, r.end);
+    }
+    if (!ctx.keyMatcher.test(key)) return null;
+    let valueStart = start;
+    let valueEnd = end;
+    if (valueIndex >= 0) {
+      const r = ranges[valueIndex];
+      if (!r || r.kind !== 's' || (r.flags & 1) !== 0) return null;
+      valueStart = r.start;
+      valueEnd = r.end;
+    }
+    if (valueEnd - valueStart > ctx.maxValueBytes) return null;
+    return { ok: true, record: { key, value: buf, valueStart, valueEnd, ttlMs: ttl(), line } };
+  };
+}
+
+/** An integer whose text `String(Number(text))` gives back unchanged. */
+function plainInteger(buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (buf[i] === 0x2d) i++;
+  if (end - i < 1 || end - i > 15) return false;
+  if (buf[i] === 0x30 && end - i > 1) return false;
+  if (buf[i] === 0x30 && i > start) return false; // -0
+  for (let k = i; k < end; k++) if ((buf[k] as number) < 0x30 || (buf[k] as number) > 0x39) return false;
+  return true;
 }
 
 function path(dotted: string): string[] {
@@ -73,6 +134,7 @@ function path(dotted: string): string[] {
 }
 
 function get(doc: unknown, fields: string[]): unknown {
+  if (fields.length === 1) return Object.hasOwn(doc as object, fields[0] as string) ? (doc as Record<string, unknown>)[fields[0] as string] : undefined;
   let v: unknown = doc;
   for (const f of fields) {
     if (typeof v !== 'object' || v === null || !Object.hasOwn(v, f)) return undefined;

@@ -138,11 +138,11 @@ async function textChunk(input: WarmChunkInput, source: TextSourceReader, state:
       writer.reject({ line, code: 'value_too_large', message: `line ${line}: record larger than ${maxRecordBytes} bytes` });
     }
     let taken = 0;
-    for (const { text, line } of batch.lines) {
+    for (const { buf, start, end, line } of batch.lines) {
       if (state.read >= limit) break;
       state.read += 1;
       taken += 1;
-      const mapped = map(text, line);
+      const mapped = map(buf, start, end, line);
       if (mapped.ok) writer.addValue(mapped.record);
       else writer.reject(mapped.error);
     }

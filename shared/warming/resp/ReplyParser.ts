@@ -27,6 +27,12 @@ export class ReplyParser {
     }
     let pos = 0;
     while (pos < buf.length) {
+      // +OK\r\n is nearly every reply of a warm: recognised without a line search.
+      if (buf[pos] === 0x2b && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b && buf[pos + 3] === 13 && pos + 4 < buf.length) {
+        onReply(OK);
+        pos += 5;
+        continue;
+      }
       const end = parseOne(buf, pos, onReply);
       if (end < 0) break;
       pos = end;

@@ -9,9 +9,11 @@ export interface TextPosition {
 
 export const startOfText: TextPosition = { offset: 0, line: 0 };
 
-/** One record's text and the 1-based line it starts on. */
+/** One record's bytes (`buf[start..end)`, no line break) and the 1-based line it starts on. */
 export interface SourceLine {
-  text: string;
+  buf: Buffer;
+  start: number;
+  end: number;
   line: number;
 }
 

@@ -37,7 +37,8 @@ export async function* jsonArrayElements(stream: AsyncIterable<Buffer>, from: Te
     const finish = (endIndex: number) => {
       if (!oversized) {
         parts.push(chunk.subarray(elementStart, endIndex));
-        lines.push({ text: Buffer.concat(parts).toString('utf8'), line: elementLine });
+        const element = Buffer.concat(parts);
+        lines.push({ buf: element, start: 0, end: element.length, line: elementLine });
       } else tooLong.push(elementLine);
       parts = [];
       partBytes = 0;

@@ -27,7 +27,7 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
         let end = nl;
         if (end > start && chunk[end - 1] === 13) end -= 1;
         if (end - start > maxLineBytes) tooLong.push(line);
-        else if (end > start) lines.push({ text: chunk.toString('utf8', start, end), line });
+        else if (end > start) lines.push({ buf: chunk, start, end, line });
       }
       start = nl + 1;
     }
@@ -46,6 +46,6 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
     line += 1;
     let end = carry.length;
     if (carry[end - 1] === 13) end -= 1;
-    yield { lines: end > 0 ? [{ text: carry.toString('utf8', 0, end), line }] : [], tooLong: [], position: { offset: offset + carry.length, line } };
+    yield { lines: end > 0 ? [{ buf: carry, start: 0, end, line }] : [], tooLong: [], position: { offset: offset + carry.length, line } };
   }
 }
