@@ -107,7 +107,7 @@ export function effectiveRules(overrides: AlertRuleOverrides['rules'] = {}): Ale
   return defaultAlertRules.map((rule) => {
     const merged = { ...rule, ...(overrides[rule.id] ?? {}) };
     // A new raise threshold alone keeps the default's hysteresis gap.
-    if (overrides[rule.id]?.raiseAt !== undefined && overrides[rule.id]?.clearAt === undefined) merged.clearAt = merged.raiseAt - (rule.raiseAt - rule.clearAt);
+    if (overrides[rule.id]?.raiseAt !== undefined && overrides[rule.id]?.clearAt === undefined) merged.clearAt = Number((merged.raiseAt - (rule.raiseAt - rule.clearAt)).toFixed(12));
     return merged;
   });
 }

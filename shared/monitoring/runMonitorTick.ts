@@ -96,15 +96,18 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   // A node that did not answer keeps its last good sample as the base of the next rates.
   const kept = samples.map((s) => (s.reachable ? s : (before.get(s.node) ?? s)));
   const retentionMs = deps.settings.MONITOR_RETENTION_HOURS * 3_600_000;
-  await Promise.all([
-    deps.store.saveState(cluster.id, { at, samples: kept, readings }),
-    deps.store.appendHistory(cluster.id, at, readings),
-    deps.store.purgeHistory(cluster.id, at - retentionMs),
-  ]);
+  await Promise.all([deps.store.saveState(cluster.id, { at, samples: kept, readings }), deps.store.purgeHistory(cluster.id, at - retentionMs)]);
   await deps.exportReadings?.(readings);
-  const alerts = await deps.alerts.evaluate(cluster.id, readings, at, tickId);
-  for (const a of alerts.raised) deps.log?.(`[monitor] ${cluster.id}: alert raised ${a.rule} ${a.node ?? ''} value ${a.value} (threshold ${a.threshold})`);
-  for (const a of alerts.resolved) deps.log?.(`[monitor] ${cluster.id}: alert resolved ${a.rule} ${a.node ?? ''}`);
+  let alerts: AlertOutcome | null = null;
+  try {
+    alerts = await deps.alerts.evaluate(cluster.id, readings, at, tickId);
+    for (const a of alerts.raised) deps.log?.(`[monitor] ${cluster.id}: alert raised ${a.rule} ${a.node ?? ''} value ${a.value} (threshold ${a.threshold})`);
+    for (const a of alerts.resolved) deps.log?.(`[monitor] ${cluster.id}: alert resolved ${a.rule} ${a.node ?? ''}`);
+  } catch (failure) {
+    deps.log?.(`[monitor] ${cluster.id}: alert evaluation failed (retried next tick): ${(failure as Error).message}`);
+  }
+  // Last: a history row means the cluster's tick is complete (alerts included).
+  await deps.store.appendHistory(cluster.id, at, readings);
   return {
     clusterId: cluster.id,
     mode,

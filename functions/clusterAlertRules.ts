@@ -1,0 +1,10 @@
+import { app } from '@azure/functions';
+import { lazyApiHandler } from '../shared/http/lazyApiHandler';
+
+/** GET/PUT /api/clusters/{id}/alert-rules: default alert rules with the cluster's overrides (audited, If-Match). */
+app.http('clusterAlertRules', {
+  route: 'clusters/{id}/alert-rules',
+  methods: ['GET', 'PUT'],
+  authLevel: 'function',
+  handler: lazyApiHandler(async () => (await import('../shared/alerts/alertRoutes.js')).alertRuleRoutes),
+});

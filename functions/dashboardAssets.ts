@@ -1,0 +1,13 @@
+import { app, type HttpRequest } from '@azure/functions';
+import { lazy } from '../shared/lazy';
+
+/** GET /api/dashboard/assets/{name}: the dashboard's script and stylesheet (static, no data, so anonymous). */
+app.http('dashboardAssets', {
+  route: 'dashboard/assets/{name}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: lazy(async () => {
+    const { dashboardAssetResponse } = await import('../shared/dashboard/dashboardRoutes.js');
+    return (req: HttpRequest) => dashboardAssetResponse(req);
+  }),
+});

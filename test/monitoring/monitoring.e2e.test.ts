@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHost, type RunningHost } from '../../tools/host/index';
+import { apiKeys, testSettings } from '../controlplane/api';
+import { connectCluster, keyPrefix, useOwnRedis } from '../helpers/redis';
+
+/**
+ * Through the local Functions host: the `monitor` timer run by the admin API, the metrics/alerts routes, Alert.Raised
+ * delivered by the host's Event Grid topic to a subscribed function, and the dashboard in headless Chromium.
+ */
+const root = join(__dirname, '..', '..');
+const own = useOwnRedis({ args: ['--maxmemory', '8mb', '--maxmemory-policy', 'noeviction'] });
+const sink: { type: string; data: Record<string, unknown> }[] = ((globalThis as { __rcmAlertSink?: typeof sink }).__rcmAlertSink ??= []);
+let host: RunningHost;
+
+async function api(method: string, path: string, body?: unknown, key: keyof typeof apiKeys = 'admin') {
+  const headers: Record<string, string> = { 'x-functions-key': host.keys.functionKey, 'x-api-key': apiKeys[key] };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${host.url}/api${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Runs the timer now and waits until its history row for `cluster` is there. */
+async function tick(cluster = 'cache'): Promise<void> {
+  const before = (await api('GET', `/clusters/${cluster}/metrics?from=0`)).json.samples as number;
+  const run = await fetch(`${host.url}/admin/functions/monitor`, { method: 'POST', headers: { 'x-functions-key': host.keys.masterKey, 'content-type': 'application/json' }, body: '{}' });
+  expect(run.status).toBe(202);
+  for (let i = 0; i < 100; i++) {
+    if (((await api('GET', `/clusters/${cluster}/metrics?from=0`)).json.samples as number) > before) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('monitor tick did not complete');
+}
+
+beforeAll(async () => {
+  const settings = testSettings();
+  host = await startHost({
+    appDir: root,
+    entryFiles: ['functions/*.ts', 'test/monitoring/fixtures/alertSink.ts'],
+    settings: { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), MONITOR_NODE_TIMEOUT_MS: '1500' },
+    subscriptionsFile: join(__dirname, 'fixtures', 'alertSubscriptions.json'),
+    log: () => {},
+  });
+  // As `npm start` does: the topic is known once the host listens; the app reads it on first use.
+  process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
+  process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
+  const shared = inject('redisCluster');
+  expect((await api('PUT', '/clusters/cache', { mode: 'standalone', endpoints: [{ host: '127.0.0.1', port: own.server.port }], secretRef: { kind: 'none' } })).status).toBe(201);
+  expect((await api('PUT', '/clusters/shared-cluster', { mode: 'cluster', displayName: 'shared 6-node cluster', endpoints: shared.seeds, secretRef: { kind: 'none' } })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('monitoring through the local host', () => {
+  it('filling a node past the memory threshold raises the memory alert; Alert.Raised reaches the Event Grid subscriber', async () => {
+    const rules = await api('PUT', '/clusters/cache/alert-rules', { rules: { memory_high: { raiseAt: 0.5, forSeconds: 0 } } }, 'operator');
+    expect(rules.status).toBe(200);
+    expect(rules.json.rules.find((r: { id: string }) => r.id === 'memory_high')).toMatchObject({ raiseAt: 0.5, forSeconds: 0 });
+    expect(rules.json.history[0]).toMatchObject({ version: 1, by: 'api-key:otto' });
+    const put = (body: unknown, headers: Record<string, string>) =>
+      fetch(`${host.url}/api/clusters/cache/alert-rules`, { method: 'PUT', headers: { 'x-functions-key': host.keys.functionKey, 'x-api-key': apiKeys.admin, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await put({ rules: { memory_high: { raiseAt: 0.2 } } }, { 'if-match': '"0"' })).status).toBe(412);
+    const inverted = await put({ rules: { hit_ratio_low: { raiseAt: 0.9, clearAt: 0.5 } } }, {});
+    expect([inverted.status, ((await inverted.json()) as { errors: { field: string }[] }).errors[0]?.field]).toEqual([400, 'body.rules.hit_ratio_low.clearAt']);
+    expect((await put({ rules: { no_such_rule: {} } }, {})).status).toBe(400);
+    expect((await api('PUT', '/clusters/cache/alert-rules', { rules: {} }, 'reader')).status).toBe(403);
+    await tick();
+    expect((await api('GET', '/clusters/cache/alerts')).json.alerts.filter((a: { rule: string }) => a.rule === 'memory_high')).toEqual([]);
+
+    const redis = new Redis(own.server.url);
+    try {
+      const value = 'x'.repeat(50_000);
+      for (let i = 0; i < 100; i++) await redis.set(`fill:${i}`, value); // ~5 MB of an 8 MB maxmemory
+    } finally {
+      redis.disconnect();
+    }
+    await tick();
+    const alerts = (await api('GET', '/clusters/cache/alerts', undefined, 'reader')).json;
+    const memory = alerts.alerts.find((a: { rule: string }) => a.rule === 'memory_high');
+    expect(memory).toMatchObject({ status: 'firing', metric: 'used_memory_ratio', node: `127.0.0.1:${own.server.port}`, threshold: 0.5 });
+    expect(memory.value).toBeGreaterThan(0.5);
+    await host.deliveriesIdle();
+    const raised = sink.filter((e) => e.type === 'RedisClusterManager.Alert.Raised' && e.data['rule'] === 'memory_high');
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.data).toMatchObject({ clusterId: 'cache', metric: 'used_memory_ratio', severity: 'warning', alertId: memory.alertId });
+    expect(host.deadLetters()).toEqual([]);
+
+    await tick(); // still full: no second event
+    await host.deliveriesIdle();
+    expect(sink.filter((e) => e.type === 'RedisClusterManager.Alert.Raised' && e.data['rule'] === 'memory_high')).toHaveLength(1);
+    // The audit log has it too (recorded in the cluster's stream, published through the outbox).
+    const audit = (await api('GET', '/clusters/cache/events')).json.items.map((e: { type: string }) => e.type);
+    expect(audit).toContain('RedisClusterManager.Alert.Raised');
+  });
+
+  it('the metrics API returns chart-ready series; the dashboard shows real charts in headless Chromium', async () => {
+    const client = connectCluster();
+    const prefix = keyPrefix();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 60; i++) await client.set(`${prefix}${i}`, String(i));
+      for (let i = 0; i < 120; i++) await client.get(`${prefix}${i % 90}`); // 60 hits of every 90 lookups → 2/3 per node mix
+      await tick('shared-cluster');
+    }
+    const metrics = (await api('GET', '/clusters/shared-cluster/metrics?metrics=ops_per_sec,hit_ratio,used_memory_bytes', undefined, 'reader')).json;
+    expect(metrics.nodes).toHaveLength(6);
+    const ops = metrics.series.filter((s: { metric: string }) => s.metric === 'ops_per_sec');
+    expect(ops).toHaveLength(6);
+    expect(ops.every((s: { points: [number, number | null][] }) => s.points.length >= 5 && s.points.some(([, v]) => v !== null && v > 0))).toBe(true);
+    const oneNode = (await api('GET', `/clusters/shared-cluster/metrics?node=${encodeURIComponent(metrics.nodes[0].node)}`)).json;
+    expect(new Set(oneNode.series.map((s: { node: string }) => s.node))).toEqual(new Set([metrics.nodes[0].node]));
+    expect((await api('GET', '/clusters/shared-cluster/metrics?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z')).status).toBe(400);
+    expect((await api('GET', '/clusters/nope/metrics')).status).toBe(404);
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+      await page.goto(`${host.url}/api/dashboard?code=${host.keys.functionKey}#key=${apiKeys.reader}`);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+      expect(errors.slice(0, 3)).toEqual([]);
+      expect(await page.locator('section.cluster').count()).toBe(2);
+      const shared = page.locator('#cluster-shared-cluster');
+      expect(await shared.locator('figure.chart').count()).toBe(6);
+      expect(await shared.locator('svg.plot path.line').count()).toBeGreaterThanOrEqual(6 * 3);
+      expect(await shared.locator('tbody tr').count()).toBe(6);
+      expect(await page.locator('#cluster-cache ul.alerts li', { hasText: 'memory_high' }).count()).toBe(1);
+      expect(await page.locator('#status').textContent()).toMatch(/^updated/);
+      mkdirSync(join(root, 'test', 'artifacts'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test', 'artifacts', 'dashboard.png'), fullPage: true });
+      // The page without the function key is refused by the host; the assets are public.
+      expect((await fetch(`${host.url}/api/dashboard`)).status).toBe(401);
+      expect((await fetch(`${host.url}/api/dashboard/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
