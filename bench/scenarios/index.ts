@@ -1,6 +1,10 @@
 import { coldStart } from './coldStart';
+import { monitor } from './monitor';
+import { invalidateCluster, invalidateLatencyGuard, invalidateStandalone } from './invalidate';
 
 /** Every benchmark scenario by name; `npm run bench -- <name>` runs one. */
 export const scenarios: Record<string, () => Promise<void>> = {
   coldStart,
+  monitor,
+  invalidateStandalone, invalidateLatencyGuard, invalidateCluster,
 };

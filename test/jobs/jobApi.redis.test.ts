@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
+import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
 import { clusterJobRoutes, jobCancelRoutes, jobRoutes } from '../../shared/jobs/jobRoutes';
 import { invalidationRoutes } from '../../shared/invalidation/invalidationRoutes';
 import { redisConnections } from '../../shared/redis/redisConnections';
@@ -30,8 +32,6 @@ beforeAll(async () => {
 afterAll(() => redisConnections.closeAll());
 
 async function put(path: string, body: unknown): Promise<void> {
-  const { clusterRoutes } = await import('../../shared/clusters/clusterRoutes');
-  const { namespaceRoutes } = await import('../../shared/namespaces/namespaceRoutes');
   const parts = path.split('/').filter(Boolean);
   const params: Record<string, string> = { id: parts[1] ?? '' };
   if (parts[3]) params['ns'] = parts[3];

@@ -1,0 +1,50 @@
+import { Cluster } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runJobChunk } from '../../shared/jobs/runJobChunk';
+import { redisConnections } from '../../shared/redis/redisConnections';
+import { useOwnCluster } from '../helpers/redis';
+import { jobTestbed } from './jobTestbed';
+
+// Kills a master of a private cluster while an invalidation runs on it: the shard's SCAN restarts on the promoted
+// replica and the job still ends with no key left and a deleted count equal to the keys written.
+const own = useOwnCluster();
+afterAll(() => redisConnections.closeAll());
+
+describe('invalidation across a failover', () => {
+  it('restarts the failed shard on its new master; zero keys left, counts add up', async () => {
+    const keys = 30_000;
+    const client = new Cluster(own.cluster.seeds, { redisOptions: { connectTimeout: 2000 } });
+    for (let i = 0; i < keys; i += 1000) await Promise.all(Array.from({ length: 1000 }, (_, j) => client.set(`fo:${i + j}`, 'v')));
+    const bed = await jobTestbed('cluster', own.cluster.seeds, { chunkBudgetMs: 20_000 });
+    await bed.namespace('fo', { keyPattern: 'fo:*' });
+    // 2500 keys/s per master: ~4 s per shard, so the kill lands mid-scan.
+    const { job } = await bed.create({ kind: 'invalidate', namespace: 'fo', params: { pattern: 'fo:*', maxKeys: 1e9, keysPerSecondPerNode: 2500, latencyGuard: null, scanCount: 200 } });
+    const log: string[] = [];
+    const firstChunk = runJobChunk(job.id, { ...bed.rt, log: (m) => log.push(m) });
+    await new Promise((r) => setTimeout(r, 1500));
+    const victim = own.cluster.masters[0];
+    if (!victim) throw new Error('no master');
+    process.kill(victim.pid, 'SIGKILL');
+    await firstChunk;
+    await bed.runToEnd(job.id);
+
+    const view = await bed.jobs.get(job.id);
+    expect(view.status).toBe('succeeded');
+    expect(view.progress['deleted']).toBe(keys);
+    expect(view.nodes.some((n) => Number(n.restarts) >= 1)).toBe(true);
+    expect(log.join('\n')).toMatch(/master changed .* SCAN restarts from 0/);
+    let left = 0;
+    for (const node of client.nodes('master')) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', 'fo:*', 'COUNT', 1000);
+        cursor = next;
+        left += found.length;
+      } while (cursor !== '0');
+    }
+    expect(left).toBe(0);
+    const invalidated = (await bed.events()).find((e) => e.type === 'RedisClusterManager.Keys.Invalidated');
+    expect(invalidated?.data).toMatchObject({ deletedCount: keys });
+    client.disconnect();
+  }, 60_000);
+});

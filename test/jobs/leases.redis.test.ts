@@ -1,0 +1,62 @@
+import { afterAll, expect, inject, it, describe } from 'vitest';
+import { FencedJob } from '../../shared/jobs/FencedJob';
+import { isLeaseLostError } from '../../shared/jobs/LeaseLostError';
+import { runJobChunk } from '../../shared/jobs/runJobChunk';
+import { redisConnections } from '../../shared/redis/redisConnections';
+import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
+import { jobTestbed } from './jobTestbed';
+
+afterAll(() => redisConnections.closeAll());
+
+const seeds = () => [{ host: inject('redisStandalone').host, port: inject('redisStandalone').port }];
+const params = (pattern: string, extra: Record<string, unknown> = {}) => ({ pattern, maxKeys: 1e9, keysPerSecondPerNode: null, latencyGuard: null, scanCount: 200, ...extra });
+
+describe('leases and fencing', () => {
+  it('a live lease makes other runners back off; an expired one is taken over and the stale holder cannot write', async () => {
+    const bed = await jobTestbed('standalone', seeds());
+    const prefix = keyPrefix();
+    await bed.namespace('users', { keyPattern: `${prefix}u:*` });
+    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`) });
+
+    // Holder A takes the lease by hand (as runJobChunk does), live for 10 s.
+    const loaded = await bed.rt.store.load(job.id);
+    if (!loaded) throw new Error('job missing');
+    const leased = { ...loaded.job, status: 'running' as const, lease: { owner: 'A', token: 1, expiresAt: Date.now() + 10_000 } };
+    const etag = await bed.rt.store.write(leased, loaded.etag);
+    expect(await runJobChunk(job.id, { ...bed.rt, owner: 'B', log: () => undefined })).toEqual({ outcome: 'busy' });
+
+    // A stalls past its lease: B takes over (token 2) and finishes the job.
+    const stale = new FencedJob(bed.rt.store, leased, etag, []);
+    await bed.rt.store.write({ ...leased, lease: { ...leased.lease, expiresAt: Date.now() - 1 } }, etag);
+    const b = await runJobChunk(job.id, { ...bed.rt, owner: 'B', log: () => undefined });
+    expect(b).toMatchObject({ outcome: 'ran', status: 'succeeded' });
+
+    const error = await stale.checkpoint([{ id: 'ghost', state: { cursor: '42' }, counts: { deleted: 999 }, done: false }]).catch((e: unknown) => e);
+    expect(isLeaseLostError(error)).toBe(true);
+    const after = await bed.rt.store.load(job.id);
+    expect(after?.cursors.map((c) => c.id)).not.toContain('ghost');
+    expect(after?.job).toMatchObject({ status: 'succeeded', lease: { owner: 'B', token: 2 } });
+  });
+
+  it('cancel reaches a running chunk at its next checkpoint; the job ends cancelled with its progress so far', async () => {
+    const bed = await jobTestbed('standalone', seeds(), { chunkBudgetMs: 10_000 });
+    const prefix = keyPrefix();
+    const redis = connectStandalone();
+    const p = redis.pipeline();
+    for (let i = 0; i < 5000; i++) p.set(`${prefix}u:${i}`, 'v');
+    await p.exec();
+    await bed.namespace('users', { keyPattern: `${prefix}u:*` });
+    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`, { keysPerSecondPerNode: 1000 }) });
+    const chunk = runJobChunk(job.id, { ...bed.rt, log: () => undefined });
+    await new Promise((r) => setTimeout(r, 700));
+    const requested = await bed.jobs.cancel(job.id, { principal: { id: 'otto', kind: 'api-key', role: 'operator' }, correlationId: 'c' });
+    expect(requested).toMatchObject({ status: 'running', cancelRequested: true });
+    expect(await chunk).toMatchObject({ outcome: 'ran', status: 'cancelled' });
+    const view = await bed.jobs.get(job.id);
+    const left = (await scanAll(redis, `${prefix}u:*`)).length;
+    expect(left).toBeGreaterThan(0);
+    expect(view.progress['deleted']).toBe(5000 - left);
+    const finished = (await bed.events()).filter((e) => e.type === 'RedisClusterManager.Job.Finished');
+    expect(finished.map((e) => (e.data as { status: string }).status)).toEqual(['cancelled']);
+  });
+});
