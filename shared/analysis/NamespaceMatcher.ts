@@ -41,6 +41,11 @@ export class NamespaceMatcher {
     return this.compiled.some((c) => c.name === name);
   }
 
+  /** Counts prefix namespaces found earlier (a resumed job) against `maxPrefixes`, so resuming keeps the bound. */
+  remember(names: Iterable<string>): void {
+    for (const name of names) if (!this.isConfigured(name) && name !== unprefixedNamespace && name !== overflowNamespace) this.prefixes.add(name);
+  }
+
   /** The namespace of one key (keys are compared as latin1 so every byte is one character, as Redis globs do). */
   namespaceOf(key: Buffer | string): string {
     const text = typeof key === 'string' ? key : key.toString('latin1');

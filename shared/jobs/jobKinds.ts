@@ -7,6 +7,7 @@ import type { JobKind } from './JobKind';
 const loaders: Record<string, () => Promise<JobKind>> = {
   invalidate: async () => (await import('../invalidation/invalidateJob.js')).invalidateJob,
   'ttl-hygiene': async () => (await import('../ttlHygiene/ttlHygieneJob.js')).ttlHygieneJob,
+  analysis: async () => (await import('../analysis/analysisJob.js')).analysisJob,
 };
 
 export const jobKindNames = Object.keys(loaders);

@@ -1,0 +1,97 @@
+import type { Redis } from 'ioredis';
+import type { JobKind } from '../jobs/JobKind';
+import type { CursorRecord } from '../jobs/JobRecord';
+import { withRedis } from '../redis/redisConnections';
+import type { RedisConnection } from '../redis/RedisConnectionManager';
+import type { NodeAddress } from '../redis/RedisTarget';
+import { emptyAggregate, mergeAggregates, type AnalysisAggregate } from './AnalysisAggregate';
+import { analysisParamsSchema, type AnalysisParams } from './analysisRequest';
+import { buildAnalysis, compactAnalysis } from './buildAnalysis';
+import { listNodes } from './listNodes';
+import { NamespaceMatcher } from './NamespaceMatcher';
+import { nodeAccessTracking } from './probeKeys';
+import { sampleNode } from './sampleNode';
+import { scanNodeChunk } from './scanNodeChunk';
+
+/** A master's cursor row: where its SCAN is and what it found so far (the aggregate merges chunk by chunk). */
+export interface AnalysisCursorState {
+  address: NodeAddress;
+  name: string;
+  cursor: string;
+  dbsize: number;
+  samples: number;
+  aggregate: AnalysisAggregate;
+}
+
+/** Exact mode checkpoints at least this often per node, so a crash redoes little. */
+const sliceMs = 3000;
+
+/**
+ * Job kind `analysis`: every master in parallel. Sampled: one slice per node (RANDOMKEY draws split by DBSIZE).
+ * Exact: `scanNodeChunk` slices from the node's cursor, each merged into the node's aggregate and checkpointed with
+ * its cursor, continued over as many chunks as the keyspace needs. When every node is done, the result (totals,
+ * largest namespaces, recommendation) is stored on the job; the full report is computed from the cursor rows.
+ */
+export const analysisJob: JobKind = {
+  name: 'analysis',
+  async runChunk(ctx) {
+    const params = analysisParamsSchema.parse(ctx.job.params);
+    const timeoutMs = Math.max(1000, ctx.deadline - Date.now()) + 15_000;
+    return withRedis(
+      ctx.cluster,
+      async (connection) => {
+        const cursors = ctx.cursors.length > 0 ? ctx.cursors.map((c) => structuredClone(c)) : await plan(connection, params);
+        if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
+        const matcher = new NamespaceMatcher({ patterns: params.namespaces.map((n) => ({ name: n.namespace, keyPattern: n.keyPattern })), delimiter: params.delimiter });
+        await Promise.all(cursors.filter((c) => !c.done).map(async (c) => runNode(c, await connection.node(stateOf(c).address), params, matcher, ctx)));
+        if (!cursors.every((c) => c.done)) return { done: false };
+        const { nodes } = await listNodes(connection);
+        const analysis = buildAnalysis(ctx.cluster, params, cursors.map(stateOf), nodes, ctx.job.startedAt ?? ctx.job.createdAt);
+        return { done: true, result: compactAnalysis(analysis, ctx.job.id) };
+      },
+      { timeoutMs },
+    );
+  },
+};
+
+export function stateOf(cursor: CursorRecord): AnalysisCursorState {
+  return cursor.state as unknown as AnalysisCursorState;
+}
+
+/** One cursor per master; sampled mode splits the draws by DBSIZE (at least 100 per non-empty master). */
+async function plan(connection: RedisConnection, params: AnalysisParams): Promise<CursorRecord[]> {
+  const masters = (await listNodes(connection)).nodes.filter((n) => n.role === 'master');
+  const sizes = await Promise.all(masters.map(async (m) => Number(await (await connection.node(m.address)).dbsize())));
+  const population = sizes.reduce((s, n) => s + n, 0);
+  return masters.map((m, i) => {
+    const dbsize = sizes[i] ?? 0;
+    const samples = population === 0 || dbsize === 0 ? 0 : Math.max(100, Math.round((params.samples * dbsize) / population));
+    const state: AnalysisCursorState = { address: m.address, name: m.name, cursor: '0', dbsize, samples, aggregate: emptyAggregate(params.mode) };
+    return { id: m.name.replace(/[^A-Za-z0-9._-]/g, '_'), state: state as unknown as Record<string, unknown>, counts: { keysProbed: 0, dbsize }, done: false };
+  });
+}
+
+async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParams, matcher: NamespaceMatcher, ctx: Parameters<JobKind['runChunk']>[0]): Promise<void> {
+  const state = stateOf(cursor);
+  const { access } = await nodeAccessTracking(redis);
+  const common = { node: state.name, matcher, access, maxKeysPerSecond: params.maxKeysPerSecond, memorySamples: params.memorySamples, topKeys: params.topKeys };
+  if (params.mode === 'sampled') {
+    const sample = await sampleNode(redis, { ...common, samples: state.samples });
+    Object.assign(state, { dbsize: sample.dbsize, aggregate: sample.aggregate });
+    cursor.counts = { keysProbed: sample.aggregate.keysProbed, dbsize: sample.dbsize };
+    cursor.done = true;
+    await ctx.checkpoint([cursor]);
+    return;
+  }
+  matcher.remember(Object.keys(state.aggregate.namespaces));
+  while (!cursor.done && !ctx.shouldStop()) {
+    const budgetMs = Math.min(sliceMs, ctx.deadline - Date.now() - 1000);
+    if (budgetMs <= 0) break;
+    const slice = await scanNodeChunk(redis, state.cursor, { ...common, scanCount: params.scanCount, budgetMs });
+    state.aggregate = mergeAggregates(state.aggregate, slice.aggregate, params.topKeys);
+    state.cursor = slice.cursor;
+    cursor.done = slice.done;
+    cursor.counts = { keysProbed: state.aggregate.keysProbed, dbsize: state.dbsize };
+    await ctx.checkpoint([cursor]);
+  }
+}
