@@ -37,7 +37,13 @@ export async function applyViaConfigSet(connection: RedisConnection, policy: Evi
     throw new DomainError('unavailable', 'nodes_unreachable', `not applied: ${unreachable.length} node(s) cannot be reached (${unreachable.join(', ')}); every node must get the same policy`);
   }
   const clients = await Promise.all(nodes.map(async (n) => ({ node: n, redis: await connection.node(n.address) })));
-  const before = await Promise.all(clients.map(async ({ redis }) => configGet(redis)));
+  const before = await Promise.all(
+    clients.map(async ({ redis }) =>
+      configGet(redis).catch((error: unknown) => {
+        throw error instanceof Error && configRefused.test(error.message) ? configSetRefused(connection.target.mode) : error;
+      }),
+    ),
+  );
   const changes = await Promise.all(
     clients.map(async ({ node, redis }, i): Promise<NodeChange> => {
       const change: NodeChange = { node: node.name, role: node.role, before: before[i] ?? null, after: null, verified: false };
