@@ -51,10 +51,10 @@ describeEachRedis('invalidation job', (ctx) => {
     const bed = await jobTestbed(ctx.mode, ctx.seeds, { chunkBudgetMs: 150 });
     await bed.namespace('users', { keyPattern: `${ctx.prefix}user:*` });
     await fill(ctx.client, `${ctx.prefix}user:`, 4000);
-    // 2000 keys/s per node: each 150 ms chunk gets through a few hundred keys, so the job needs many chunks.
-    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${ctx.prefix}user:*`, { keysPerSecondPerNode: 2000, scanCount: 100 }) });
+    // 1000 keys/s per node: each 150 ms chunk gets through at most a few hundred keys per node, so many chunks.
+    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${ctx.prefix}user:*`, { keysPerSecondPerNode: 1000, scanCount: 100 }) });
     const chunks = await bed.runToEnd(job.id);
-    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.length).toBeGreaterThan(2);
     expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toEqual([]);
     expect((await bed.jobs.get(job.id)).progress['deleted']).toBe(4000);
     expect(chunks.filter((c) => c.outcome === 'ran' && c.status === 'running').length).toBe(chunks.length - 1);
