@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterSpec } from '../../shared/clusters/clusterSpec';
+import { onMemoryAlert } from '../../shared/eviction/onMemoryAlert';
+import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import type { ControlPlane } from '../../shared/store/controlPlane';
+import { clusterStreamId } from '../../shared/store/streamId';
+import { testControlPlane } from '../controlplane/api';
+import { closeClient, useOwnRedis } from '../helpers/redis';
+
+// Own server: the automatic action changes TTLs of whole namespaces.
+const own = useOwnRedis();
+const manager = new RedisConnectionManager();
+const change = { principal: { id: 'ada', kind: 'api-key' as const, role: 'admin' as const }, correlationId: 'setup' };
+let cp: ControlPlane;
+let redis: Redis;
+const logs: string[] = [];
+const context = { log: (...a: unknown[]) => logs.push(a.join(' ')), warn: (...a: unknown[]) => logs.push(`WARN ${a.join(' ')}`) };
+
+beforeAll(async () => {
+  cp = await testControlPlane();
+  redis = new Redis({ port: own.server.port });
+});
+afterAll(async () => {
+  await closeClient(redis);
+  await manager.closeAll();
+});
+
+const alert = (clusterId: string, metric = 'used_memory_ratio') => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: '/redis-cluster-manager',
+  type: 'RedisClusterManager.Alert.Raised',
+  subject: `clusters/${clusterId}`,
+  time: new Date().toISOString(),
+  datacontenttype: 'application/json',
+  data: { clusterId, alertId: `a-${randomUUID()}`, rule: 'memory_high', severity: 'warning', metric, node: `127.0.0.1:${own.server.port}`, value: 0.93, threshold: 0.9, raisedAt: new Date().toISOString() },
+});
+
+async function register(id: string, labels?: Record<string, string>) {
+  const spec: ClusterSpec = { mode: 'standalone', endpoints: [{ host: own.server.host, port: own.server.port }], tls: { enabled: false }, secretRef: { kind: 'none' }, ...(labels ? { labels } : {}) };
+  await cp.clusters.put(id, spec, change);
+  await cp.namespaces.put(id, 'feed', { keyPattern: 'feed:*', ttlSeconds: 600, ttlJitterPercent: 0, priority: 10, protected: false, warmPlan: null }, change);
+  await cp.namespaces.put(id, 'orders', { keyPattern: 'order:*', ttlSeconds: 600, ttlJitterPercent: 0, priority: 90, protected: false, warmPlan: null }, change);
+}
+
+const recommended = async (clusterId: string) => (await cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Eviction.PolicyRecommended');
+
+describe('memory-pressure alert → Eviction.PolicyRecommended', () => {
+  beforeAll(async () => {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 200; i++) pipeline.set(`feed:${i}`, 'f'.repeat(100)); // low priority, no TTL
+    for (let i = 0; i < 100; i++) pipeline.set(`feed:t${i}`, 'f'.repeat(100), 'EX', 3600); // TTL longer than half the policy's
+    for (let i = 0; i < 100; i++) pipeline.set(`order:${i}`, 'o'.repeat(100)); // high priority, no TTL
+    await pipeline.exec();
+  });
+
+  it('runs a sampled analysis and records the recommendation with the alert that triggered it; changes no key by default', async () => {
+    await register('mem-off');
+    const event = alert('mem-off');
+    await onMemoryAlert(event, context, { cp, manager, samples: 2000 });
+    const [rec] = await recommended('mem-off');
+    expect(rec?.principal.id).toBe('redis-cluster-manager');
+    expect(rec?.data).toMatchObject({ clusterId: 'mem-off', current: 'noeviction', recommended: 'allkeys-lru', trigger: { rule: 'memory_high', metric: 'used_memory_ratio', value: 0.93 }, analysis: { mode: 'sampled' } });
+    expect(rec?.data).not.toHaveProperty('actions');
+    expect((rec?.data as { reasons: string[] }).reasons.join(' ')).toMatch(/of memory .* is in keys with a TTL/);
+    expect(await redis.ttl('feed:1')).toBe(-1);
+
+    await onMemoryAlert(event, context, { cp, manager }); // redelivery: deduped
+    expect(await recommended('mem-off')).toHaveLength(1);
+  });
+
+  it('other alerts and malformed events are ignored with a log line', async () => {
+    await register('mem-other');
+    await onMemoryAlert(alert('mem-other', 'latency_p99_ms'), context, { cp, manager });
+    await onMemoryAlert({ ...alert('mem-other'), data: { clusterId: 'mem-other' } }, context, { cp, manager });
+    expect(await recommended('mem-other')).toEqual([]);
+    expect(logs.some((l) => l.includes('latency_p99_ms is not memory pressure'))).toBe(true);
+    expect(logs.some((l) => l.startsWith('WARN') && l.includes('rejected: data.alertId'))).toBe(true);
+  });
+
+  it('with the opt-in label, shortens TTLs of low-priority namespaces only (PEXPIRE LT), and audits it in the event', async () => {
+    await register('mem-on', { 'rcm.eviction.auto-shorten-ttl': 'on' });
+    await onMemoryAlert(alert('mem-on'), context, { cp, manager, samples: 2000 });
+    const [rec] = await recommended('mem-on');
+    expect((rec?.data as { actions: unknown[] }).actions).toEqual([
+      { action: 'shorten-ttl', namespace: 'feed', keysChanged: 300, detail: expect.stringContaining('PEXPIRE 300000 ms LT') },
+    ]);
+    const ttl = await redis.pttl('feed:1');
+    expect(ttl).toBeGreaterThan(290_000);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+    expect(await redis.pttl('feed:t1')).toBeLessThanOrEqual(300_000);
+    expect(await redis.ttl('order:1')).toBe(-1); // priority 90: untouched
+  });
+});
