@@ -3,6 +3,7 @@ import { invalidateRequestSchema } from '../invalidation/invalidationRequest';
 import { ttlHygieneRequestSchema } from '../ttlHygiene/ttlHygieneRequest';
 import { monitoringOpenApiPaths } from '../monitoring/monitoringOpenApi';
 import { evictionOpenApiPaths } from '../eviction/evictionOpenApi';
+import { warmingOpenApiPaths } from '../warming/warmOpenApi';
 import { componentSchemas, jsonSchema } from './openApiSchemas';
 
 type Operation = Record<string, unknown>;
@@ -166,6 +167,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       ...monitoringOpenApiPaths({ op, problem, json, idParam }),
       ...evictionOpenApiPaths({ op, problem, json, idParam, jobAccepted, redisDown, idempotencyKey }),
+      ...warmingOpenApiPaths({ op, problem, json, idParam, nsParam, jobAccepted, redisDown, idempotencyKey }),
       '/openapi.json': {
         get: { operationId: 'getOpenApi', summary: 'This document', tags: ['meta'], security: [{ functionKey: [] }], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
       },

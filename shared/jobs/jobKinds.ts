@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<JobKind>> = {
   invalidate: async () => (await import('../invalidation/invalidateJob.js')).invalidateJob,
   'ttl-hygiene': async () => (await import('../ttlHygiene/ttlHygieneJob.js')).ttlHygieneJob,
   analysis: async () => (await import('../analysis/analysisJob.js')).analysisJob,
+  warm: async () => (await import('../warming/warmJob.js')).warmJob,
 };
 
 export const jobKindNames = Object.keys(loaders);

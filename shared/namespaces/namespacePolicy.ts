@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { warmPlanSchema } from '../warming/warmPlan';
 
 /** Redis glob characters are allowed; whitespace and control characters are not (they break SCAN MATCH logs). */
 const keyPatternSchema = z
@@ -23,8 +24,11 @@ export const namespacePolicySpecSchema = z.strictObject({
    * eviction loses data, so the eviction recommender keeps them out of reach and warns). Absent = `cache`.
    */
   retention: z.enum(['cache', 'persistent']).optional(),
-  /** Reference to a warm plan (opaque until the warming area defines plans). */
-  warmPlan: z.string().min(1).max(256).nullable().default(null),
+  /**
+   * How to warm this namespace (`docs/warming.md`), stored with the policy so every change is audited and
+   * versioned with it. A string is a reference from before plans were defined: kept, but nothing to run.
+   */
+  warmPlan: z.union([warmPlanSchema, z.string().min(1).max(256)]).nullable().default(null),
 });
 export type NamespacePolicySpec = z.infer<typeof namespacePolicySpecSchema>;
 

@@ -6,6 +6,7 @@ import { conditionalHeaders } from '../http/conditionalHeaders';
 import { parseInput } from '../http/parseInput';
 import { readJsonBody } from '../http/readJsonBody';
 import { resourceResponse } from '../http/resourceResponse';
+import { checkWarmPlan } from '../warming/checkWarmPlan';
 import { namespacePolicySpecSchema } from './namespacePolicy';
 
 export const namespaceParamsSchema = z.object({ id: resourceIdSchema, ns: resourceIdSchema });
@@ -26,6 +27,7 @@ export const namespaceRoutes: RouteTable = {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const preconditions = conditionalHeaders(req);
       const spec = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema);
+      checkWarmPlan(spec.warmPlan, change.principal);
       const { policy, created } = await cp.namespaces.put(id, ns, spec, change, preconditions);
       return resourceResponse(req, created ? 201 : 200, policy, created ? { location: `/api/clusters/${id}/namespaces/${ns}` } : {});
     },

@@ -66,13 +66,26 @@ interface Redirect {
 
 const maxRedirects = 5;
 
+/** What the engine writes into: Redis (`WarmWriter`) or nothing but counts (`DryRunSink`). */
+export interface WarmSink {
+  readonly counts: WarmCounts;
+  readonly errors: WarmRecordError[];
+  connect(): Promise<void>;
+  addValue(record: ValueRecord): void;
+  addDump(record: DumpRecord): void;
+  reject(error: WarmRecordError): void;
+  pump(): Promise<void>;
+  drain(): Promise<void>;
+  close(): void;
+}
+
 /**
  * Writes warm records into Redis as fast as the servers take them: commands are RESP-encoded into per-master
  * batches (grouped by slot owner in cluster mode), several batches stay in flight per master, and replies are
  * counted as they arrive (written / skipped / failed). `pump()` applies backpressure; `drain()` waits for every
  * reply — only after it are counts final and a checkpoint safe to store.
  */
-export class WarmWriter {
+export class WarmWriter implements WarmSink {
   readonly counts: WarmCounts = zeroCounts();
   readonly errors: WarmRecordError[] = [];
   private readonly nodes = new Map<string, Promise<RawNode>>();

@@ -1,3 +1,4 @@
+import { keyPatternMatcher } from './keyPatternMatcher';
 import { compileMapping, type MappingContext } from './mapRecord';
 import { jsonArrayElements, JsonArrayFormatError } from './sources/jsonArrayElements';
 import { ndjsonLines } from './sources/ndjsonLines';
@@ -7,13 +8,13 @@ import type { DumpSourceReader, TextSourceReader, WarmSourceReader } from './sou
 import { isWarmFailure, WarmFailure } from './WarmFailure';
 import { addCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
 import type { WarmPlan } from './warmPlan';
-import type { WarmWriter } from './WarmWriter';
+import type { WarmSink } from './WarmWriter';
 
 export interface WarmChunkInput {
   plan: WarmPlan;
   namespace: { keyPattern: string; ttlSeconds: number | null; ttlJitterPercent: number };
   source: WarmSourceReader;
-  writer: WarmWriter;
+  writer: WarmSink;
   /** Where the previous chunk stopped (null = the beginning). */
   from: unknown;
   /** Counts of the previous chunks (error budget and maxKeys are over the whole job). */
@@ -93,7 +94,7 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
   for (;;) {
     const before = state.read;
     try {
-      const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch) : await dumpChunk(input.source, state, writer, afterBatch);
+      const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch) : await dumpChunk(input, input.source, state, afterBatch);
       await writer.drain();
       checkBudget();
       const done = !stop || state.limitReached;
@@ -118,7 +119,7 @@ async function textChunk(input: WarmChunkInput, source: TextSourceReader, state:
   const { plan, writer } = input;
   if (!plan.mapping) throw new WarmFailure('plan_invalid', 'file and HTTP sources need a mapping', false);
   const ctx: MappingContext = {
-    keyMatcher: (await import('./keyPatternMatcher.js')).keyPatternMatcher(input.namespace.keyPattern),
+    keyMatcher: keyPatternMatcher(input.namespace.keyPattern),
     keyPattern: input.namespace.keyPattern,
     ttlSeconds: input.namespace.ttlSeconds,
     ttlJitterPercent: input.namespace.ttlJitterPercent,
@@ -161,7 +162,10 @@ function positionAfter(batch: LineBatch, taken: number): TextPosition {
   return { offset: batch.position.offset, line: last ? last.line : batch.position.line };
 }
 
-async function dumpChunk(source: DumpSourceReader, state: { position: unknown; read: number }, writer: WarmWriter, afterBatch: () => Promise<boolean>): Promise<boolean> {
+async function dumpChunk(input: WarmChunkInput, source: DumpSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>): Promise<boolean> {
+  const { writer } = input;
+  // Copied keys must land in the namespace too (a Redis source may be given a wider pattern).
+  const inside = keyPatternMatcher(input.namespace.keyPattern);
   const batches = source.read(state.position ?? null)[Symbol.asyncIterator]();
   for (;;) {
     const next = await batches.next();
@@ -169,7 +173,9 @@ async function dumpChunk(source: DumpSourceReader, state: { position: unknown; r
     const batch = next.value;
     for (const record of batch.records) {
       state.read += 1;
-      writer.addDump(record);
+      const key = record.key.toString('utf8');
+      if (inside.test(key)) writer.addDump(record);
+      else writer.reject({ key: key.slice(0, 200), code: 'key_outside_namespace', message: `key '${key.slice(0, 100)}' does not match the namespace pattern '${input.namespace.keyPattern}'` });
     }
     state.position = batch.position;
     if (await afterBatch()) {

@@ -1,0 +1,25 @@
+import type { Principal } from '../auth/Principal';
+import { forbidden, validationError } from '../store/DomainError';
+import { checkUrlStatically } from './sources/vetSourceUrl';
+import { isWarmFailure } from './WarmFailure';
+import type { WarmPlan } from './warmPlan';
+import { warmSettings } from './warmSettings';
+
+/**
+ * Checks a plan as it is saved (and again when a warm is requested): `allowPrivateNetworks` needs the admin role,
+ * and an HTTP source must pass the static URL checks (allow-list, no credentials, no private / loopback /
+ * link-local literal address) — so `http://169.254.169.254/` is refused with a clear 400 before anything runs.
+ * The resolved addresses are checked again before every request (DNS may change).
+ */
+export function checkWarmPlan(plan: WarmPlan | string | null, principal: Principal, field = 'body.warmPlan'): void {
+  if (plan === null || typeof plan === 'string' || plan.source.kind !== 'http') return;
+  if (plan.source.allowPrivateNetworks && principal.role !== 'admin') {
+    throw forbidden('allowPrivateNetworks on a warm source needs the admin role');
+  }
+  try {
+    checkUrlStatically(plan.source.url, { allowedHosts: warmSettings().allowedHosts, allowPrivateNetworks: plan.source.allowPrivateNetworks });
+  } catch (error) {
+    if (!isWarmFailure(error)) throw error;
+    throw validationError('warm_source_refused', `warm source refused: ${error.message}`, [{ field: `${field}.source.url`, message: error.message }]);
+  }
+}

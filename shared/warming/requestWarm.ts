@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { ChangeContext } from '../clusters/ClusterStreams';
+import type { JobRecord } from '../jobs/JobRecord';
+import type { JobRuntime } from '../jobs/jobRuntime';
+import { JobService } from '../jobs/JobService';
+import { conflict } from '../store/DomainError';
+import { checkWarmPlan } from './checkWarmPlan';
+import type { WarmJobParams } from './warmJobParams';
+
+export interface WarmRequest {
+  clusterId: string;
+  namespace: string;
+  reason: WarmJobParams['reason'];
+  dryRun?: boolean;
+  /** Id of the event that caused it (Keys.Invalidated, Azure maintenance), for tracing and idempotency. */
+  causationId?: string;
+  /** Makes creation idempotent: the same key never creates a second job (timers on several instances, redeliveries). */
+  idempotencyKey?: string;
+}
+
+/**
+ * Starts a warm of one namespace from its plan: a `warm` job on the job machinery (continued in bounded chunks) and
+ * `Warm.Requested` in the cluster's stream. 404 unknown cluster / namespace, 409 `warm_plan_missing`.
+ */
+export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: ChangeContext): Promise<{ job: JobRecord; created: boolean }> {
+  const policy = await rt.cp.namespaces.get(request.clusterId, request.namespace);
+  const plan = policy.warmPlan;
+  if (plan === null || typeof plan === 'string') throw conflict('warm_plan_missing', `namespace '${request.namespace}' has no warm plan (set warmPlan on its policy)`);
+  checkWarmPlan(plan, change.principal);
+  const params: WarmJobParams = {
+    namespace: request.namespace,
+    keyPattern: policy.keyPattern,
+    ttlSeconds: policy.ttlSeconds,
+    ttlJitterPercent: policy.ttlJitterPercent,
+    policyVersion: policy.version,
+    plan,
+    reason: request.reason,
+    dryRun: request.dryRun ?? false,
+    ...(request.causationId ? { causationId: request.causationId } : {}),
+  };
+  const id = request.idempotencyKey ? `warm-${createHash('sha256').update(`${request.clusterId}\n${request.namespace}\n${request.idempotencyKey}`).digest('hex').slice(0, 24)}` : undefined;
+  const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, ...(id ? { id } : {}) }, change);
+  if (result.created) {
+    await rt.cp.streams.record(request.clusterId, change, [
+      {
+        type: 'RedisClusterManager.Warm.Requested',
+        data: {
+          clusterId: request.clusterId,
+          namespace: request.namespace,
+          warmPlan: `namespaces/${request.namespace}@${policy.version}`,
+          reason: request.reason,
+          jobId: result.job.id,
+          ...(request.causationId ? { causationId: request.causationId.slice(0, 128) } : {}),
+        },
+      },
+    ]);
+  }
+  return result;
+}

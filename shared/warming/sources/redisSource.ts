@@ -1,0 +1,70 @@
+import type { RedisTarget } from '../../redis/RedisTarget';
+import { withRedis } from '../../redis/redisConnections';
+import type { DumpRecord } from '../WarmWriter';
+import { sourceNodes } from './sourceNodes';
+import type { DumpSourceReader } from './WarmSourceReader';
+
+/** Where a Redis-to-Redis copy resumes: the shard (by index and address) and its SCAN cursor. */
+export interface RedisSourcePosition {
+  node: number;
+  address: string;
+  cursor: string;
+}
+
+export interface RedisSourceOptions {
+  pattern: string;
+  readFrom: 'master' | 'replica';
+  /** TTL for keys that have none in the source (the namespace TTL with jitter), or null to keep them persistent. */
+  ttlForPersistent: () => number | null;
+  /** SCAN COUNT. @default 1000 */
+  scanCount?: number;
+}
+
+/**
+ * Another cluster (a warm one, or its replicas) as a source: SCAN MATCH on every shard, then pipelined
+ * `DUMP` + `PTTL` per batch; each key is restored with its remaining TTL. Keys that expire in between are
+ * counted as gone. Replica reads send READONLY first (cluster replicas otherwise redirect).
+ */
+export function redisSource(target: RedisTarget, options: RedisSourceOptions): DumpSourceReader {
+  return {
+    kind: 'dump',
+    describe: `cluster '${target.id}' keys ${options.pattern}`,
+    async *read(from) {
+      const nodes = await withRedis(target, (c) => sourceNodes(c, options.readFrom));
+      const start = from as RedisSourcePosition | null;
+      let node = start?.node ?? 0;
+      const resumeAt = nodes[node];
+      // A shard whose node changed since the checkpoint (failover) is scanned again from 0: NX makes that harmless.
+      let cursor = start && resumeAt && addressOf(resumeAt.address) === start.address ? start.cursor : '0';
+      while (node < nodes.length) {
+        const { address, replica } = nodes[node] as (typeof nodes)[number];
+        const batch = await withRedis(target, async (c) => {
+          const client = await c.node(address);
+          if (replica) await client.call('READONLY');
+          const [next, keys] = await client.scanBuffer(cursor, 'MATCH', options.pattern, 'COUNT', options.scanCount ?? 1000);
+          const pipeline = client.pipeline();
+          for (const key of keys) pipeline.dumpBuffer(key).pttl(key);
+          const replies = keys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+          const records: DumpRecord[] = [];
+          let gone = 0;
+          keys.forEach((key, i) => {
+            const [dumpError, dump] = replies[i * 2] ?? [null, null];
+            const [, pttl] = replies[i * 2 + 1] ?? [null, -2];
+            if (dumpError || !Buffer.isBuffer(dump) || Number(pttl) === -2) gone += 1;
+            else records.push({ key, dump, ttlMs: Number(pttl) === -1 ? options.ttlForPersistent() : Number(pttl) });
+          });
+          return { next: String(next), records, gone };
+        });
+        cursor = batch.next;
+        const done = cursor === '0';
+        const position: RedisSourcePosition = done ? { node: node + 1, address: nodes[node + 1] ? addressOf(nodes[node + 1]!.address) : '', cursor: '0' } : { node, address: addressOf(address), cursor };
+        if (done) node += 1;
+        yield { records: batch.records, gone: batch.gone, position };
+      }
+    },
+  };
+}
+
+function addressOf(a: { host: string; port: number }): string {
+  return `${a.host}:${a.port}`;
+}

@@ -1,0 +1,135 @@
+import { loadSettings } from '../config/loadSettings';
+import type { DomainEvent } from '../events/catalogue';
+import type { JobChunkContext, JobKind } from '../jobs/JobKind';
+import type { CursorRecord, JobRecord } from '../jobs/JobRecord';
+import { jobSettings } from '../jobs/jobSettings';
+import { isLeaseLostError } from '../jobs/LeaseLostError';
+import { controlPlane } from '../store/controlPlane';
+import { DomainError } from '../store/DomainError';
+import { DryRunSink } from './DryRunSink';
+import { storedVersionField } from './mapRecord';
+import { openSourceReader } from './openSourceReader';
+import { runWarmChunk } from './runWarmChunk';
+import { addCounts, type WarmCounts } from './WarmCounts';
+import { isWarmFailure, WarmFailure } from './WarmFailure';
+import { warmJobParamsSchema, type WarmCursorState, type WarmJobParams } from './warmJobParams';
+import { WarmWriter, type WarmSink } from './WarmWriter';
+import { writeTopology } from './writeTopology';
+
+const cursorId = 'source';
+/** Checkpoint at least this often inside a chunk, so a crash replays little. @default 5000 */
+const checkpointEveryMs = 5000;
+/** Time kept back from the chunk budget for the final drain and checkpoint. */
+const reserveMs = 2000;
+
+/**
+ * Job kind `warm`: runs the engine in bounded pieces within the job's chunk budget, checkpointing the source
+ * position and counts after every piece (only acknowledged writes are ever checkpointed), records
+ * `Warm.ChunkCompleted` per chunk and `Warm.Completed` (counts, first errors) when done. A `WarmFailure` (error
+ * budget spent, source unreachable after retries, refused URL...) is recorded as `Warm.Failed` once and fails the
+ * job; nothing half-written is reported as success.
+ */
+export const warmJob: JobKind = {
+  name: 'warm',
+  async runChunk(ctx: JobChunkContext) {
+    const params = warmJobParamsSchema.parse(ctx.job.params);
+    const previous = ctx.cursors.find((c) => c.id === cursorId);
+    const state: WarmCursorState = (previous?.state as unknown as WarmCursorState | undefined) ?? { position: null, errors: [] };
+    if (state.failure) throw new DomainError('unprocessable', state.failure.code, state.failure.message);
+    let counts = countsOf(previous);
+    const cp = await controlPlane();
+    let sink: WarmSink | undefined;
+    let done = false;
+    let limitReached = false;
+    try {
+      const source = await openSourceReader(ctx.cluster.id, params, cp);
+      sink = params.dryRun ? new DryRunSink() : new WarmWriter(await writeTopology(ctx.cluster), { mode: params.plan.writeMode, versionField: storedVersionField(params.plan.mapping) });
+      await sink.connect().catch((error: unknown) => {
+        throw new DomainError('unavailable', 'redis_unavailable', `cannot write to cluster '${ctx.cluster.id}': ${(error as Error).message}`);
+      });
+      const firstErrors = state.errors;
+      while (!done) {
+        const left = ctx.deadline - Date.now() - reserveMs;
+        if (left <= 0 || ctx.shouldStop()) break;
+        const piece = await runWarmChunk({ plan: params.plan, namespace: params, source, writer: sink, from: state.position, before: counts, maxMs: Math.min(checkpointEveryMs, left) });
+        counts = addCounts(counts, piece.counts);
+        state.position = piece.position;
+        state.errors = [...firstErrors, ...sink.errors].slice(0, 20);
+        done = piece.done;
+        limitReached = piece.limitReached;
+        await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done }]);
+      }
+    } catch (error) {
+      if (isLeaseLostError(error)) throw error;
+      const failure = isWarmFailure(error) ? error : finalAttempt(ctx) ? new WarmFailure('target_unavailable', (error as Error).message, true) : null;
+      if (!failure) throw error;
+      state.failure = { code: failure.code, message: failure.message.slice(0, 1000), retryable: failure.retryable };
+      await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done: false }]);
+      await cp.streams.record(ctx.job.clusterId, { principal: ctx.job.createdBy, correlationId: ctx.job.id }, [
+        {
+          type: 'RedisClusterManager.Warm.Failed',
+          data: { clusterId: ctx.job.clusterId, namespace: params.namespace, jobId: ctx.job.id, error: { code: failure.code, message: state.failure.message }, retryable: failure.retryable, keysWritten: counts.written, keysFailed: counts.failed, errors: errorsForEvent(state) },
+        },
+      ]);
+      ctx.log(`warm failed: ${failure.code}: ${failure.message}`);
+      throw new DomainError('unprocessable', failure.code, state.failure.message);
+    } finally {
+      sink?.close();
+    }
+    await cp.streams.record(ctx.job.clusterId, { principal: ctx.job.createdBy, correlationId: ctx.job.id }, [
+      {
+        type: 'RedisClusterManager.Warm.ChunkCompleted',
+        data: {
+          clusterId: ctx.job.clusterId,
+          namespace: params.namespace,
+          jobId: ctx.job.id,
+          chunk: ctx.job.chunks,
+          keysWritten: counts.written,
+          keysSkipped: counts.skipped,
+          keysFailed: counts.failed,
+          cursor: done ? null : JSON.stringify(state.position ?? null).slice(0, 1024),
+        },
+      },
+    ]);
+    return { done, result: { ...counts, limitReached, dryRun: params.dryRun } };
+  },
+
+  completionEvents(job: JobRecord, cursors: readonly CursorRecord[]): DomainEvent[] {
+    const params = job.params as unknown as WarmJobParams;
+    const cursor = cursors.find((c) => c.id === cursorId);
+    const counts = countsOf(cursor);
+    return [
+      {
+        type: 'RedisClusterManager.Warm.Completed',
+        data: {
+          clusterId: job.clusterId,
+          namespace: params.namespace,
+          jobId: job.id,
+          keysWritten: counts.written,
+          keysSkipped: counts.skipped,
+          keysFailed: counts.failed,
+          recordsRead: counts.read,
+          bytesWritten: counts.bytes,
+          durationMs: Math.max(0, Date.parse(job.finishedAt ?? new Date().toISOString()) - Date.parse(job.startedAt ?? job.createdAt)),
+          dryRun: params.dryRun === true,
+          limitReached: job.result?.['limitReached'] === true,
+          errors: errorsForEvent(cursor?.state as unknown as WarmCursorState | undefined),
+        },
+      },
+    ];
+  },
+};
+
+function countsOf(cursor: CursorRecord | undefined): WarmCounts {
+  const c = cursor?.counts ?? {};
+  return { written: c['written'] ?? 0, skipped: c['skipped'] ?? 0, failed: c['failed'] ?? 0, bytes: c['bytes'] ?? 0, read: c['read'] ?? 0 };
+}
+
+function errorsForEvent(state: WarmCursorState | undefined) {
+  return (state?.errors ?? []).slice(0, 20).map((e) => ({ ...e, message: e.message.slice(0, 512), ...(e.key ? { key: e.key.slice(0, 256) } : {}) }));
+}
+
+/** The machinery fails the job after this chunk: report the warm as failed now, with the cause. */
+function finalAttempt(ctx: JobChunkContext): boolean {
+  return ctx.job.failedChunks + 1 >= jobSettings(loadSettings()).maxFailedChunks;
+}

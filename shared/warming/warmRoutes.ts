@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { resourceIdSchema } from '../clusters/resourceId';
+import { jsonResponse } from '../http/ApiRequest';
+import type { RouteTable } from '../http/apiHandler';
+import { parseInput } from '../http/parseInput';
+import { readJsonBody } from '../http/readJsonBody';
+import { acceptedJob } from '../jobs/jobRoutes';
+import { jobRuntime } from '../jobs/jobRuntime';
+import { loadSettings } from '../config/loadSettings';
+import { namespaceParamsSchema } from '../namespaces/namespaceRoutes';
+import { withRedisProblems } from '../redis/redisProblemResponse';
+import { blobServiceClient, storageTarget } from '../storage/storageClients';
+import { takeHotSetSnapshot } from './hotSetSnapshot';
+import { requestWarm } from './requestWarm';
+import { warmSettings } from './warmSettings';
+
+/** `POST /api/clusters/{id}/warm` body. */
+export const warmRequestSchema = z.strictObject({
+  /** The namespace whose warm plan runs. */
+  namespace: resourceIdSchema,
+  /** Read and check the whole source, write nothing; the job's counts say what would be written. @default false */
+  dryRun: z.boolean().default(false),
+});
+
+/** `POST /api/clusters/{id}/namespaces/{ns}/warm-snapshot` body. */
+export const warmSnapshotRequestSchema = z.strictObject({
+  /** Keys kept, hottest first. @default 10000 */
+  topN: z.int().min(1).max(1_000_000).default(10_000),
+  /** Keys examined before ranking. @default 200000 */
+  maxScan: z.int().min(1).max(10_000_000).default(200_000),
+});
+
+const clusterParams = z.object({ id: resourceIdSchema });
+
+/** `POST /api/clusters/{id}/warm` (operator): 202 + `Location` of the warm job. */
+export const warmRoutes: RouteTable = {
+  POST: {
+    role: 'operator',
+    async handle({ req, body, cp, change }) {
+      const { id } = parseInput(clusterParams, req.params, 'params');
+      const request = readJsonBody(req.headers.get('content-type'), body, warmRequestSchema);
+      await cp.clusters.get(id);
+      const { job } = await requestWarm(await jobRuntime(cp), { clusterId: id, namespace: request.namespace, reason: 'manual', dryRun: request.dryRun }, change);
+      return acceptedJob(job);
+    },
+  },
+};
+
+/**
+ * `POST /api/clusters/{id}/namespaces/{ns}/warm-snapshot` (operator): takes a hot-set snapshot now (bounded by
+ * `maxScan` and `topN`) and answers 201 with where it is; a plan with a `snapshot` source restores it.
+ */
+export const warmSnapshotRoutes: RouteTable = {
+  POST: {
+    role: 'operator',
+    async handle({ req, body, cp }) {
+      const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
+      const request = body.trim() === '' ? warmSnapshotRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, warmSnapshotRequestSchema);
+      const cluster = await cp.clusters.get(id);
+      const policy = await cp.namespaces.get(id, ns);
+      return withRedisProblems(async () => {
+        const snapshot = await takeHotSetSnapshot(cluster, { namespace: ns, keyPattern: policy.keyPattern }, blobServiceClient(storageTarget(loadSettings())), warmSettings().snapshotContainer, request);
+        return jsonResponse(201, snapshot);
+      });
+    },
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * Warming settings, read from app settings (environment). They belong in `shared/config/appSettings.ts` as well,
+ * next to the others; they are read here so the warming area stays within its own files.
+ */
+export interface WarmSettings {
+  /**
+   * `WARM_HTTP_ALLOWED_HOSTS`: host names HTTP sources may use, comma-separated; `*.example.com` allows
+   * subdomains. @default empty (HTTP sources are refused)
+   */
+  allowedHosts: string[];
+  /** `WARM_SNAPSHOT_CONTAINER`: Blob container of hot-set snapshots. @default "warm-snapshots" */
+  snapshotContainer: string;
+}
+
+export function warmSettings(env: NodeJS.ProcessEnv = process.env): WarmSettings {
+  return {
+    allowedHosts: (env['WARM_HTTP_ALLOWED_HOSTS'] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
+    snapshotContainer: env['WARM_SNAPSHOT_CONTAINER'] ?? 'warm-snapshots',
+  };
+}

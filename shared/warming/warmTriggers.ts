@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { systemPrincipal } from '../auth/Principal';
+import type { ClusterResource } from '../clusters/clusterSpec';
+import { parseCloudEvent } from '../events/cloudEventSchema';
+import type { JobRuntime } from '../jobs/jobRuntime';
+import type { NamespacePolicyResource } from '../namespaces/namespacePolicy';
+import { firesInMinute } from './cronSchedule';
+import { requestWarm } from './requestWarm';
+import type { WarmPlan } from './warmPlan';
+
+/** Minimal invocation logger (an `InvocationContext` fits). */
+export interface TriggerLog {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+}
+
+type Planned = { cluster: ClusterResource; policy: NamespacePolicyResource; plan: WarmPlan };
+
+async function* plannedNamespaces(rt: JobRuntime): AsyncGenerator<Planned> {
+  for await (const state of rt.cp.streams.all()) {
+    if (!state.cluster) continue;
+    for (const policy of Object.values(state.namespaces)) {
+      const plan = policy.warmPlan;
+      if (plan !== null && typeof plan !== 'string') yield { cluster: state.cluster, policy, plan };
+    }
+  }
+}
+
+/**
+ * Timer tick: starts every plan whose schedule fires in this minute. The job id derives from the minute, so ticks on
+ * several instances (or a retried tick) create one job.
+ */
+export async function runScheduledWarms(rt: JobRuntime, now: Date, log: TriggerLog): Promise<string[]> {
+  const minute = now.toISOString().slice(0, 16);
+  const started: string[] = [];
+  for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
+    if (plan.schedule === null || !firesInMinute(plan.schedule, now)) continue;
+    const change = { principal: systemPrincipal, correlationId: `warm-schedule-${minute}` };
+    const { job, created } = await requestWarm(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'schedule', idempotencyKey: `schedule:${minute}` }, change);
+    if (created) started.push(job.id);
+    log.log(`warm schedule: ${cluster.id}/${policy.namespace} -> job ${job.id}${created ? '' : ' (already started)'}`);
+  }
+  return started;
+}
+
+/**
+ * `Keys.Invalidated` (CloudEvents): re-warms the namespace when its plan says `rewarmAfterInvalidation`. Deduped by
+ * event id; the job id derives from the invalidation job, so a redelivery never starts a second warm.
+ */
+export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: TriggerLog): Promise<string | null> {
+  const parsed = parseCloudEvent(raw);
+  if (!parsed.ok) {
+    log.warn(`warmOnInvalidation: ${parsed.problem}`);
+    return null;
+  }
+  const event = parsed.event;
+  if (event.type !== 'RedisClusterManager.Keys.Invalidated') {
+    log.warn(`warmOnInvalidation: event ${event.id} of type ${event.type} ignored`);
+    return null;
+  }
+  const { clusterId, namespace, jobId } = event.data;
+  if (!namespace) return null;
+  let started: string | null = null;
+  await rt.cp.dedupe.once('warm-on-invalidation', event.id, async () => {
+    const { state } = await rt.cp.streams.load(clusterId);
+    const plan = state.namespaces[namespace]?.warmPlan;
+    if (!state.cluster || !plan || typeof plan === 'string' || !plan.rewarmAfterInvalidation) {
+      log.log(`warmOnInvalidation: ${clusterId}/${namespace} has no plan that re-warms after invalidation`);
+      return;
+    }
+    const change = { principal: systemPrincipal, correlationId: event.id };
+    const { job } = await requestWarm(rt, { clusterId, namespace, reason: 'invalidation', causationId: event.id, idempotencyKey: `invalidation:${jobId}` }, change);
+    started = job.id;
+    log.log(`warmOnInvalidation: ${clusterId}/${namespace} invalidated by job ${jobId} -> warm job ${job.id}`);
+  });
+  return started;
+}
+
+/** The Azure Cache system events warming reacts to (Event Grid schema). */
+export const azureMaintenanceTypes = ['Microsoft.Cache.PatchingCompleted', 'Microsoft.Cache.ScalingCompleted'] as const;
+
+const azureEventSchema = z.looseObject({
+  id: z.string().min(1),
+  eventType: z.enum(azureMaintenanceTypes),
+  subject: z.string(),
+  topic: z.string().optional(),
+  data: z.looseObject({ name: z.string().optional(), status: z.string().optional() }).optional(),
+});
+
+/**
+ * `Microsoft.Cache.PatchingCompleted` / `ScalingCompleted` from the cache's system topic: finds the registrations
+ * whose `azureResourceId` is the event's topic (or whose cache name is the event's `data.name`) and starts every
+ * plan with `rewarmAfterMaintenance`, once per event.
+ */
+export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, log: TriggerLog): Promise<string[]> {
+  const parsed = azureEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    log.warn(`warmOnAzureMaintenance: not a PatchingCompleted/ScalingCompleted event (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+    return [];
+  }
+  const event = parsed.data;
+  if (event.data?.status && !/^succeeded$/i.test(event.data.status)) {
+    log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id} status ${event.data.status}; nothing to warm`);
+    return [];
+  }
+  const resource = (event.topic ?? event.subject).toLowerCase();
+  const cacheName = event.data?.name?.toLowerCase();
+  const started: string[] = [];
+  await rt.cp.dedupe.once('warm-on-azure-maintenance', event.id, async () => {
+    for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
+      const id = cluster.azureResourceId?.toLowerCase();
+      const matches = id !== undefined && (resource.startsWith(id) || (cacheName !== undefined && id.endsWith(`/${cacheName}`)));
+      if (!matches || !plan.rewarmAfterMaintenance) continue;
+      const change = { principal: systemPrincipal, correlationId: event.id };
+      const { job } = await requestWarm(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey: `azure:${event.id}` }, change);
+      started.push(job.id);
+      log.log(`warmOnAzureMaintenance: ${event.eventType} on ${cluster.id} -> warm ${policy.namespace} job ${job.id}`);
+    }
+  });
+  return started;
+}
