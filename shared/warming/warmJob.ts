@@ -19,8 +19,8 @@ import { writeTopology } from './writeTopology';
 const cursorId = 'source';
 /** Checkpoint at least this often inside a chunk, so a crash replays little. @default 5000 */
 const checkpointEveryMs = 5000;
-/** Time kept back from the chunk budget for the final drain and checkpoint. */
-const reserveMs = 2000;
+/** Time kept back from the chunk budget for the final drain and checkpoint: 20 % of it, at most 2 s. */
+const reserveShare = 0.2;
 
 /**
  * Job kind `warm`: runs the engine in bounded pieces within the job's chunk budget, checkpointing the source
@@ -48,6 +48,7 @@ export const warmJob: JobKind = {
         throw new DomainError('unavailable', 'redis_unavailable', `cannot write to cluster '${ctx.cluster.id}': ${(error as Error).message}`);
       });
       const firstErrors = state.errors;
+      const reserveMs = Math.min(2000, (ctx.deadline - Date.now()) * reserveShare);
       while (!done) {
         const left = ctx.deadline - Date.now() - reserveMs;
         if (left <= 0 || ctx.shouldStop()) break;
