@@ -7,4 +7,5 @@ export const scenarios: Record<string, () => Promise<void>> = {
   coldStart,
   monitor,
   invalidateStandalone, invalidateLatencyGuard, invalidateCluster,
+  warm: async () => (await import('./warm.js')).warm(),
 };
