@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keySlot } from '../keys/keySlot';
+import { keySlotOf } from './keySlotOf';
 import { CommandBuffer } from './resp/CommandBuffer';
 import { RawNode, type RawNodeOptions } from './resp/RawNode';
 import type { Reply } from './resp/ReplyParser';
@@ -171,7 +171,7 @@ export class WarmWriter implements WarmSink {
   private ownerOf(key: string | Buffer): number {
     const owners = this.topology.slotOwner;
     if (!owners) return 0;
-    return owners[keySlot(typeof key === 'string' ? Buffer.from(key) : key)] ?? 0;
+    return owners[keySlotOf(key)] ?? 0;
   }
 
   private flush(i: number): void {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keySlot } from '../../shared/keys/keySlot';
 import { keyPatternMatcher } from '../../shared/warming/keyPatternMatcher';
+import { keySlotOf } from '../../shared/warming/keySlotOf';
 import { compileMapping, type MapResult } from '../../shared/warming/mapRecord';
 import { warmMappingSchema } from '../../shared/warming/warmPlan';
 
@@ -77,5 +79,16 @@ describe('record mapping', () => {
     const text = Buffer.from('{"id":"order:1","value":"v"}');
     const r = map(text, 0, text.length, 3);
     expect(r.ok ? 'ok' : r.error.code).toBe('key_outside_namespace');
+  });
+});
+
+describe('key slots on the hot path', () => {
+  it('keySlotOf(string) equals keySlot(bytes) for any key, hash tags and non-ASCII included', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.tuple(fc.string(), fc.string(), fc.string()).map(([a, b, c]) => `${a}{${b}}${c}`)), (key) => {
+        expect(keySlotOf(key)).toBe(keySlot(Buffer.from(key)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -16,6 +16,8 @@ export interface HttpSourceOptions {
   timeoutMs: number;
   /** Redirects followed; each target is vetted like the original URL. @default 3 */
   maxRedirects?: number;
+  /** DNS lookup (tests resolve made-up names with it). @default dns.promises.lookup */
+  resolve?: Parameters<typeof vetSourceUrl>[2];
 }
 
 /**
@@ -38,7 +40,7 @@ export function httpSource(options: HttpSourceOptions): TextSourceReader {
 }
 
 async function get(options: HttpSourceOptions, url: string, offset: number, redirectsLeft: number): Promise<IncomingMessage> {
-  const vetted = await vetSourceUrl(url, options.policy);
+  const vetted = await vetSourceUrl(url, options.policy, options.resolve);
   const pinned: LookupFunction = (_host, opts, callback) => {
     if ((opts as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: vetted.address, family: vetted.family }]);
     else callback(null, vetted.address, vetted.family);

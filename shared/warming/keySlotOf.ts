@@ -1,0 +1,36 @@
+import { keySlot } from '../keys/keySlot';
+
+const TABLE = (() => {
+  const table = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let crc = i << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    table[i] = crc;
+  }
+  return table;
+})();
+
+/**
+ * `keySlot` for the warm's hot path: an ASCII string key is hashed from its char codes (no Buffer per key);
+ * anything else goes through `keySlot` on its UTF-8 bytes. Same result as `CLUSTER KEYSLOT` either way.
+ */
+export function keySlotOf(key: string | Buffer): number {
+  if (typeof key !== 'string') return keySlot(key);
+  let start = 0;
+  let end = key.length;
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) {
+      start = open + 1;
+      end = close;
+    }
+  }
+  let crc = 0;
+  for (let i = start; i < end; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) return keySlot(Buffer.from(key));
+    crc = ((crc << 8) & 0xffff) ^ (TABLE[((crc >> 8) ^ c) & 0xff] as number);
+  }
+  return crc & 16383;
+}
