@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Principal } from '../../shared/auth/Principal';
+import { jobRuntime, type JobRuntime } from '../../shared/jobs/jobRuntime';
+import { runJobChunk } from '../../shared/jobs/runJobChunk';
+import { controlPlane } from '../../shared/store/controlPlane';
+import { clusterStreamId } from '../../shared/store/streamId';
+import { firesInMinute, parseCron } from '../../shared/warming/cronSchedule';
+import { requestWarm } from '../../shared/warming/requestWarm';
+import { runScheduledWarms } from '../../shared/warming/warmTriggers';
+import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
+import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
+import { uploadBlob } from './fixtures';
+
+const operator: Principal = { id: 'otto', kind: 'api-key', role: 'operator' };
+const change = { principal: operator, correlationId: 'warm-job-test' };
+const quiet = { log: () => undefined, warn: () => undefined };
+let rt: JobRuntime;
+let counter = 0;
+
+// The job kind records its events through the process-wide control plane, so the test wires that one (as the host does).
+beforeAll(async () => {
+  process.env['AzureWebJobsStorage'] = azuriteConnectionString();
+  process.env['STATE_TABLE_PREFIX'] = uniqueTableName('warmjob');
+  rt = await jobRuntime(await controlPlane());
+  rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 2 } };
+});
+
+async function clusterWithPlan(prefix: string, warmPlan: Record<string, unknown>): Promise<string> {
+  const clusterId = `wj-${process.pid}-${counter++}`;
+  const { host, port } = inject('redisStandalone');
+  await rt.cp.clusters.put(clusterId, { mode: 'standalone', endpoints: [{ host, port }], tls: { enabled: false }, secretRef: { kind: 'none' } }, change);
+  await rt.cp.namespaces.put(clusterId, 'ns', { keyPattern: `${prefix}*`, ttlSeconds: 60, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: warmPlan as never }, change);
+  return clusterId;
+}
+
+async function runToEnd(jobId: string) {
+  for (let i = 0; i < 50; i++) {
+    const r = await runJobChunk(jobId, { ...rt, log: () => undefined });
+    if (r.outcome !== 'ran' || r.status !== 'running') return (await rt.store.get(jobId))?.job;
+  }
+  throw new Error('not finished');
+}
+
+const eventTypes = async (clusterId: string) => (await rt.cp.store.read(clusterStreamId(clusterId))).map((e) => e.type.replace('RedisClusterManager.', ''));
+
+describe('warm job on the job machinery', () => {
+  it('fails with error_budget_exceeded and Warm.Failed naming the lines; never reported as success', async () => {
+    const prefix = keyPrefix('budget');
+    const lines = Array.from({ length: 40 }, (_, i) => (i % 4 === 3 ? `broken ${i}` : JSON.stringify({ id: i, value: 'v' })));
+    const { container, blob } = await uploadBlob(lines.join('\n'));
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, maxFailed: 5 });
+    const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
+    const final = await runToEnd(job.id);
+    expect(final?.status).toBe('failed');
+    expect(final?.error?.code).toBe('error_budget_exceeded');
+    const events = await rt.cp.store.read(clusterStreamId(clusterId));
+    const failed = events.filter((e) => e.type === 'RedisClusterManager.Warm.Failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.data).toMatchObject({ jobId: job.id, retryable: false, error: { code: 'error_budget_exceeded', message: expect.stringContaining('line 4: not valid JSON') } });
+    expect(await eventTypes(clusterId)).not.toContain('Warm.Completed');
+  });
+
+  it('dry run reads and checks the whole source and writes nothing', async () => {
+    const prefix = keyPrefix('dry');
+    const { container, blob } = await uploadBlob([1, 2, 3].map((id) => JSON.stringify({ id, value: 'v' })).join('\n') + '\n{bad\n');
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` } });
+    const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual', dryRun: true }, change);
+    const final = await runToEnd(job.id);
+    expect(final?.status).toBe('succeeded');
+    expect(final?.progress).toMatchObject({ read: 4, written: 3, failed: 1 });
+    expect(await scanAll(connectStandalone(), `${prefix}*`)).toEqual([]);
+    const completed = (await rt.cp.store.read(clusterStreamId(clusterId))).find((e) => e.type === 'RedisClusterManager.Warm.Completed');
+    expect(completed?.data).toMatchObject({ dryRun: true, keysWritten: 3, keysFailed: 1, errors: [expect.objectContaining({ line: 4 })] });
+  });
+
+  it('a missing source blob fails the job clearly; a namespace without a plan is a 409', async () => {
+    const prefix = keyPrefix('missing');
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container: 'no-such-container', blob: 'x.ndjson' }, mapping: { key: `${prefix}{id}` } });
+    const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
+    const final = await runToEnd(job.id);
+    expect(final?.status).toBe('failed');
+    expect(final?.error).toMatchObject({ code: 'source_unreachable', message: 'blob no-such-container/x.ndjson does not exist' });
+    await rt.cp.namespaces.put(clusterId, 'bare', { keyPattern: 'b:*', ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null }, change);
+    await expect(requestWarm(rt, { clusterId, namespace: 'bare', reason: 'manual' }, change)).rejects.toMatchObject({ code: 'warm_plan_missing' });
+  });
+
+  it('the schedule timer starts a plan once per minute it fires in', async () => {
+    const prefix = keyPrefix('sched');
+    const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, schedule: '0 */15 * * * *' });
+    const at = new Date('2030-01-01T10:30:00Z');
+    const first = await runScheduledWarms(rt, at, quiet);
+    const again = await runScheduledWarms(rt, new Date('2030-01-01T10:30:40Z'), quiet);
+    const offSchedule = await runScheduledWarms(rt, new Date('2030-01-01T10:31:00Z'), quiet);
+    expect(first).toHaveLength(1);
+    expect(again).toEqual([]);
+    expect(offSchedule).toEqual([]);
+    const requested = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Requested');
+    expect(requested).toHaveLength(1);
+    expect(requested[0]?.data).toMatchObject({ reason: 'schedule' });
+    expect(requested[0]?.data).toMatchObject({ jobId: first[0] });
+  });
+});
+
+describe('NCRONTAB schedules', () => {
+  it('parses six fields and fires in the right minutes', () => {
+    expect(parseCron('0 0 3 * * *').ok).toBe(true);
+    expect(parseCron('0 3 * * *')).toMatchObject({ ok: false, problem: expect.stringContaining('6 fields') });
+    expect(parseCron('0 61 * * * *')).toMatchObject({ ok: false });
+    expect(firesInMinute('0 0 3 * * *', new Date('2030-01-01T03:00:30Z'))).toBe(true);
+    expect(firesInMinute('0 0 3 * * *', new Date('2030-01-01T04:00:00Z'))).toBe(false);
+    expect(firesInMinute('0 */15 * * * 1-5', new Date('2030-01-05T10:15:00Z'))).toBe(false); // a Saturday
+    expect(firesInMinute('0 */15 * * * 1-5', new Date('2030-01-07T10:45:00Z'))).toBe(true);
+  });
+});
