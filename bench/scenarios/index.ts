@@ -7,5 +7,6 @@ export const scenarios: Record<string, () => Promise<void>> = {
   coldStart,
   monitor,
   invalidateStandalone, invalidateLatencyGuard, invalidateCluster,
+  analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
 };
