@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   let from: unknown = null;
   let chunks = 0;
   for (;;) {
-    const writer = new WarmWriter(structuredClone(topology), { mode: plan.writeMode });
+    const writer = new WarmWriter(structuredClone(topology), {
+      mode: plan.writeMode,
+      ...(process.env.BENCH_WARM_BATCH ? { batchSize: Number(process.env.BENCH_WARM_BATCH) } : {}),
+      ...(process.env.BENCH_WARM_IN_FLIGHT ? { maxInFlight: Number(process.env.BENCH_WARM_IN_FLIGHT) } : {}),
+    });
     await writer.connect();
     const result = await runWarmChunk({ plan, namespace, source, writer, from, before: counts, maxMs: 30_000 });
     writer.close();

@@ -37,6 +37,8 @@ export interface ValueRecord {
   valueStart?: number;
   valueEnd?: number;
   ttlMs: number | null;
+  /** `ttlMs` as decimal text, when the producer has it already (saves a number-to-string per key). */
+  ttlText?: string | undefined;
   version?: number;
   line?: number;
 }
@@ -120,7 +122,7 @@ export class WarmWriter implements WarmSink {
     const i = this.ownerOf(record.key);
     const batch = this.batches[i] as Batch;
     const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.valueEnd !== undefined ? record.valueEnd - (record.valueStart ?? 0) : record.value.length;
-    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? String(record.ttlMs) : null;
+    const ttl = record.ttlMs !== null && record.ttlMs > 0 ? (record.ttlText ?? String(record.ttlMs)) : null;
     if (this.options.mode === 'version-compare') {
       const value = typeof record.value !== 'string' && record.valueEnd !== undefined ? record.value.subarray(record.valueStart ?? 0, record.valueEnd) : record.value;
       batch.buf.push(['EVALSHA', this.scriptSha, '1', record.key, value, String(record.version ?? 0), ttl ?? '0', this.versionField]);

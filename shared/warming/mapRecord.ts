@@ -17,8 +17,9 @@ export interface MappingContext {
 export type MapResult = { ok: true; record: ValueRecord } | { ok: false; error: WarmRecordError };
 
 /**
- * Compiles a mapping into a function from one source record (its JSON text and line) to a key, value, TTL and
- * version. Every failure names the line and the reason; none throws. The TTL is the namespace's, plus a random
+ * Compiles a mapping into a function from one source record (its bytes and line) to a key, value, TTL and
+ * version. Every failure names the line and the reason; none throws. The returned record is only valid until the
+ * next call (the hot path reuses it): hand it to a sink at once. The TTL is the namespace's, plus a random
  * 0..jitter % so warmed keys do not all expire in the same second.
  */
 export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (buf: Buffer, start: number, end: number, line: number) => MapResult {
@@ -68,7 +69,19 @@ export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (buf:
     return { ok: true, record };
   };
 
-  const fast = fastPath(mapping, template, ctx, () => (baseTtlMs === null ? null : Math.round(baseTtlMs * (1 + random() * jitter))));
+  // The hot path draws the jitter from 1024 steps, so each TTL's decimal text is encoded once, not per key.
+  const steps = baseTtlMs === null ? [] : Array.from({ length: 1025 }, (_, i) => Math.round(baseTtlMs * (1 + (i / 1024) * jitter)));
+  const texts = steps.map(String);
+  const fast = fastPath(mapping, template, ctx, (record) => {
+    if (baseTtlMs === null) {
+      record.ttlMs = null;
+      record.ttlText = undefined;
+      return;
+    }
+    const i = Math.floor(random() * 1025);
+    record.ttlMs = steps[i] ?? baseTtlMs;
+    record.ttlText = texts[i];
+  });
   if (!fast) return (buf, start, end, line) => slow(buf.toString('utf8', start, end), line);
   return (buf, start, end, line) => fast(buf, start, end, line) ?? slow(buf.toString('utf8', start, end), line);
 }
@@ -80,7 +93,7 @@ type TemplatePart = { text: string } | { field: string[] };
  * string value or the whole record): no string per line, no object per record. Returns null for anything it does
  * not handle — including every error — and the caller falls back to JSON.parse, so results are identical.
  */
-function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingContext, ttl: () => number | null) {
+function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingContext, setTtl: (record: ValueRecord) => void) {
   if (mapping.versionField || mapping.valueEncoding !== 'utf8') return null;
   if (mapping.value !== null && mapping.value.includes('.')) return null;
   if (template.some((p) => 'field' in p && p.field.length !== 1)) return null;
@@ -89,6 +102,9 @@ function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingCo
   const parts = template.map((p) => ('field' in p ? names.indexOf(p.field[0] as string) : p.text));
   const valueIndex = mapping.value === null ? -1 : names.indexOf(mapping.value);
   const ranges: (FieldRange | undefined)[] = new Array(names.length);
+  // One record and one result object reused for every line: sinks copy what they need before the next call.
+  const record: ValueRecord = { key: '', value: Buffer.alloc(0), valueStart: 0, valueEnd: 0, ttlMs: null, line: 0 };
+  const result: MapResult = { ok: true, record };
   return (buf: Buffer, start: number, end: number, line: number): MapResult | null => {
     if (scanJsonObject(buf, start, end, wanted, ranges) !== 0) return null;
     let key = '';
@@ -114,7 +130,13 @@ function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingCo
       valueEnd = r.end;
     }
     if (valueEnd - valueStart > ctx.maxValueBytes) return null;
-    return { ok: true, record: { key, value: buf, valueStart, valueEnd, ttlMs: ttl(), line } };
+    record.key = key;
+    record.value = buf;
+    record.valueStart = valueStart;
+    record.valueEnd = valueEnd;
+    record.line = line;
+    setTtl(record);
+    return result;
   };
 }
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
 import type { BackgroundProcess } from '../helpers/processes';
@@ -11,7 +13,7 @@ const jitter = 10;
 describe('warming through the local host', () => {
   let host: { proc: BackgroundProcess; url: string };
   beforeAll(async () => {
-    host = await startHostChild({ AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warm') });
+    host = await startHostChild({ AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warm'), WARM_HTTP_ALLOWED_HOSTS: '127.0.0.1' });
   });
   afterAll(async () => {
     host.proc.child.kill('SIGTERM');
@@ -89,6 +91,28 @@ describe('warming through the local host', () => {
     const privateAsOperator = await call(host.url, 'PUT', '/api/clusters/ssrf/namespaces/loop', planFor('http://127.0.0.1:6379/', { allowPrivateNetworks: true }), 'operator');
     expect(privateAsOperator.status).toBe(403);
     expect((await call(host.url, 'GET', '/api/clusters/ssrf/namespaces/loop')).status).toBe(404); // nothing was stored
+  });
+
+  it('an admin-approved private HTTP source is run by an operator (JSON array over HTTP)', async () => {
+    const prefix = keyPrefix('warm-http');
+    const body = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ sku: `s${i}`, price: { amount: i } })));
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prices.json`;
+      const { host: rh, port } = inject('redisStandalone');
+      await call(host.url, 'PUT', '/api/clusters/hp', { mode: 'standalone', endpoints: [{ host: rh, port }], secretRef: { kind: 'none' } });
+      const policy = { keyPattern: `${prefix}price:*`, warmPlan: { source: { kind: 'http', url, format: 'json-array', allowPrivateNetworks: true }, mapping: { key: `${prefix}price:{sku}`, value: 'price' } } };
+      expect((await call(host.url, 'PUT', '/api/clusters/hp/namespaces/prices', policy, 'admin')).status).toBe(201);
+      const started = await call(host.url, 'POST', '/api/clusters/hp/warm', { namespace: 'prices' }, 'operator');
+      expect(started.status).toBe(202);
+      const job = await waitForJob(host.url, started.json.jobId);
+      expect(job.status).toBe('succeeded');
+      expect(job.progress).toMatchObject({ read: 50, written: 50, failed: 0 });
+      expect(await connectStandalone().get(`${prefix}price:s49`)).toBe('{"amount":49}');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('Microsoft.Cache.PatchingCompleted (Event Grid schema) warms the plans of the matching registration', async () => {
