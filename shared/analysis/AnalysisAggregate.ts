@@ -110,11 +110,17 @@ function combineTracking(a: AnalysisAggregate['accessTracking'], b: AnalysisAggr
   return 'mixed';
 }
 
+/** Largest first; ties by key then node, so the kept set does not depend on the order keys arrive in. */
+function compareTop(a: TopKey, b: TopKey): number {
+  return b.memoryBytes - a.memoryBytes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+}
+
 function offerTop(top: TopKey[], candidate: TopKey, limit: number): void {
-  if (top.length >= limit && (top.at(-1)?.memoryBytes ?? 0) >= candidate.memoryBytes) return;
+  const last = top.at(-1);
+  if (top.length >= limit && last && compareTop(candidate, last) >= 0) return;
   if (top.some((t) => t.key === candidate.key && t.node === candidate.node)) return;
   top.push(candidate);
-  top.sort((a, b) => b.memoryBytes - a.memoryBytes);
+  top.sort(compareTop);
   if (top.length > limit) top.length = limit;
 }
 

@@ -84,7 +84,7 @@ export function analysisSummary(aggregate: AnalysisAggregate, configured: (names
     namespaces,
     topKeys: entries
       .flatMap(([, ns]) => ns.top)
-      .sort((a, b) => b.memoryBytes - a.memoryBytes)
+      .sort((a, b) => b.memoryBytes - a.memoryBytes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .slice(0, options.topKeys ?? 20),
   };
 }
