@@ -19,6 +19,8 @@ interface ChildResult {
   counts: { written: number; skipped: number; failed: number; read: number };
   chunks: number;
   peakRssMB: number;
+  /** RSS after loading modules and reading the topology, before the first record. */
+  baseRssMB: number;
   keysPerSec: number;
 }
 
@@ -80,6 +82,24 @@ async function ours(file: string, mode: 'standalone' | 'cluster', seeds: { host:
   return JSON.parse(out.trim().split('\n').pop() as string) as ChildResult;
 }
 
+/** For scale: the naive loop (`await redis.set(...)` per key, ioredis) on the first `n` records of the same file. */
+async function perKeyAwait(port: number, ndjson: string, n: number): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(port, '127.0.0.1');
+  flush(port);
+  let i = 0;
+  const started = process.hrtime.bigint();
+  for await (const line of createInterface({ input: createReadStream(ndjson), crlfDelay: Infinity })) {
+    const { id, value } = JSON.parse(line) as { id: string; value: string };
+    await redis.set(`bench:${id}`, value, 'PX', ttlMs, 'NX');
+    if (++i >= n) break;
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  redis.disconnect();
+  flush(port);
+  return n / (ms / 1000);
+}
+
 const flush = (port: number) => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'FLUSHALL'], { encoding: 'utf8' });
 const dbsize = (port: number) => Number(execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'DBSIZE'], { encoding: 'utf8' }).trim());
 
@@ -108,6 +128,7 @@ export async function warm(): Promise<void> {
       if (dbsize(server.port) !== keys || o.counts.written !== keys) throw new Error(`ours left ${dbsize(server.port)} keys, counted ${JSON.stringify(o.counts)}`);
       our.push(o);
     }
+    const awaitLoop = await perKeyAwait(server.port, ndjson, Number(process.env.BENCH_WARM_AWAIT_KEYS ?? 20_000));
     const oursRate = median(our.map((r) => r.keysPerSec));
     const peerRate = median(peer);
     report({
@@ -119,7 +140,7 @@ export async function warm(): Promise<void> {
       unit: 'keys/s',
       ratio: oursRate / peerRate,
       target: { ratio: 1.0, met: oursRate / peerRate >= 1.0 },
-      details: { oursKeysPerSec: our.map((r) => Math.round(r.keysPerSec)), redisCliKeysPerSec: peer.map(Math.round), oursPeakRssMB: our.map((r) => r.peakRssMB), chunks: our[0]?.chunks },
+      details: { perKeyAwaitIoredisKeysPerSec: Math.round(awaitLoop), oursKeysPerSec: our.map((r) => Math.round(r.keysPerSec)), redisCliKeysPerSec: peer.map(Math.round), oursPeakRssMB: our.map((r) => r.peakRssMB), chunks: our[0]?.chunks },
     });
 
     const cluster = await spawnRedisCluster({ masters: 3, replicasPerMaster: 1 });
@@ -161,7 +182,7 @@ export async function warm(): Promise<void> {
       unit: 'MB',
       ratio: 200 / worst,
       target: { ratio: 1.0, met: worst < 200 },
-      details: { peakRssMB1M: peak1M, peakRssMB5M: bigRun.peakRssMB, keysPerSec5M: Math.round(bigRun.keysPerSec), fileBytes5M: statSync(big).size, chunks5M: bigRun.chunks },
+      details: { peakRssMB1M: peak1M, peakRssMB5M: bigRun.peakRssMB, baseRssMB1M: our[0]?.baseRssMB, baseRssMB5M: bigRun.baseRssMB, keysPerSec5M: Math.round(bigRun.keysPerSec), fileBytes5M: statSync(big).size, chunks5M: bigRun.chunks },
     });
   } finally {
     await server.stop();

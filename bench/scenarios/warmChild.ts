@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const namespace = { keyPattern: 'bench:*', ttlSeconds: 3600, ttlJitterPercent: 10 };
   const source = fileSource(file, 'ndjson');
   const topology = await writeTopology({ id: `bench-${mode}`, mode, endpoints: seeds, tls: { enabled: false }, secretRef: { kind: 'none' } });
+  const baseRssMB = Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10;
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   let counts = zeroCounts();
   let from: unknown = null;
@@ -38,10 +40,12 @@ async function main(): Promise<void> {
     if (result.done) break;
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   await redisConnections.closeAll();
-  console.log(JSON.stringify({ ms, counts, chunks, peakRssMB: Math.round((peakRss / 2 ** 20) * 10) / 10, keysPerSec: counts.written / (ms / 1000) }));
+  console.log(JSON.stringify({ ms, counts, chunks, peakRssMB: Math.round((peakRss / 2 ** 20) * 10) / 10, baseRssMB, cpuMs, keysPerSec: counts.written / (ms / 1000) }));
   process.exit(0);
 }
 
