@@ -21,9 +21,10 @@ export interface KeyFacts {
 }
 
 export interface TopKey {
-  /** utf8, or base64 when the key is not valid UTF-8 (`keyEncoding`). */
+  /** utf8, or base64 when the key is not valid UTF-8 (`keyEncoding`); cut at `maxKeyChars` (`keyTruncated`). */
   key: string;
   keyEncoding: 'utf8' | 'base64';
+  keyTruncated?: true;
   type: string;
   memoryBytes: number;
   ttlMs: number | null;
@@ -124,9 +125,13 @@ function offerTop(top: TopKey[], candidate: TopKey, limit: number): void {
   if (top.length > limit) top.length = limit;
 }
 
-function describe(key: Buffer): { key: string; keyEncoding: 'utf8' | 'base64' } {
+/** Keys in reports are cut here: aggregates are checkpointed in Table rows, and a report needs no more. */
+export const maxKeyChars = 512;
+
+function describe(key: Buffer): { key: string; keyEncoding: 'utf8' | 'base64'; keyTruncated?: true } {
   const text = key.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(key) ? { key: text, keyEncoding: 'utf8' } : { key: key.toString('base64'), keyEncoding: 'base64' };
+  const described = Buffer.from(text, 'utf8').equals(key) ? { key: text, keyEncoding: 'utf8' as const } : { key: key.toString('base64'), keyEncoding: 'base64' as const };
+  return described.key.length > maxKeyChars ? { ...described, key: described.key.slice(0, maxKeyChars), keyTruncated: true } : described;
 }
 
 /** Sum of two aggregates of the same mode (neither is modified). */
@@ -150,4 +155,25 @@ export function mergeAggregates(a: AnalysisAggregate, b: AnalysisAggregate, topK
     for (const top of source.top) offerTop(ns.top, top, topKeys);
   }
   return out;
+}
+
+/**
+ * Keeps an aggregate's JSON under `maxChars` (a checkpoint row holds ~450 000): first fewer top keys (3 per
+ * namespace), then the smallest namespaces that `foldable` allows (prefix namespaces, not configured ones) are
+ * added into `(other)`. Counts and bytes are kept; only detail is lost. Returns the same object, changed.
+ */
+export function boundAggregate(aggregate: AnalysisAggregate, maxChars: number, foldable: (namespace: string) => boolean): AnalysisAggregate {
+  const fits = (): boolean => JSON.stringify(aggregate).length <= maxChars;
+  if (fits()) return aggregate;
+  for (const ns of Object.values(aggregate.namespaces)) ns.top = ns.top.slice(0, 3);
+  const candidates = Object.entries(aggregate.namespaces)
+    .filter(([name]) => name !== '(other)' && foldable(name))
+    .sort(([, a], [, b]) => a.memoryBytes - b.memoryBytes);
+  for (const [name, ns] of candidates) {
+    if (fits()) break;
+    const { [name]: _folded, ...rest } = aggregate.namespaces;
+    const folded = mergeAggregates({ ...emptyAggregate(aggregate.mode), namespaces: rest }, { ...emptyAggregate(aggregate.mode), namespaces: { '(other)': ns } }, 3);
+    aggregate.namespaces = folded.namespaces;
+  }
+  return aggregate;
 }

@@ -4,7 +4,7 @@ import type { CursorRecord } from '../jobs/JobRecord';
 import { withRedis } from '../redis/redisConnections';
 import type { RedisConnection } from '../redis/RedisConnectionManager';
 import type { NodeAddress } from '../redis/RedisTarget';
-import { emptyAggregate, mergeAggregates, type AnalysisAggregate } from './AnalysisAggregate';
+import { boundAggregate, emptyAggregate, mergeAggregates, type AnalysisAggregate } from './AnalysisAggregate';
 import { analysisParamsSchema, type AnalysisParams } from './analysisRequest';
 import { buildAnalysis, compactAnalysis } from './buildAnalysis';
 import { listNodes } from './listNodes';
@@ -25,6 +25,8 @@ export interface AnalysisCursorState {
 
 /** Exact mode checkpoints at least this often per node, so a crash redoes little. */
 const sliceMs = 3000;
+/** A cursor row's aggregate stays under this many JSON characters (a row holds ~450 000 with the rest). */
+const maxStateChars = 300_000;
 
 /**
  * Job kind `analysis`: every master in parallel. Sampled: one slice per node (RANDOMKEY draws split by DBSIZE).
@@ -42,7 +44,7 @@ export const analysisJob: JobKind = {
       async (connection) => {
         const cursors = ctx.cursors.length > 0 ? ctx.cursors.map((c) => structuredClone(c)) : await plan(connection, params);
         if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
-        const matcher = new NamespaceMatcher({ patterns: params.namespaces.map((n) => ({ name: n.namespace, keyPattern: n.keyPattern })), delimiter: params.delimiter });
+        const matcher = new NamespaceMatcher({ patterns: params.namespaces.map((n) => ({ name: n.namespace, keyPattern: n.keyPattern })), delimiter: params.delimiter, maxPrefixes: 100 });
         await Promise.all(cursors.filter((c) => !c.done).map(async (c) => runNode(c, await connection.node(stateOf(c).address), params, matcher, ctx)));
         if (!cursors.every((c) => c.done)) return { done: false };
         const { nodes } = await listNodes(connection);
@@ -75,9 +77,10 @@ async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParam
   const state = stateOf(cursor);
   const { access } = await nodeAccessTracking(redis);
   const common = { node: state.name, matcher, access, maxKeysPerSecond: params.maxKeysPerSecond, memorySamples: params.memorySamples, topKeys: params.topKeys };
+  const bound = (aggregate: AnalysisAggregate): AnalysisAggregate => boundAggregate(aggregate, maxStateChars, (name) => !matcher.isConfigured(name));
   if (params.mode === 'sampled') {
     const sample = await sampleNode(redis, { ...common, samples: state.samples });
-    Object.assign(state, { dbsize: sample.dbsize, aggregate: sample.aggregate });
+    Object.assign(state, { dbsize: sample.dbsize, aggregate: bound(sample.aggregate) });
     cursor.counts = { keysProbed: sample.aggregate.keysProbed, dbsize: sample.dbsize };
     cursor.done = true;
     await ctx.checkpoint([cursor]);
@@ -88,7 +91,7 @@ async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParam
     const budgetMs = Math.min(sliceMs, ctx.deadline - Date.now() - 1000);
     if (budgetMs <= 0) break;
     const slice = await scanNodeChunk(redis, state.cursor, { ...common, scanCount: params.scanCount, budgetMs });
-    state.aggregate = mergeAggregates(state.aggregate, slice.aggregate, params.topKeys);
+    state.aggregate = bound(mergeAggregates(state.aggregate, slice.aggregate, params.topKeys));
     state.cursor = slice.cursor;
     cursor.done = slice.done;
     cursor.counts = { keysProbed: state.aggregate.keysProbed, dbsize: state.dbsize };

@@ -71,7 +71,7 @@ export function analysisSummary(aggregate: AnalysisAggregate, configured: (names
       access: accessOf(ns, options.lfuLogFactor),
       topKeys: ns.top,
     }))
-    .sort((a, b) => b.memoryBytes.value - a.memoryBytes.value);
+    .sort((a, b) => b.memoryBytes.value - a.memoryBytes.value || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
   // Namespaces are disjoint; their estimates are not independent (one sample lands in exactly one), so the total's
   // bound is computed as if they were — conservative enough for a report, and exact mode has no bound at all.
   const sum = (f: (ns: NamespaceAggregate) => number): number => entries.reduce((s, [, ns]) => s + f(ns), 0);

@@ -15,7 +15,7 @@ export const analysisRequestSchema = z.strictObject({
   /** `MEMORY USAGE … SAMPLES`: elements sampled in aggregates (0 = all). @default 5 */
   memorySamples: z.int().min(0).max(10_000).default(5),
   /** Largest keys kept per namespace. @default 10 */
-  topKeys: z.int().min(1).max(50).default(10),
+  topKeys: z.int().min(1).max(20).default(10),
 });
 export type AnalysisRequest = z.infer<typeof analysisRequestSchema>;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimatedReads, skewFromFrequency, skewFromIdle } from '../../shared/analysis/accessSkew';
-import { addKey, emptyAggregate, mergeAggregates, type KeyFacts } from '../../shared/analysis/AnalysisAggregate';
+import { addKey, boundAggregate, emptyAggregate, mergeAggregates, type KeyFacts } from '../../shared/analysis/AnalysisAggregate';
 import { analysisSummary } from '../../shared/analysis/analysisReport';
 import { ttlBucketOf } from '../../shared/analysis/buckets';
 import { globToRegExp, NamespaceMatcher } from '../../shared/analysis/NamespaceMatcher';
@@ -61,6 +61,25 @@ describe('buckets and estimates', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('checkpoint size', () => {
+  it('keeps an aggregate under a size by trimming top keys, then folding the smallest prefix namespaces into (other); totals stay', () => {
+    const a = emptyAggregate('exact');
+    const m = new NamespaceMatcher({ patterns: [{ name: 'tiny', keyPattern: 'tiny:*' }], maxPrefixes: 1000 });
+    addKey(a, m.namespaceOf('tiny:1'), facts('tiny:1', 1), 'n1');
+    for (let p = 0; p < 300; p++) for (let i = 0; i < 10; i++) addKey(a, m.namespaceOf(`p${p}:${'k'.repeat(600)}${i}`), facts(`p${p}:${'k'.repeat(600)}${i}`, 100 + p), 'n1');
+    const before = JSON.stringify(a).length;
+    const totals = (x: typeof a) => Object.values(x.namespaces).reduce((s, n) => ({ keys: s.keys + n.keys, bytes: s.bytes + n.memoryBytes }), { keys: 0, bytes: 0 });
+    const expected = totals(a);
+    boundAggregate(a, 60_000, (name) => !m.isConfigured(name));
+    expect(before).toBeGreaterThan(200_000);
+    expect(JSON.stringify(a).length).toBeLessThanOrEqual(60_000);
+    expect(totals(a)).toEqual(expected);
+    expect(a.namespaces['tiny']?.keys).toBe(1); // configured: never folded, though the smallest
+    expect(a.namespaces['(other)']?.keys).toBeGreaterThan(0);
+    expect(a.namespaces['p299:*']?.top[0]?.keyTruncated).toBe(true); // the largest survives, its keys cut at 512 chars
   });
 });
 
