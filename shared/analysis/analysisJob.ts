@@ -8,6 +8,7 @@ import { boundAggregate, emptyAggregate, mergeAggregates, type AnalysisAggregate
 import { analysisParamsSchema, type AnalysisParams } from './analysisRequest';
 import { buildAnalysis, compactAnalysis } from './buildAnalysis';
 import { listNodes } from './listNodes';
+import { mapLimited } from './analyzeNodes';
 import { NamespaceMatcher } from './NamespaceMatcher';
 import { nodeAccessTracking } from './probeKeys';
 import { sampleNode } from './sampleNode';
@@ -25,11 +26,13 @@ export interface AnalysisCursorState {
 
 /** Exact mode checkpoints at least this often per node, so a crash redoes little. */
 const sliceMs = 3000;
+/** Masters analysed at once in one chunk, each paced by its own throttle. */
+const maxParallelNodes = 6;
 /** A cursor row's aggregate stays under this many JSON characters (a row holds ~450 000 with the rest). */
 const maxStateChars = 300_000;
 
 /**
- * Job kind `analysis`: every master in parallel. Sampled: one slice per node (RANDOMKEY draws split by DBSIZE).
+ * Job kind `analysis`: masters in parallel (at most 6 at once). Sampled: one slice per node (RANDOMKEY draws split by DBSIZE).
  * Exact: `scanNodeChunk` slices from the node's cursor, each merged into the node's aggregate and checkpointed with
  * its cursor, continued over as many chunks as the keyspace needs. When every node is done, the result (totals,
  * largest namespaces, recommendation) is stored on the job; the full report is computed from the cursor rows.
@@ -45,7 +48,11 @@ export const analysisJob: JobKind = {
         const cursors = ctx.cursors.length > 0 ? ctx.cursors.map((c) => structuredClone(c)) : await plan(connection, params);
         if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
         const matcher = new NamespaceMatcher({ patterns: params.namespaces.map((n) => ({ name: n.namespace, keyPattern: n.keyPattern })), delimiter: params.delimiter, maxPrefixes: 100 });
-        await Promise.all(cursors.filter((c) => !c.done).map(async (c) => runNode(c, await connection.node(stateOf(c).address), params, matcher, ctx)));
+        const open = cursors.filter((c) => !c.done);
+        await mapLimited(open.length, maxParallelNodes, async (i) => {
+          const c = open[i] as CursorRecord;
+          await runNode(c, await connection.node(stateOf(c).address), params, matcher, ctx);
+        });
         if (!cursors.every((c) => c.done)) return { done: false };
         const { nodes } = await listNodes(connection);
         const analysis = buildAnalysis(ctx.cluster, params, cursors.map(stateOf), nodes, ctx.job.startedAt ?? ctx.job.createdAt);

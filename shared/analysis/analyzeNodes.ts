@@ -80,7 +80,7 @@ export async function analyzeNodes(masters: readonly { name: string; redis: Redi
 }
 
 /** `fn(0..count-1)` with at most `limit` running at once, results in index order. */
-async function mapLimited<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
+export async function mapLimited<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array<T>(count);
   let next = 0;
   const worker = async (): Promise<void> => {
