@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisReportRoutes, analysisRoutes } from '../../shared/analysis/analysisRoutes';
 import { clusterEventRoutes } from '../../shared/clusters/clusterEventRoutes';
@@ -111,6 +111,27 @@ describe('PUT /api/clusters/{id}/eviction-policy (self-hosted: CONFIG SET on eve
 });
 
 describe('analysis job', () => {
+  it('sampled on a 3-master cluster: one cursor per master, draws split by DBSIZE, estimates with bounds', async () => {
+    const cluster = new Cluster(own.cluster.seeds);
+    await Promise.all(Array.from({ length: 900 }, (_, i) => cluster.set(`img:${i}`, 'i'.repeat(200), 'EX', 20_000)));
+    const sizes = await Promise.all(Array.from({ length: 900 }, (_, i) => cluster.call('MEMORY', 'USAGE', `img:${i}`)));
+    const exactBytes = sizes.reduce<number>((sum, n) => sum + Number(n), 0);
+    await closeClient(cluster);
+    const start = await callRoutes(cp, analysisRoutes, { method: 'POST', path: '/clusters/ev-main/analysis', params: { id: 'ev-main' }, body: { samples: 600 }, as: 'operator' });
+    expect(start.status).toBe(202);
+    const rt = await jobRuntime(cp);
+    const ran = await runJobChunk(start.json.jobId, { ...rt, log: () => undefined });
+    expect(ran).toMatchObject({ outcome: 'ran', status: 'succeeded' });
+    const job = await callRoutes(cp, jobRoutes, { method: 'GET', path: `/jobs/${start.json.jobId}`, params: { id: start.json.jobId }, as: 'reader' });
+    expect(job.json.nodes).toHaveLength(3);
+    expect(job.json.progress.dbsize).toBe(900);
+    expect(job.json.result.mode).toBe('sampled');
+    const img = job.json.result.namespaces.find((n: { namespace: string }) => n.namespace === 'img:*');
+    expect(img.keys.errorBound95).toBe(0); // every sample is in the one namespace: its key estimate is exact
+    expect(img.keys.value).toBeCloseTo(900, 6);
+    expect(Math.abs(img.memoryBytes.value - exactBytes)).toBeLessThanOrEqual(Math.max(img.memoryBytes.errorBound95 * 2, exactBytes * 0.02));
+  });
+
   it('exact: runs over several bounded chunks, stores the result at the job, and serves the full report', async () => {
     const seed = new Redis({ port: plain.server.port });
     const pipeline = seed.pipeline();
