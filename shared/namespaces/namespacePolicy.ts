@@ -24,11 +24,8 @@ export const namespacePolicySpecSchema = z.strictObject({
    * eviction loses data, so the eviction recommender keeps them out of reach and warns). Absent = `cache`.
    */
   retention: z.enum(['cache', 'persistent']).optional(),
-  /**
-   * How to warm this namespace (`docs/warming.md`), stored with the policy so every change is audited and
-   * versioned with it. A string is a reference from before plans were defined: kept, but nothing to run.
-   */
-  warmPlan: z.union([warmPlanSchema, z.string().min(1).max(256)]).nullable().default(null),
+  /** How to warm this namespace (`docs/warming.md`), stored with the policy so every change is audited and versioned with it. */
+  warmPlan: warmPlanSchema.nullable().default(null),
 });
 export type NamespacePolicySpec = z.infer<typeof namespacePolicySpecSchema>;
 

@@ -184,14 +184,11 @@ export class WarmWriter implements WarmSink {
     const { meta, sizes } = batch;
     const { bytes, starts } = batch.buf.take();
     this.batches[i] = { buf: batch.buf, meta: [], sizes: [] };
-    node.send({
-      bytes,
-      starts,
-      onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, () => bytes.subarray(starts[index], starts[index + 1] ?? bytes.length), 0),
-    });
+    node.send({ bytes, starts, onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, bytes, starts, index, 0) });
   }
 
-  private onReply(reply: Reply, line: number | undefined, size: number, command: () => Buffer, hops: number): void {
+  /** Counts one reply; `bytes`/`starts`/`index` locate the command, needed only to re-send it after a redirect. */
+  private onReply(reply: Reply, line: number | undefined, size: number, bytes: Buffer, starts: readonly number[], index: number, hops: number): void {
     switch (reply.kind) {
       case 'ok':
         this.counts.written += 1;
@@ -209,7 +206,8 @@ export class WarmWriter implements WarmSink {
       case 'error': {
         const [code = 'ERR', a, b] = reply.message.split(' ');
         if ((code === 'MOVED' || code === 'ASK') && hops < maxRedirects && a && b) {
-          this.redirects.push({ command: Buffer.from(command()), line, size, hops: hops + 1, ask: code === 'ASK', address: b, slot: Number(a) });
+          const command = Buffer.from(bytes.subarray(starts[index], starts[index + 1] ?? bytes.length));
+          this.redirects.push({ command, line, size, hops: hops + 1, ask: code === 'ASK', address: b, slot: Number(a) });
           return;
         }
         if (code === 'BUSYKEY') {
@@ -240,7 +238,7 @@ export class WarmWriter implements WarmSink {
         starts,
         onReply: (reply, index) => {
           if (r.ask && index === 0) return;
-          this.onReply(reply, r.line, r.size, () => r.command, r.hops);
+          this.onReply(reply, r.line, r.size, r.command, [0], 0, r.hops);
         },
       });
     }

@@ -11,8 +11,8 @@ import { warmSettings } from './warmSettings';
  * link-local literal address) — so `http://169.254.169.254/` is refused with a clear 400 before anything runs.
  * The resolved addresses are checked again before every request (DNS may change).
  */
-export function checkWarmPlan(plan: WarmPlan | string | null, principal: Principal | null, field = 'body.warmPlan'): void {
-  if (plan === null || typeof plan === 'string' || plan.source.kind !== 'http') return;
+export function checkWarmPlan(plan: WarmPlan | null, principal: Principal | null, field = 'body.warmPlan'): void {
+  if (plan === null || plan.source.kind !== 'http') return;
   // null: running a stored plan (an admin approved allowPrivateNetworks when it was saved); only the URL is re-checked.
   if (principal !== null && plan.source.allowPrivateNetworks && principal.role !== 'admin') {
     throw forbidden('allowPrivateNetworks on a warm source needs the admin role');

@@ -25,7 +25,7 @@ export interface WarmRequest {
 export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: ChangeContext): Promise<{ job: JobRecord; created: boolean }> {
   const policy = await rt.cp.namespaces.get(request.clusterId, request.namespace);
   const plan = policy.warmPlan;
-  if (plan === null || typeof plan === 'string') throw conflict('warm_plan_missing', `namespace '${request.namespace}' has no warm plan (set warmPlan on its policy)`);
+  if (plan === null) throw conflict('warm_plan_missing', `namespace '${request.namespace}' has no warm plan (set warmPlan on its policy)`);
   // The allow-list may have changed since the plan was saved; who may set allowPrivateNetworks was checked then.
   checkWarmPlan(plan, null);
   const params: WarmJobParams = {

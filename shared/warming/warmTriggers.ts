@@ -21,7 +21,7 @@ async function* plannedNamespaces(rt: JobRuntime): AsyncGenerator<Planned> {
     if (!state.cluster) continue;
     for (const policy of Object.values(state.namespaces)) {
       const plan = policy.warmPlan;
-      if (plan !== null && typeof plan !== 'string') yield { cluster: state.cluster, policy, plan };
+      if (plan !== null) yield { cluster: state.cluster, policy, plan };
     }
   }
 }
@@ -64,7 +64,7 @@ export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: T
   await rt.cp.dedupe.once('warm-on-invalidation', event.id, async () => {
     const { state } = await rt.cp.streams.load(clusterId);
     const plan = state.namespaces[namespace]?.warmPlan;
-    if (!state.cluster || !plan || typeof plan === 'string' || !plan.rewarmAfterInvalidation) {
+    if (!state.cluster || !plan || !plan.rewarmAfterInvalidation) {
       log.log(`warmOnInvalidation: ${clusterId}/${namespace} has no plan that re-warms after invalidation`);
       return;
     }

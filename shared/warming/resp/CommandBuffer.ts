@@ -54,24 +54,24 @@ export class CommandBuffer {
    */
   pushSet(key: string | Buffer, value: string | Buffer, ttl: string | null, nx: boolean, valueStart = 0, valueEnd = -1): void {
     this.starts.push(this.used);
-    const head = ttl === null ? (nx ? SET4 : SET3) : nx ? SET6 : SET5;
-    this.ensure(head.length);
-    head.copy(this.buf, this.used);
-    this.used += head.length;
+    this.constant(ttl === null ? (nx ? SET4 : SET3) : nx ? SET6 : SET5);
     this.arg(key);
     if (typeof value !== 'string' && valueEnd >= 0) this.bytes(value, valueStart, valueEnd);
     else this.arg(value);
     if (ttl !== null) {
-      this.ensure(PX.length);
-      PX.copy(this.buf, this.used);
-      this.used += PX.length;
+      this.constant(PX);
       this.arg(ttl);
     }
-    if (nx) {
-      this.ensure(NX.length);
-      NX.copy(this.buf, this.used);
-      this.used += NX.length;
-    }
+    if (nx) this.constant(NX);
+  }
+
+  /** A few constant bytes, copied in JS (a native copy call costs more than it saves at this size). */
+  private constant(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i] as number;
+    this.used = at;
   }
 
   /** A bulk string from `source[start..end)`, copied without creating a Buffer view first. */
@@ -79,20 +79,26 @@ export class CommandBuffer {
     const n = end - start;
     this.header(0x24, n);
     this.ensure(n + 2);
-    source.copy(this.buf, this.used, start, end);
-    this.used += n;
-    this.buf[this.used++] = 13;
-    this.buf[this.used++] = 10;
+    const buf = this.buf;
+    let at = this.used;
+    // Short values: a plain loop beats the native copy call's fixed cost.
+    if (n <= 256) for (let i = start; i < end; i++) buf[at++] = source[i] as number;
+    else {
+      source.copy(buf, at, start, end);
+      at += n;
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.used = at;
   }
 
   private arg(arg: string | Buffer): void {
     if (typeof arg === 'string') {
-      const n = arg.length;
-      // One byte per char for ASCII (the usual key/value): byteLength equals length then, checked cheaply.
+      if (arg.length <= 256 && this.ascii(arg)) return;
       const bytes = Buffer.byteLength(arg);
       this.header(0x24, bytes);
       this.ensure(bytes + 2);
-      this.used += this.buf.write(arg, this.used, bytes === n ? 'latin1' : 'utf8');
+      this.used += this.buf.write(arg, this.used, bytes === arg.length ? 'latin1' : 'utf8');
     } else {
       this.header(0x24, arg.length);
       this.ensure(arg.length + 2);
@@ -101,6 +107,28 @@ export class CommandBuffer {
     }
     this.buf[this.used++] = 13;
     this.buf[this.used++] = 10;
+  }
+
+  /** Writes a short ASCII string as a bulk string in plain JS (keys, TTLs); false (nothing written) if it is not ASCII. */
+  private ascii(arg: string): boolean {
+    const n = arg.length;
+    const mark = this.used;
+    this.header(0x24, n);
+    this.ensure(n + 2);
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = arg.charCodeAt(i);
+      if (c >= 0x80) {
+        this.used = mark;
+        return false;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.used = at;
+    return true;
   }
 
   /** The encoded bytes of command `i` of this batch. */
@@ -122,10 +150,24 @@ export class CommandBuffer {
 
   private header(marker: number, n: number): void {
     this.ensure(24);
-    this.buf[this.used++] = marker;
-    this.used += this.buf.write(String(n), this.used, 'latin1');
-    this.buf[this.used++] = 13;
-    this.buf[this.used++] = 10;
+    const buf = this.buf;
+    let at = this.used;
+    buf[at++] = marker;
+    if (n < 10) buf[at++] = 0x30 + n;
+    else {
+      // Decimal digits without a string: count them, then fill from the right.
+      let digits = 0;
+      for (let v = n; v > 0; v = Math.floor(v / 10)) digits++;
+      let v = n;
+      for (let i = at + digits - 1; i >= at; i--) {
+        buf[i] = 0x30 + (v % 10);
+        v = Math.floor(v / 10);
+      }
+      at += digits;
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.used = at;
   }
 
   private ensure(extra: number): void {
