@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { JobKind } from '../jobs/JobKind';
+import type { JobChunkContext, JobKind } from '../jobs/JobKind';
+import { discoverShards, ownerOf } from '../jobs/keyspace/discoverShards';
 import type { CursorRecord } from '../jobs/JobRecord';
 import { withRedis } from '../redis/redisConnections';
 import type { RedisConnection } from '../redis/RedisConnectionManager';
-import type { NodeAddress } from '../redis/RedisTarget';
+import { nodeKey, type NodeAddress } from '../redis/RedisTarget';
 import { boundAggregate, emptyAggregate, mergeAggregates, type AnalysisAggregate } from './AnalysisAggregate';
 import { analysisParamsSchema, type AnalysisParams } from './analysisRequest';
 import { buildAnalysis, compactAnalysis } from './buildAnalysis';
@@ -18,6 +19,12 @@ import { scanNodeChunk } from './scanNodeChunk';
 export interface AnalysisCursorState {
   address: NodeAddress;
   name: string;
+  /** Lowest slot of the shard (cluster) — names it across failovers; null standalone. */
+  slot: number | null;
+  /** Cluster node id of the master the cursor belongs to; a different owner of `slot` restarts the shard. */
+  nodeId: string | null;
+  /** Times the shard started over on a new master (failover). */
+  restarts: number;
   cursor: string;
   dbsize: number;
   samples: number;
@@ -47,6 +54,7 @@ export const analysisJob: JobKind = {
       async (connection) => {
         const cursors = ctx.cursors.length > 0 ? ctx.cursors.map((c) => structuredClone(c)) : await plan(connection, params);
         if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
+        else await reconcile(connection, cursors, params, ctx);
         const matcher = new NamespaceMatcher({ patterns: params.namespaces.map((n) => ({ name: n.namespace, keyPattern: n.keyPattern })), delimiter: params.delimiter, maxPrefixes: 100 });
         const open = cursors.filter((c) => !c.done);
         await mapLimited(open.length, maxParallelNodes, async (i) => {
@@ -67,20 +75,38 @@ export function stateOf(cursor: CursorRecord): AnalysisCursorState {
   return cursor.state as unknown as AnalysisCursorState;
 }
 
-/** One cursor per master; sampled mode splits the draws by DBSIZE (at least 100 per non-empty master). */
+/** One cursor per master (shard); sampled mode splits the draws by DBSIZE (at least 100 per non-empty master). */
 async function plan(connection: RedisConnection, params: AnalysisParams): Promise<CursorRecord[]> {
-  const masters = (await listNodes(connection)).nodes.filter((n) => n.role === 'master');
-  const sizes = await Promise.all(masters.map(async (m) => Number(await (await connection.node(m.address)).dbsize())));
-  const population = sizes.reduce((s, n) => s + n, 0);
-  return masters.map((m, i) => {
+  const shards = await discoverShards(connection);
+  const sizes = await Promise.all(shards.map(async (s) => Number(await (await connection.node(s.address)).dbsize())));
+  const population = sizes.reduce((sum, n) => sum + n, 0);
+  return shards.map((s, i) => {
     const dbsize = sizes[i] ?? 0;
     const samples = population === 0 || dbsize === 0 ? 0 : Math.max(100, Math.round((params.samples * dbsize) / population));
-    const state: AnalysisCursorState = { address: m.address, name: m.name, cursor: '0', dbsize, samples, aggregate: emptyAggregate(params.mode) };
-    return { id: m.name.replace(/[^A-Za-z0-9._-]/g, '_'), state: state as unknown as Record<string, unknown>, counts: { keysProbed: 0, dbsize }, done: false };
+    const state: AnalysisCursorState = { address: s.address, name: nodeKey(s.address), slot: s.slot, nodeId: s.nodeId, restarts: 0, cursor: '0', dbsize, samples, aggregate: emptyAggregate(params.mode) };
+    return { id: s.shard, state: state as unknown as Record<string, unknown>, counts: { keysProbed: 0, dbsize }, done: false };
   });
 }
 
-async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParams, matcher: NamespaceMatcher, ctx: Parameters<JobKind['runChunk']>[0]): Promise<void> {
+/**
+ * Later chunks: a shard whose slot is now owned by another master (failover) starts over there, from cursor 0 with
+ * an empty aggregate — a SCAN cursor means nothing on another node, and keeping half a count would count twice.
+ */
+async function reconcile(connection: RedisConnection, cursors: CursorRecord[], params: AnalysisParams, ctx: JobChunkContext): Promise<void> {
+  const open = cursors.filter((c) => !c.done && stateOf(c).slot !== null);
+  if (open.length === 0 || (await connection.topologyMode()) !== 'cluster') return;
+  const shards = await discoverShards(connection, open.map((c) => stateOf(c).address));
+  for (const cursor of open) {
+    const state = stateOf(cursor);
+    const owner = ownerOf(shards, state.slot ?? -1);
+    if (!owner || owner.nodeId === state.nodeId) continue;
+    ctx.log(`analysis shard ${cursor.id}: master changed ${state.name} -> ${nodeKey(owner.address)}; starts over`);
+    Object.assign(state, { address: owner.address, name: nodeKey(owner.address), nodeId: owner.nodeId, restarts: state.restarts + 1, cursor: '0', aggregate: emptyAggregate(params.mode) });
+    cursor.counts = { keysProbed: 0, dbsize: state.dbsize, restarts: state.restarts };
+  }
+}
+
+async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParams, matcher: NamespaceMatcher, ctx: JobChunkContext): Promise<void> {
   const state = stateOf(cursor);
   const { access } = await nodeAccessTracking(redis);
   const common = { node: state.name, matcher, access, maxKeysPerSecond: params.maxKeysPerSecond, memorySamples: params.memorySamples, topKeys: params.topKeys };
@@ -88,7 +114,7 @@ async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParam
   if (params.mode === 'sampled') {
     const sample = await sampleNode(redis, { ...common, samples: state.samples });
     Object.assign(state, { dbsize: sample.dbsize, aggregate: bound(sample.aggregate) });
-    cursor.counts = { keysProbed: sample.aggregate.keysProbed, dbsize: sample.dbsize };
+    cursor.counts = { keysProbed: sample.aggregate.keysProbed, dbsize: sample.dbsize, restarts: state.restarts };
     cursor.done = true;
     await ctx.checkpoint([cursor]);
     return;
@@ -101,7 +127,7 @@ async function runNode(cursor: CursorRecord, redis: Redis, params: AnalysisParam
     state.aggregate = bound(mergeAggregates(state.aggregate, slice.aggregate, params.topKeys));
     state.cursor = slice.cursor;
     cursor.done = slice.done;
-    cursor.counts = { keysProbed: state.aggregate.keysProbed, dbsize: state.dbsize };
+    cursor.counts = { keysProbed: state.aggregate.keysProbed, dbsize: state.dbsize, restarts: state.restarts };
     await ctx.checkpoint([cursor]);
   }
 }
