@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { DomainEvent } from '../events/catalogue';
+import { isEvictionPolicy } from '../eviction/evictionPolicies';
 import type { JobChunkContext, JobKind } from '../jobs/JobKind';
 import { discoverShards, ownerOf } from '../jobs/keyspace/discoverShards';
 import type { CursorRecord } from '../jobs/JobRecord';
@@ -68,6 +70,26 @@ export const analysisJob: JobKind = {
       },
       { timeoutMs },
     );
+  },
+  /** The recommendation of a finished analysis is published like the subscriber's (`Eviction.PolicyRecommended`). */
+  completionEvents(job): DomainEvent[] {
+    const result = job.result as ReturnType<typeof compactAnalysis> | undefined;
+    const r = result?.recommendation;
+    if (!result || !r || r.reasons.length === 0) return [];
+    return [
+      {
+        type: 'RedisClusterManager.Eviction.PolicyRecommended',
+        data: {
+          clusterId: job.clusterId,
+          current: isEvictionPolicy(r.current) ? r.current : null,
+          recommended: r.recommended,
+          reasons: r.reasons.slice(0, 20).map((m) => m.slice(0, 1024)),
+          warnings: r.warnings.slice(0, 20).map((m) => m.slice(0, 1024)),
+          ...(r.maxmemoryReserved ? { maxmemoryReservedMb: r.maxmemoryReserved.recommendedMb } : {}),
+          analysis: { mode: result.mode, keysProbed: result.keysProbed, durationMs: Math.max(0, Math.round(Date.parse(job.finishedAt ?? new Date().toISOString()) - Date.parse(job.startedAt ?? job.createdAt))) },
+        },
+      },
+    ];
   },
 };
 

@@ -29,7 +29,7 @@ export function buildAnalysis(cluster: Pick<ClusterResource, 'id' | 'mode'>, par
 }
 
 /** What the job row keeps as its result (one Table property, < 32 K chars): totals, top namespaces, the recommendation. */
-export function compactAnalysis(analysis: ClusterAnalysis, jobId: string): Record<string, unknown> {
+export function compactAnalysis(analysis: ClusterAnalysis, jobId: string) {
   const { recommendation, summary } = analysis;
   return {
     report: `/api/clusters/${analysis.clusterId}/analysis/${jobId}`,

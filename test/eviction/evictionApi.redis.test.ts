@@ -165,5 +165,11 @@ describe('analysis job', () => {
     const carts = report.json.summary.namespaces.find((n: { namespace: string }) => n.namespace === 'cart:*');
     expect(carts).toMatchObject({ configured: false, keys: { value: 3000 }, ttl: { '1h-4h': { keys: 3000 } } });
     expect(report.json.recommendation.reasons.map((r: { rule: string }) => r.rule)).toContain('persistent_data');
+
+    // The finished job publishes its recommendation (audited, in the cluster's stream).
+    const audit = await callRoutes(cp, clusterEventRoutes, { method: 'GET', path: '/clusters/ev-plain/events', params: { id: 'ev-plain' }, as: 'reader' });
+    const recommended = audit.json.items.find((e: { type: string }) => e.type === 'RedisClusterManager.Eviction.PolicyRecommended');
+    expect(recommended?.data).toMatchObject({ clusterId: 'ev-plain', current: 'allkeys-lru', recommended: 'volatile-lru', analysis: { mode: 'exact', keysProbed: 3500 } });
+    expect(recommended?.data.reasons.join(' ')).toContain('namespaces marked persistent (ledger)');
   });
 });
