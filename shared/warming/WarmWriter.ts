@@ -184,7 +184,18 @@ export class WarmWriter implements WarmSink {
     const { meta, sizes } = batch;
     const { bytes, starts } = batch.buf.take();
     this.batches[i] = { buf: batch.buf, meta: [], sizes: [] };
-    node.send({ bytes, starts, onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, bytes, starts, index, 0) });
+    node.send({
+      bytes,
+      starts,
+      onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, bytes, starts, index, 0),
+      // +OK from SET or RESTORE: written.
+      onOks: (index, count) => {
+        let size = 0;
+        for (let i = index; i < index + count; i++) size += sizes[i] ?? 0;
+        this.counts.written += count;
+        this.counts.bytes += size;
+      },
+    });
   }
 
   /** Counts one reply; `bytes`/`starts`/`index` locate the command, needed only to re-send it after a redirect. */

@@ -21,7 +21,11 @@ export interface SentBatch {
   bytes: Buffer;
   starts: number[];
   onReply: (reply: Reply, index: number) => void;
+  /** `count` consecutive `+OK` replies starting at command `index` (optional fast path; else `onReply` each). */
+  onOks?: (index: number, count: number) => void;
 }
+
+const OK_REPLY: Reply = { kind: 'ok' };
 
 interface InFlight {
   batch: SentBatch;
@@ -50,7 +54,11 @@ export class RawNode {
   ) {
     socket.on('data', (chunk: Buffer) => {
       try {
-        this.parser.feed(chunk, (reply) => this.dispatch(reply));
+        this.parser.feed(
+          chunk,
+          (reply) => this.dispatch(reply),
+          (count) => this.dispatchOks(count),
+        );
       } catch (error) {
         this.fail(error instanceof Error ? error : new Error(String(error)));
       }
@@ -129,30 +137,57 @@ export class RawNode {
     this.socket.destroy();
   }
 
+  /** A run of `+OK` replies, handed to each batch in one call per batch it spans. */
+  private dispatchOks(count: number): void {
+    let left = count;
+    while (left > 0) {
+      const entry = this.queue[this.head];
+      if (!entry) throw new Error(`protocol error: reply from ${this.address} without a command`);
+      if (!entry.batch.onOks) {
+        this.dispatch(OK_REPLY);
+        left -= 1;
+        continue;
+      }
+      const take = Math.min(left, entry.batch.starts.length - entry.next);
+      const index = entry.next;
+      entry.next += take;
+      this.pendingCommands -= take;
+      left -= take;
+      if (entry.next >= entry.batch.starts.length) this.advance();
+      entry.batch.onOks(index, take);
+    }
+    this.wake();
+  }
+
+  private advance(): void {
+    this.queue[this.head] = undefined as unknown as InFlight;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    const next = this.queue[this.head];
+    if (next) next.sentAt = Date.now();
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const still = [];
+    for (const w of this.waiters) {
+      if (this.pendingCommands <= w.limit) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
   private dispatch(reply: Reply): void {
     const entry = this.queue[this.head];
     if (!entry) throw new Error(`protocol error: reply from ${this.address} without a command`);
     const index = entry.next++;
     this.pendingCommands -= 1;
-    if (entry.next >= entry.batch.starts.length) {
-      this.queue[this.head] = undefined as unknown as InFlight;
-      this.head += 1;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-      const next = this.queue[this.head];
-      if (next) next.sentAt = Date.now();
-    }
+    if (entry.next >= entry.batch.starts.length) this.advance();
     entry.batch.onReply(reply, index);
-    if (this.waiters.length > 0) {
-      const still = [];
-      for (const w of this.waiters) {
-        if (this.pendingCommands <= w.limit) w.resolve();
-        else still.push(w);
-      }
-      this.waiters = still;
-    }
+    this.wake();
   }
 
   private checkStalled(): void {

@@ -18,8 +18,11 @@ const NIL: Reply = { kind: 'nil' };
 export class ReplyParser {
   private pending: Buffer | null = null;
 
-  /** Parses every complete reply in `chunk` (plus what was left over) and calls `onReply` for each. */
-  feed(chunk: Buffer, onReply: (reply: Reply) => void): void {
+  /**
+   * Parses every complete reply in `chunk` (plus what was left over) and calls `onReply` for each; a run of
+   * consecutive `+OK` replies goes to `onOks(count)` instead when given (one call per run, not per key).
+   */
+  feed(chunk: Buffer, onReply: (reply: Reply) => void, onOks?: (count: number) => void): void {
     let buf = chunk;
     if (this.pending) {
       buf = Buffer.concat([this.pending, chunk]);
@@ -28,9 +31,14 @@ export class ReplyParser {
     let pos = 0;
     while (pos < buf.length) {
       // +OK\r\n is nearly every reply of a warm: recognised without a line search.
-      if (buf[pos] === 0x2b && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b && buf[pos + 3] === 13 && pos + 4 < buf.length) {
-        onReply(OK);
-        pos += 5;
+      if (isOk(buf, pos)) {
+        let n = 0;
+        do {
+          n++;
+          pos += 5;
+        } while (isOk(buf, pos));
+        if (onOks) onOks(n);
+        else for (let i = 0; i < n; i++) onReply(OK);
         continue;
       }
       const end = parseOne(buf, pos, onReply);
@@ -39,6 +47,10 @@ export class ReplyParser {
     }
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
   }
+}
+
+function isOk(buf: Buffer, pos: number): boolean {
+  return pos + 4 < buf.length && buf[pos] === 0x2b && buf[pos + 1] === 0x4f && buf[pos + 2] === 0x4b && buf[pos + 3] === 13;
 }
 
 /** Parses one reply at `pos`; returns the offset after it or -1 when incomplete. */
