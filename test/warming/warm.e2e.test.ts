@@ -115,6 +115,29 @@ describe('warming through the local host', () => {
     }
   });
 
+  it('a hot-set snapshot taken through the API restores the namespace after its keys are gone', async () => {
+    const prefix = keyPrefix('warm-snap');
+    const redis = connectStandalone();
+    const { host: rh, port } = inject('redisStandalone');
+    for (let i = 0; i < 200; i++) await redis.set(`${prefix}s:${i}`, `v${i}`, 'EX', 1800);
+    await new Promise((r) => setTimeout(r, 2100)); // idle times tick in seconds: make the touched keys the least idle
+    const hot = Array.from({ length: 10 }, (_, i) => `${prefix}s:${i * 13}`);
+    for (const key of hot) await redis.get(key);
+    await call(host.url, 'PUT', '/api/clusters/sn', { mode: 'standalone', endpoints: [{ host: rh, port }], secretRef: { kind: 'none' } });
+    await call(host.url, 'PUT', '/api/clusters/sn/namespaces/hot', { keyPattern: `${prefix}s:*`, warmPlan: { source: { kind: 'snapshot' } } });
+    const snap = await call(host.url, 'POST', '/api/clusters/sn/namespaces/hot/warm-snapshot', { topN: 10 }, 'operator');
+    expect(snap.status).toBe(201);
+    expect(snap.json).toMatchObject({ keys: 10, scanned: 200, rankedBy: 'idle', container: 'warm-snapshots' });
+
+    await redis.del(...(await scanAll(redis, `${prefix}s:*`)));
+    const started = await call(host.url, 'POST', '/api/clusters/sn/warm', { namespace: 'hot' }, 'operator');
+    const job = await waitForJob(host.url, started.json.jobId);
+    expect(job.status).toBe('succeeded');
+    expect(job.progress).toMatchObject({ read: 10, written: 10, failed: 0 });
+    expect((await scanAll(redis, `${prefix}s:*`)).sort()).toEqual([...hot].sort());
+    expect(await redis.ttl(hot[0] as string)).toBeGreaterThan(1700);
+  });
+
   it('Microsoft.Cache.PatchingCompleted (Event Grid schema) warms the plans of the matching registration', async () => {
     const prefix = keyPrefix('warm-azure');
     const redis = connectStandalone();
