@@ -149,3 +149,21 @@ describe('HTTP warm source (loopback servers with allowPrivateNetworks)', () => 
     });
   });
 });
+
+describe('HTTP warm source name resolution', () => {
+  it('a name that does not resolve is retried, then fails as source_unreachable', async () => {
+    let lookups = 0;
+    const resolve = async () => {
+      lookups += 1;
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    const source = httpSource({ url: 'https://feed.example.com/x.ndjson', format: 'ndjson', policy: { allowedHosts: ['feed.example.com'], allowPrivateNetworks: false }, maxBytes: 1000, timeoutMs: 1000, resolve: resolve as never });
+    const { host, port } = inject('redisStandalone');
+    const p = plan({ source: { kind: 'http', url: 'https://feed.example.com/x.ndjson' }, mapping: { key: 'dns:{id}' } });
+    await expect(warmAll({ target: targetOf('standalone', [{ host, port }]), plan: p, source, namespace: { keyPattern: 'dns:*', ttlSeconds: null, ttlJitterPercent: 0 } })).rejects.toMatchObject({
+      code: 'source_unreachable',
+      message: expect.stringContaining("host 'feed.example.com' does not resolve (ENOTFOUND) (gave up after 4 attempts)"),
+    });
+    expect(lookups).toBe(4);
+  });
+});

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { WarmFailure } from '../WarmFailure';
 import { isLocalName, nonPublicReason } from './addressPolicy';
+import { SourceError } from './SourceError';
 
 /** What may be fetched: allow-listed hosts (`WARM_HTTP_ALLOWED_HOSTS`), and whether private addresses are allowed. */
 export interface UrlPolicy {
@@ -61,7 +62,8 @@ export async function vetSourceUrl(raw: string, policy: UrlPolicy, resolve: type
     try {
       addresses = await resolve(host, { all: true, verbatim: true });
     } catch (error) {
-      throw new WarmFailure('source_unreachable', `host '${host}' does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`, true);
+      // Retried with backoff like any other unreachable source (DNS hiccups are usually short).
+      throw new SourceError(`host '${host}' does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
     }
   }
   if (!policy.allowPrivateNetworks) {
