@@ -4,8 +4,11 @@ import { z } from 'zod';
 export const analysisRequestSchema = z.strictObject({
   /** `sampled`: RANDOMKEY samples, estimates with 95 % bounds (seconds); `exact`: full SCAN of every master. @default 'sampled' */
   mode: z.enum(['sampled', 'exact']).default('sampled'),
-  /** Sampled: keys drawn over all masters. @default 20000 */
-  samples: z.int().min(100).max(1_000_000).default(20_000),
+  /**
+   * Sampled: keys drawn over all masters. Capped so a sampled job is one chunk (100 000 draws at the default rate take
+   * ~5 s on one master). @default 20000
+   */
+  samples: z.int().min(100).max(100_000).default(20_000),
   /** Delimiter of key prefixes for keys outside configured namespaces. @default ':' */
   delimiter: z.string().min(1).max(8).default(':'),
   /** Keys probed per second per master. @default 20000 */
