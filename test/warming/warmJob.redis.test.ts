@@ -6,7 +6,7 @@ import { controlPlane } from '../../shared/store/controlPlane';
 import { clusterStreamId } from '../../shared/store/streamId';
 import { firesInMinute, parseCron } from '../../shared/warming/cronSchedule';
 import { requestWarm } from '../../shared/warming/requestWarm';
-import { runScheduledWarms } from '../../shared/warming/warmTriggers';
+import { runScheduledWarms, warmAfterAzureMaintenance, warmAfterInvalidation } from '../../shared/warming/warmTriggers';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
 import { uploadBlob } from './fixtures';
@@ -99,6 +99,48 @@ describe('warm job on the job machinery', () => {
     expect(requested).toHaveLength(1);
     expect(requested[0]?.data).toMatchObject({ reason: 'schedule' });
     expect(requested[0]?.data).toMatchObject({ jobId: first[0] });
+  });
+});
+
+describe('event subscribers', () => {
+  it('Keys.Invalidated starts one warm per invalidation job, however often it is delivered', async () => {
+    const prefix = keyPrefix('inv');
+    const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, rewarmAfterInvalidation: true });
+    const event = (id: string) => ({
+      specversion: '1.0',
+      id,
+      source: '/redis-cluster-manager',
+      type: 'RedisClusterManager.Keys.Invalidated',
+      subject: `clusters/${clusterId}/namespaces/ns`,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { clusterId, namespace: 'ns', pattern: `${prefix}*`, jobId: 'invalidate-1', deletedCount: 3, scannedCount: 3, completedAt: new Date().toISOString() },
+    });
+    const first = await warmAfterInvalidation(rt, event('evt-1'), quiet);
+    await warmAfterInvalidation(rt, event('evt-1'), quiet); // redelivery: deduped
+    const other = await warmAfterInvalidation(rt, event('evt-2'), quiet); // another event for the same invalidation
+    expect(first).toMatch(/^warm-/);
+    expect(other).toBe(first);
+    expect((await eventTypes(clusterId)).filter((t) => t === 'Warm.Requested')).toHaveLength(1);
+    expect(await warmAfterInvalidation(rt, { ...event('evt-3'), data: { clusterId, pattern: 'x', jobId: 'j', deletedCount: 0, scannedCount: 0, completedAt: new Date().toISOString() } }, quiet)).toBeNull();
+  });
+
+  it('Azure maintenance events warm only registrations whose resource id matches, and only on success', async () => {
+    const prefix = keyPrefix('az');
+    const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` } });
+    const resourceId = `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg/providers/Microsoft.Cache/redis/${clusterId}`;
+    const registration = await rt.cp.clusters.get(clusterId);
+    await rt.cp.clusters.put(clusterId, { mode: registration.mode, endpoints: registration.endpoints, tls: registration.tls, secretRef: registration.secretRef, azureResourceId: resourceId }, change);
+    const azureEvent = (id: string, topic: string, status = 'Succeeded') => ({ id, eventType: 'Microsoft.Cache.ScalingCompleted', subject: topic, topic, eventTime: new Date().toISOString(), dataVersion: '1', data: { name: topic.split('/').pop(), status } });
+    expect(await warmAfterAzureMaintenance(rt, azureEvent('a1', resourceId.replace(clusterId, 'some-other-cache')), quiet)).toEqual([]);
+    expect(await warmAfterAzureMaintenance(rt, azureEvent('a2', resourceId, 'Failed'), quiet)).toEqual([]);
+    expect(await warmAfterAzureMaintenance(rt, { eventType: 'Microsoft.Cache.ExportRDBCompleted' }, quiet)).toEqual([]);
+    const started = await warmAfterAzureMaintenance(rt, azureEvent('a3', resourceId.toUpperCase()), quiet);
+    expect(started).toHaveLength(1);
+    const requested = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Requested');
+    expect(requested.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'azure-maintenance', causationId: 'a3', jobId: started[0] })]);
   });
 });
 
