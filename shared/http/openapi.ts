@@ -174,7 +174,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/health': {
         get: {
           operationId: 'getHealth',
-          summary: "Health of the manager's own dependencies (storage, Redis, topic)",
+          summary: "Health of the manager's own dependencies (Table Storage, Redis), version and uptime",
           tags: ['meta'],
           security: [],
           responses: { '200': { description: 'all dependencies ok', content: json({ type: 'object' }) }, '503': { description: 'a dependency is down', content: json({ type: 'object' }) } },

@@ -1,6 +1,6 @@
 /**
- * Warming settings, read from app settings (environment). They belong in `shared/config/appSettings.ts` as well,
- * next to the others; they are read here so the warming area stays within its own files.
+ * Warming settings, read from app settings (environment). Optional with defaults, so they live next to the area
+ * (docs/architecture.md, "Settings", lists every setting of the app).
  */
 export interface WarmSettings {
   /**
