@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       '',
       `Redis Cluster Manager is running (ready in ${seconds} s)`,
       `  API          ${host.url}/api   (try: curl ${host.url}/api/health)`,
+      `  dashboard    ${host.url}/api/dashboard?code=${host.keys.functionKey}#key=${keys.adminApiKey}`,
       `  function key ${host.keys.functionKey}   (header x-functions-key, or ?code=)`,
       `  master key   ${host.keys.masterKey}   (admin routes, POST ${host.url}/admin/functions/<timer>)`,
       `  admin API key ${keys.adminApiKey}   (header x-api-key; principal local-admin, role admin)`,
