@@ -1,3 +1,5 @@
+import type { NodeCounters } from './NodeSample';
+
 /**
  * What one node looked like over one interval: raw gauges plus rates derived from the previous sample.
  * `null` = not known this interval (node unreachable, first sample, counters reset, no lookups...).
@@ -57,14 +59,5 @@ export interface NodeReading {
   /** SLOWLOG entries added during this interval (by entry id, so `SLOWLOG RESET` or the max length don't hide growth). */
   slowlogNew: number | null;
   /** The counters as read (what `prometheus-redis-exporter` shows as `*_total`). */
-  totals: {
-    commands: number;
-    hits: number;
-    misses: number;
-    evicted: number;
-    expired: number;
-    netIn: number;
-    netOut: number;
-    connectionsReceived: number;
-  } | null;
+  totals: Omit<NodeCounters, 'rejectedConnections'> | null;
 }
