@@ -22,11 +22,35 @@ export interface JobChunkContext {
   log(message: string): void;
 }
 
-export interface ChunkOutcome {
+/** How a chunk ended: progress (done or not), or the job failed for good. */
+export type ChunkOutcome = ChunkProgress | ChunkFailed;
+
+export interface ChunkProgress {
   /** The work is complete; the job succeeds (a chunk that stops for time returns false). */
   done: boolean;
   /** Shown on the job and passed to `completionEvents` (e.g. `{ limitReached: true }`). */
   result?: Record<string, unknown>;
+}
+
+/**
+ * The job cannot succeed, whatever a retry does (bad input, an error budget spent, a source that does not exist):
+ * the runner fails the job in this chunk, with `code` and `reason` as its error, instead of retrying the chunk
+ * `maxFailedChunks` times. Throwing is for transient trouble (a node down): the chunk is retried.
+ */
+export interface ChunkFailed {
+  status: 'failed';
+  /** Stable machine code, e.g. `error_budget_exceeded`. */
+  code: string;
+  /** What an operator reads on the job and in `Job.Finished` (no secrets). */
+  reason: string;
+  /** Shown on the job (counts so far, ...). */
+  result?: Record<string, unknown>;
+  /** Recorded with `Job.Finished` before the job row is marked failed (at least once), e.g. `Warm.Failed`. */
+  events?: DomainEvent[];
+}
+
+export function isChunkFailed(outcome: ChunkOutcome): outcome is ChunkFailed {
+  return 'status' in outcome && outcome.status === 'failed';
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../events/catalogue';
 import type { ControlPlane } from '../store/controlPlane';
 import { isDomainError } from '../store/DomainError';
 import { FencedJob } from './FencedJob';
-import type { JobChunkContext } from './JobKind';
+import { isChunkFailed, type ChunkOutcome, type JobChunkContext } from './JobKind';
 import { loadJobKind } from './jobKinds';
 import { finalStatuses, type JobRecord, type JobStatus } from './JobRecord';
 import type { JobSettings } from './jobSettings';
@@ -34,7 +34,8 @@ export type ChunkRunResult =
  * Runs one bounded chunk of a job: takes the lease (conditional write; `busy` when someone holds a live one),
  * runs the kind for at most the chunk budget, then either finishes the job (recording its completion events and
  * `Job.Finished`) or frees the lease and records `Job.ChunkCompleted`, which the job runner function consumes to
- * run the next chunk. A crash leaves the lease to expire; the sweeper then calls this again and the kind resumes
+ * run the next chunk. A kind that reports `{ status: 'failed' }` fails the job in the same chunk (its events and
+ * `Job.Finished` first); a thrown error is a failed chunk, retried by the sweeper up to `maxFailedChunks`. A crash leaves the lease to expire; the sweeper then calls this again and the kind resumes
  * from its last checkpoint. Safe to call concurrently and repeatedly for the same job.
  */
 export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
@@ -87,7 +88,7 @@ export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<C
       checkpoint: (cursors) => fence.checkpoint(cursors),
       log: (message) => log(`job ${jobId} chunk ${leased.chunks}: ${message}`),
     };
-    let outcome;
+    let outcome: ChunkOutcome;
     try {
       outcome = await kind.runChunk(ctx);
       await fence.flush();
@@ -95,6 +96,10 @@ export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<C
       if (isLeaseLostError(error)) throw error;
       await fence.flush().catch(() => undefined);
       return await failedChunk(fence, deps, error, log);
+    }
+    if (isChunkFailed(outcome)) {
+      log(`job ${jobId} chunk ${leased.chunks} failed for good (${outcome.code}): ${outcome.reason}`);
+      return await finish('failed', { error: { code: outcome.code, message: outcome.reason.slice(0, 1000) }, ...(outcome.result ? { result: outcome.result } : {}) }, outcome.events ?? []);
     }
     if (fence.cancelRequested && !outcome.done) return await finish('cancelled');
     if (!outcome.done) {

@@ -100,7 +100,12 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
       const done = !stop || state.limitReached;
       return { counts: chunkCounts(), errors: [...writer.errors], position: done ? null : state.position, done, limitReached: state.limitReached };
     } catch (error) {
-      if (isWarmFailure(error)) throw error;
+      if (isWarmFailure(error)) {
+        // Writes in flight still land: wait for them so the failure reports what was written.
+        await writer.drain().catch(() => undefined);
+        error.counts ??= chunkCounts();
+        throw error;
+      }
       if (error instanceof JsonArrayFormatError) throw new WarmFailure('source_malformed', `${input.source.describe}: ${error.message}`, false);
       if (!isSourceError(error)) throw error;
       // The source failed (could not open, or broke mid-stream): keep what was acknowledged and retry from there.

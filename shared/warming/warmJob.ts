@@ -1,6 +1,6 @@
 import { loadSettings } from '../config/loadSettings';
 import type { DomainEvent } from '../events/catalogue';
-import type { JobChunkContext, JobKind } from '../jobs/JobKind';
+import type { ChunkFailed, JobChunkContext, JobKind } from '../jobs/JobKind';
 import type { CursorRecord, JobRecord } from '../jobs/JobRecord';
 import { jobSettings } from '../jobs/jobSettings';
 import { isLeaseLostError } from '../jobs/LeaseLostError';
@@ -26,8 +26,9 @@ const reserveShare = 0.2;
  * Job kind `warm`: runs the engine in bounded pieces within the job's chunk budget, checkpointing the source
  * position and counts after every piece (only acknowledged writes are ever checkpointed), records
  * `Warm.ChunkCompleted` per chunk and `Warm.Completed` (counts, first errors) when done. A `WarmFailure` (error
- * budget spent, source unreachable after retries, refused URL...) is recorded as `Warm.Failed` once and fails the
- * job; nothing half-written is reported as success.
+ * budget spent, source missing or unreachable after retries, refused URL...) fails the job in the chunk that hit it
+ * (`{ status: 'failed' }`), with `Warm.Failed` recorded once before the final status; nothing half-written is
+ * reported as success. Other errors (the cluster down) fail the chunk, which the sweeper retries.
  */
 export const warmJob: JobKind = {
   name: 'warm',
@@ -35,8 +36,9 @@ export const warmJob: JobKind = {
     const params = warmJobParamsSchema.parse(ctx.job.params);
     const previous = ctx.cursors.find((c) => c.id === cursorId);
     const state: WarmCursorState = (previous?.state as unknown as WarmCursorState | undefined) ?? { position: null, errors: [] };
-    if (state.failure) throw new DomainError('unprocessable', state.failure.code, state.failure.message);
     let counts = countsOf(previous);
+    // Failed for good in a chunk that crashed before the job was marked failed: finish it (events again, at least once).
+    if (state.failure) return failedForGood(ctx, params, state, counts);
     const cp = await controlPlane();
     let sink: WarmSink | undefined;
     let done = false;
@@ -64,16 +66,11 @@ export const warmJob: JobKind = {
       if (isLeaseLostError(error)) throw error;
       const failure = isWarmFailure(error) ? error : finalAttempt(ctx) ? new WarmFailure('target_unavailable', (error as Error).message, true) : null;
       if (!failure) throw error;
+      if (failure.counts) counts = addCounts(counts, failure.counts);
       state.failure = { code: failure.code, message: failure.message.slice(0, 1000), retryable: failure.retryable };
       await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done: false }]);
-      await cp.streams.record(ctx.job.clusterId, { principal: ctx.job.createdBy, correlationId: ctx.job.id }, [
-        {
-          type: 'RedisClusterManager.Warm.Failed',
-          data: { clusterId: ctx.job.clusterId, namespace: params.namespace, jobId: ctx.job.id, error: { code: failure.code, message: state.failure.message }, retryable: failure.retryable, keysWritten: counts.written, keysFailed: counts.failed, errors: errorsForEvent(state) },
-        },
-      ]);
       ctx.log(`warm failed: ${failure.code}: ${failure.message}`);
-      throw new DomainError('unprocessable', failure.code, state.failure.message);
+      return failedForGood(ctx, params, state, counts);
     } finally {
       sink?.close();
     }
@@ -120,6 +117,23 @@ export const warmJob: JobKind = {
     ];
   },
 };
+
+/** The job fails in this chunk; `Warm.Failed` is recorded by the runner with `Job.Finished`, before the final status. */
+function failedForGood(ctx: JobChunkContext, params: WarmJobParams, state: WarmCursorState, counts: WarmCounts): ChunkFailed {
+  const failure = state.failure ?? { code: 'target_unavailable', message: 'unknown failure', retryable: true };
+  return {
+    status: 'failed',
+    code: failure.code,
+    reason: failure.message,
+    result: { ...counts, dryRun: params.dryRun },
+    events: [
+      {
+        type: 'RedisClusterManager.Warm.Failed',
+        data: { clusterId: ctx.job.clusterId, namespace: params.namespace, jobId: ctx.job.id, error: { code: failure.code, message: failure.message }, retryable: failure.retryable, keysWritten: counts.written, keysFailed: counts.failed, errors: errorsForEvent(state) },
+      },
+    ],
+  };
+}
 
 function countsOf(cursor: CursorRecord | undefined): WarmCounts {
   const c = cursor?.counts ?? {};

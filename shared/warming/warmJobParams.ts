@@ -27,6 +27,6 @@ export interface WarmCursorState {
   position: unknown;
   /** The first failed records (line numbers and reasons), at most 20. */
   errors: { line?: number; key?: string; code: string; message: string }[];
-  /** Set once the warm failed for good (reported by Warm.Failed); later chunks fail at once with it. */
+  /** Set once the warm failed for good, before the job is marked failed; a chunk that finds it finishes the job failed. */
   failure?: { code: string; message: string; retryable: boolean };
 }

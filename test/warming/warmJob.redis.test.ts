@@ -22,7 +22,8 @@ beforeAll(async () => {
   process.env['AzureWebJobsStorage'] = azuriteConnectionString();
   process.env['STATE_TABLE_PREFIX'] = uniqueTableName('warmjob');
   rt = await jobRuntime(await controlPlane());
-  rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 2 } };
+  // maxFailedChunks well above 1: a permanent failure must fail the job in its first chunk, not after retries.
+  rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 5 } };
 });
 
 async function clusterWithPlan(prefix: string, warmPlan: Record<string, unknown>): Promise<string> {
@@ -44,20 +45,23 @@ async function runToEnd(jobId: string) {
 const eventTypes = async (clusterId: string) => (await rt.cp.store.read(clusterStreamId(clusterId))).map((e) => e.type.replace('RedisClusterManager.', ''));
 
 describe('warm job on the job machinery', () => {
-  it('fails with error_budget_exceeded and Warm.Failed naming the lines; never reported as success', async () => {
+  it('fails with error_budget_exceeded in the chunk that spent the budget, Warm.Failed once naming the lines', async () => {
     const prefix = keyPrefix('budget');
     const lines = Array.from({ length: 40 }, (_, i) => (i % 4 === 3 ? `broken ${i}` : JSON.stringify({ id: i, value: 'v' })));
     const { container, blob } = await uploadBlob(lines.join('\n'));
     const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, maxFailed: 5 });
     const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
-    const final = await runToEnd(job.id);
-    expect(final?.status).toBe('failed');
-    expect(final?.error?.code).toBe('error_budget_exceeded');
+    expect(await runJobChunk(job.id, { ...rt, log: () => undefined })).toEqual({ outcome: 'ran', status: 'failed', chunk: 1 });
+    const final = (await rt.store.get(job.id))?.job;
+    expect(final).toMatchObject({ status: 'failed', chunks: 1, failedChunks: 0, error: { code: 'error_budget_exceeded', message: expect.stringMatching(/^9 of 39 records failed \(budget: 5/) } });
+    expect(await runJobChunk(job.id, { ...rt, log: () => undefined })).toEqual({ outcome: 'finished' });
     const events = await rt.cp.store.read(clusterStreamId(clusterId));
     const failed = events.filter((e) => e.type === 'RedisClusterManager.Warm.Failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]?.data).toMatchObject({ jobId: job.id, retryable: false, error: { code: 'error_budget_exceeded', message: expect.stringContaining('line 4: not valid JSON') } });
-    expect(await eventTypes(clusterId)).not.toContain('Warm.Completed');
+    const types = await eventTypes(clusterId);
+    expect(types).not.toContain('Warm.Completed');
+    expect(types.indexOf('Warm.Failed')).toBeLessThan(types.indexOf('Job.Finished'));
   });
 
   it('dry run reads and checks the whole source and writes nothing', async () => {
@@ -73,13 +77,16 @@ describe('warm job on the job machinery', () => {
     expect(completed?.data).toMatchObject({ dryRun: true, keysWritten: 3, keysFailed: 1, errors: [expect.objectContaining({ line: 4 })] });
   });
 
-  it('a missing source blob fails the job clearly; a namespace without a plan is a 409', async () => {
+  it('a missing source blob fails the job in its first chunk; a namespace without a plan is a 409', async () => {
     const prefix = keyPrefix('missing');
     const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container: 'no-such-container', blob: 'x.ndjson' }, mapping: { key: `${prefix}{id}` } });
     const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
-    const final = await runToEnd(job.id);
-    expect(final?.status).toBe('failed');
+    expect(await runJobChunk(job.id, { ...rt, log: () => undefined })).toEqual({ outcome: 'ran', status: 'failed', chunk: 1 });
+    const final = (await rt.store.get(job.id))?.job;
+    expect(final).toMatchObject({ status: 'failed', chunks: 1, failedChunks: 0 });
     expect(final?.error).toMatchObject({ code: 'source_unreachable', message: 'blob no-such-container/x.ndjson does not exist' });
+    const failed = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Failed');
+    expect(failed.map((e) => e.data)).toEqual([expect.objectContaining({ jobId: job.id, error: { code: 'source_unreachable', message: 'blob no-such-container/x.ndjson does not exist' } })]);
     await rt.cp.namespaces.put(clusterId, 'bare', { keyPattern: 'b:*', ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null }, change);
     await expect(requestWarm(rt, { clusterId, namespace: 'bare', reason: 'manual' }, change)).rejects.toMatchObject({ code: 'warm_plan_missing' });
   });
