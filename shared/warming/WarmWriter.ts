@@ -32,6 +32,8 @@ export interface WarmWriterOptions {
 /** A string value record (files, HTTP). `ttlMs` null = no expiry. */
 export interface ValueRecord {
   key: string | Buffer;
+  /** When set (and `key` is a Buffer), the key is `key[0..keyEnd)`: a buffer the producer reuses for every record. */
+  keyEnd?: number | undefined;
   value: string | Buffer;
   /** When set, the value is `value[valueStart..valueEnd)` (saves a Buffer view per record on the hot path). */
   valueStart?: number;
@@ -119,14 +121,16 @@ export class WarmWriter implements WarmSink {
 
   /** Queues `SET key value [PX ttl] [NX]` (or the version-compare script) for the key's master. */
   addValue(record: ValueRecord): void {
-    const i = this.ownerOf(record.key);
+    const keyEnd = record.keyEnd ?? -1;
+    // A ranged key is viewed only when it matters: for its slot, and for the (rare) version-compare mode.
+    const i = this.topology.slotOwner === null ? 0 : this.ownerOf(keyOf(record));
     const batch = this.batches[i] as Batch;
     const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.valueEnd !== undefined ? record.valueEnd - (record.valueStart ?? 0) : record.value.length;
     const ttl = record.ttlMs !== null && record.ttlMs > 0 ? (record.ttlText ?? String(record.ttlMs)) : null;
     if (this.options.mode === 'version-compare') {
       const value = typeof record.value !== 'string' && record.valueEnd !== undefined ? record.value.subarray(record.valueStart ?? 0, record.valueEnd) : record.value;
-      batch.buf.push(['EVALSHA', this.scriptSha, '1', record.key, value, String(record.version ?? 0), ttl ?? '0', this.versionField]);
-    } else batch.buf.pushSet(record.key, record.value, ttl, this.options.mode === 'nx', record.valueStart ?? 0, record.valueEnd ?? -1);
+      batch.buf.push(['EVALSHA', this.scriptSha, '1', keyOf(record), value, String(record.version ?? 0), ttl ?? '0', this.versionField]);
+    } else batch.buf.pushSet(record.key, record.value, ttl, this.options.mode === 'nx', record.valueStart ?? 0, record.valueEnd ?? -1, keyEnd);
     batch.meta.push(record.line);
     batch.sizes.push(size);
     if (batch.meta.length >= this.batchSize) this.flush(i);
@@ -286,6 +290,11 @@ export class WarmWriter implements WarmSink {
     }
     return node;
   }
+}
+
+/** The record's key as one string or Buffer (a view when the producer gave a range). */
+function keyOf(record: ValueRecord): string | Buffer {
+  return typeof record.key !== 'string' && record.keyEnd !== undefined ? record.key.subarray(0, record.keyEnd) : record.key;
 }
 
 function newBatch(): Batch {

@@ -4,8 +4,8 @@
  */
 export function keyPatternMatcher(pattern: string): { test(key: string): boolean } {
   // The common case, `prefix:*`, is a prefix check: no regex per key on the hot path.
-  const literal = pattern.slice(0, -1);
-  if (pattern.endsWith('*') && !/[*?[\\]/.test(literal)) return { test: (key: string) => key.startsWith(literal) };
+  const literal = literalPrefixOf(pattern);
+  if (literal !== null) return { test: (key: string) => key.startsWith(literal) };
   let out = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -29,4 +29,10 @@ export function keyPatternMatcher(pattern: string): { test(key: string): boolean
 
 function escape(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** `prefix` when the pattern is `prefix*` with no other glob character (every key starting with it matches), else null. */
+export function literalPrefixOf(pattern: string): string | null {
+  const literal = pattern.slice(0, -1);
+  return pattern.endsWith('*') && !/[*?[\\]/.test(literal) ? literal : null;
 }

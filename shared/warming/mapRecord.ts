@@ -1,3 +1,4 @@
+import { literalPrefixOf } from './keyPatternMatcher';
 import { scanJsonObject, type FieldRange } from './scanJsonObject';
 import type { WarmMapping } from './warmPlan';
 import type { WarmRecordError } from './WarmCounts';
@@ -103,24 +104,62 @@ function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingCo
   const valueIndex = mapping.value === null ? -1 : names.indexOf(mapping.value);
   const ranges: (FieldRange | undefined)[] = new Array(names.length);
   // One record and one result object reused for every line: sinks copy what they need before the next call.
-  const record: ValueRecord = { key: '', value: Buffer.alloc(0), valueStart: 0, valueEnd: 0, ttlMs: null, line: 0 };
+  const record: ValueRecord = { key: '', keyEnd: undefined, value: Buffer.alloc(0), valueStart: 0, valueEnd: 0, ttlMs: null, line: 0 };
   const result: MapResult = { ok: true, record };
-  return (buf: Buffer, start: number, end: number, line: number): MapResult | null => {
-    if (scanJsonObject(buf, start, end, wanted, ranges) !== 0) return null;
+  // Keys built as bytes into one reused buffer (no string per key) when every key is inside the namespace by
+  // construction: the pattern is `prefix*` and the template starts with that prefix.
+  const literal = literalPrefixOf(ctx.keyPattern);
+  const first = parts[0];
+  const byteKeys = literal !== null && typeof first === 'string' && first.startsWith(literal);
+  const partBytes = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+  let keyBytes = Buffer.allocUnsafe(256);
+
+  /** Key field `part` of the line: its range when usable on this path (ASCII string without escapes, plain integer). */
+  const field = (buf: Buffer, part: number): FieldRange | null => {
+    const r = ranges[part];
+    if (!r || r.end === r.start) return null;
+    if (r.kind === 's') return r.flags === 0 ? r : null;
+    return r.kind === 'n' && plainInteger(buf, r.start, r.end) ? r : null;
+  };
+  const bytesKey = (buf: Buffer): number => {
+    let at = 0;
+    for (const part of partBytes) {
+      let from = buf;
+      let a = 0;
+      let b: number;
+      if (typeof part === 'number') {
+        const r = field(buf, part);
+        if (!r) return -1;
+        a = r.start;
+        b = r.end;
+      } else {
+        from = part;
+        b = part.length;
+      }
+      if (at + b - a > keyBytes.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(keyBytes.length * 2, at + b - a));
+        keyBytes.copy(bigger, 0, 0, at);
+        keyBytes = bigger;
+      }
+      for (let i = a; i < b; i++) keyBytes[at++] = from[i] as number;
+    }
+    return at;
+  };
+  const stringKey = (buf: Buffer): string | null => {
     let key = '';
     for (const part of parts) {
-      if (typeof part === 'string') {
-        key += part;
-        continue;
+      if (typeof part === 'string') key += part;
+      else {
+        const r = field(buf, part);
+        if (!r) return null;
+        key += buf.toString('latin1', r.start, r.end);
       }
-      const r = ranges[part];
-      if (!r || r.end === r.start) return null;
-      if (r.kind === 's') {
-        if (r.flags !== 0) return null;
-      } else if (r.kind !== 'n' || !plainInteger(buf, r.start, r.end)) return null;
-      key += buf.toString('latin1', r.start, r.end);
     }
-    if (!ctx.keyMatcher.test(key)) return null;
+    return ctx.keyMatcher.test(key) ? key : null;
+  };
+
+  return (buf: Buffer, start: number, end: number, line: number): MapResult | null => {
+    if (scanJsonObject(buf, start, end, wanted, ranges) !== 0) return null;
     let valueStart = start;
     let valueEnd = end;
     if (valueIndex >= 0) {
@@ -130,7 +169,17 @@ function fastPath(mapping: WarmMapping, template: TemplatePart[], ctx: MappingCo
       valueEnd = r.end;
     }
     if (valueEnd - valueStart > ctx.maxValueBytes) return null;
-    record.key = key;
+    if (byteKeys) {
+      const n = bytesKey(buf);
+      if (n < 0) return null;
+      record.key = keyBytes;
+      record.keyEnd = n;
+    } else {
+      const key = stringKey(buf);
+      if (key === null) return null;
+      record.key = key;
+      record.keyEnd = undefined;
+    }
     record.value = buf;
     record.valueStart = valueStart;
     record.valueEnd = valueEnd;

@@ -36,7 +36,7 @@ function valueOf(result: MapResult): { key: string; value: string } | null {
   if (!result.ok) return null;
   const r = result.record;
   const v = typeof r.value === 'string' ? r.value : r.value.toString('utf8', r.valueStart ?? 0, r.valueEnd ?? r.value.length);
-  return { key: String(r.key), value: v };
+  return { key: typeof r.key === 'string' ? r.key : r.key.toString('utf8', 0, r.keyEnd ?? r.key.length), value: v };
 }
 
 const jsonish = fc.oneof(

@@ -50,12 +50,14 @@ export class CommandBuffer {
 
   /**
    * `SET key value [PX ttl] [NX]`, the warm's hot path: the constant parts are copied from pre-encoded bytes
-   * instead of being encoded per key.
+   * instead of being encoded per key. A Buffer key with `keyEnd` ≥ 0 is `key[0..keyEnd)`; a Buffer value with
+   * `valueEnd` ≥ 0 is `value[valueStart..valueEnd)` (no view per key).
    */
-  pushSet(key: string | Buffer, value: string | Buffer, ttl: string | null, nx: boolean, valueStart = 0, valueEnd = -1): void {
+  pushSet(key: string | Buffer, value: string | Buffer, ttl: string | null, nx: boolean, valueStart = 0, valueEnd = -1, keyEnd = -1): void {
     this.starts.push(this.used);
     this.constant(ttl === null ? (nx ? SET4 : SET3) : nx ? SET6 : SET5);
-    this.arg(key);
+    if (typeof key !== 'string' && keyEnd >= 0) this.bytes(key, 0, keyEnd);
+    else this.arg(key);
     if (typeof value !== 'string' && valueEnd >= 0) this.bytes(value, valueStart, valueEnd);
     else this.arg(value);
     if (ttl !== null) {
@@ -81,8 +83,9 @@ export class CommandBuffer {
     this.ensure(n + 2);
     const buf = this.buf;
     let at = this.used;
-    // Short values: a plain loop beats the native copy call's fixed cost.
-    if (n <= 256) for (let i = start; i < end; i++) buf[at++] = source[i] as number;
+    // Short ranges: a plain loop beats the native copy call's fixed cost (Node 22: up to ~40 bytes; 100 bytes copy
+    // 2-3x faster natively).
+    if (n <= 40) for (let i = start; i < end; i++) buf[at++] = source[i] as number;
     else {
       source.copy(buf, at, start, end);
       at += n;
