@@ -133,7 +133,17 @@ export class WarmWriter implements WarmSink {
     } else batch.buf.pushSet(record.key, record.value, ttl, this.options.mode === 'nx', record.valueStart ?? 0, record.valueEnd ?? -1, keyEnd);
     batch.meta.push(record.line);
     batch.sizes.push(size);
-    if (batch.meta.length >= this.batchSize) this.flush(i);
+    const queued = batch.meta.length;
+    if (queued >= this.batchSize || ((queued & 255) === 0 && this.starving(i))) this.flush(i);
+  }
+
+  /**
+   * The node has less than half a batch left to execute: send what is queued now rather than at a full batch, so
+   * the server does not sit idle at the start of a chunk (cold code, first read) or after a pause of ours (GC).
+   */
+  private starving(i: number): boolean {
+    const node = this.resolved[i];
+    return node !== undefined && node.inFlight < this.batchSize / 2;
   }
 
   /** Queues `RESTORE key ttl payload [REPLACE]`: without REPLACE (NX) a present key answers BUSYKEY = skipped. */
