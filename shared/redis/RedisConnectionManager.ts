@@ -105,6 +105,12 @@ export class RedisConnectionManager {
         breaker.onSuccess();
         throw error;
       }
+      // Not from Redis at all (a job's lost lease, a storage error, a bug in the operation): pass it on unchanged,
+      // so callers see what really failed and the breaker does not judge the cluster by it.
+      if (!(error instanceof RedisAccessError) && isForeignError(error)) {
+        breaker.abandon();
+        throw error;
+      }
       const mapped = error instanceof RedisAccessError ? error : toRedisAccessError(error, target.id);
       if (mapped.code === 'redis_command_failed') breaker.onSuccess();
       else breaker.onFailure(error instanceof RedisAccessError ? error.code : classifyRedisError(error));
@@ -190,4 +196,11 @@ export class RedisConnectionManager {
 function registrationHash(target: RedisTarget): string {
   const { mode, endpoints, tls, username, secretRef, version } = target;
   return createHash('sha256').update(JSON.stringify({ mode, endpoints, tls, username, secretRef, version })).digest('hex').slice(0, 16);
+}
+
+/** ioredis's own error classes (redis-errors); anything else classified as a "reply" did not come from Redis. */
+const redisErrorNames = new Set(['ReplyError', 'ParserError', 'AbortError', 'InterruptError', 'RedisError', 'MaxRetriesPerRequestError', 'ClusterAllFailedError']);
+
+function isForeignError(error: unknown): boolean {
+  return error instanceof Error && !redisErrorNames.has(error.name) && classifyRedisError(error) === 'reply';
 }

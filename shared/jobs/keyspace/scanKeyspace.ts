@@ -24,9 +24,10 @@ export interface ShardCursorState {
   restarts: number;
   /**
    * Write-ahead: the batch about to be acted on (base64 keys) and the cursor after it. Present in a checkpoint
-   * means "maybe applied": the next holder re-applies it (idempotent) before scanning on from `next`.
+   * means "maybe applied": the next holder re-applies it (idempotent) before scanning on from `next`. `next` is null
+   * once the shard's master changed: a SCAN cursor belongs to one node, so the scan restarts from 0 on the new one.
    */
-  pending: { keys: string[]; next: string } | null;
+  pending: { keys: string[]; next: string | null } | null;
 }
 
 /** How the operation is to talk to a node. */
@@ -137,7 +138,9 @@ class ChunkScan {
       const owner = run.state.slot === null ? undefined : ownerOf(shards, run.state.slot);
       if (!owner || owner.nodeId === run.state.nodeId) continue;
       this.ctx.log(`shard ${run.state.shard}: master changed ${run.state.address.host}:${run.state.address.port} -> ${owner.address.host}:${owner.address.port}; SCAN restarts from 0`);
-      Object.assign(run.state, { nodeId: owner.nodeId, address: owner.address, replicas: owner.replicas, cursor: '0', restarts: run.state.restarts + 1 });
+      // A batch in flight at the failover is still re-applied, but its cursor was the old master's: drop it.
+      const pending = run.state.pending ? { keys: run.state.pending.keys, next: null } : null;
+      Object.assign(run.state, { nodeId: owner.nodeId, address: owner.address, replicas: owner.replicas, cursor: '0', restarts: run.state.restarts + 1, pending });
       run.record.counts['restarts'] = run.state.restarts;
     }
   }
@@ -172,7 +175,8 @@ class ChunkScan {
     if (state.pending) {
       await this.op.recover(await this.connection.client(), state.pending.keys.map((k) => Buffer.from(k, 'base64')), counts);
       counts['recovered'] = (counts['recovered'] ?? 0) + state.pending.keys.length;
-      this.advance(run, state.pending.next);
+      if (state.pending.next === null) state.pending = null;
+      else this.advance(run, state.pending.next);
       await this.ctx.checkpoint([record]);
       if (record.done) return;
     }
