@@ -1,3 +1,5 @@
+import { globToRegExp } from '../keys/globToRegExp';
+
 /** A configured namespace: its name and Redis glob (`NamespacePolicySpec.keyPattern`). */
 export interface NamespacePattern {
   name: string;
@@ -64,32 +66,4 @@ export class NamespaceMatcher {
 function literalHead(glob: string): string {
   const special = glob.search(/[*?[\\]/);
   return special === -1 ? glob : glob.slice(0, special);
-}
-
-/** Redis glob (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`) as an anchored RegExp over latin1 text. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '\\' && i + 1 < glob.length) out += escapeRegExp(glob[++i] as string);
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end === -1) {
-        out += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith('^');
-      if (negate) body = body.slice(1);
-      out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = end;
-    } else out += escapeRegExp(c);
-  }
-  return new RegExp(`^${out}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -1,4 +1,5 @@
-const TABLE = (() => {
+/** CRC16-CCITT lookup table (also used by the warm's string fast path, `shared/warming/keySlotOf.ts`). */
+export const crc16Table = (() => {
   const table = new Uint16Array(256);
   for (let i = 0; i < 256; i++) {
     let crc = i << 8;
@@ -11,7 +12,7 @@ const TABLE = (() => {
 /** CRC16-CCITT (XModem), the checksum Redis Cluster hashes keys with. */
 function crc16(bytes: Uint8Array): number {
   let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ (TABLE[((crc >> 8) ^ byte) & 0xff] ?? 0);
+  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ (crc16Table[((crc >> 8) ^ byte) & 0xff] ?? 0);
   return crc;
 }
 

@@ -1,3 +1,5 @@
+import { globToRegExp } from '../keys/globToRegExp';
+
 /**
  * A Redis glob (`*`, `?`, `[...]`, `\x`) as a RegExp, the way SCAN MATCH reads it, so warm keys can be held to the
  * namespace's keyPattern: a plan never writes outside its namespace.
@@ -6,29 +8,7 @@ export function keyPatternMatcher(pattern: string): { test(key: string): boolean
   // The common case, `prefix:*`, is a prefix check: no regex per key on the hot path.
   const literal = literalPrefixOf(pattern);
   if (literal !== null) return { test: (key: string) => key.startsWith(literal) };
-  let out = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '\\' && i + 1 < pattern.length) out += escape(pattern[++i] as string);
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) out += '\\[';
-      else {
-        let body = pattern.slice(i + 1, close);
-        const negate = body.startsWith('^');
-        if (negate) body = body.slice(1);
-        out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-        i = close;
-      }
-    } else out += escape(c);
-  }
-  return new RegExp(`${out}$`);
-}
-
-function escape(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return globToRegExp(pattern);
 }
 
 /** `prefix` when the pattern is `prefix*` with no other glob character (every key starting with it matches), else null. */

@@ -1,14 +1,4 @@
-import { keySlot } from '../keys/keySlot';
-
-const TABLE = (() => {
-  const table = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-    table[i] = crc;
-  }
-  return table;
-})();
+import { crc16Table as TABLE, keySlot } from '../keys/keySlot';
 
 /**
  * `keySlot` for the warm's hot path: an ASCII string key is hashed from its char codes (no Buffer per key);

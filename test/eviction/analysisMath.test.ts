@@ -4,7 +4,8 @@ import { estimatedReads, skewFromFrequency, skewFromIdle } from '../../shared/an
 import { addKey, boundAggregate, emptyAggregate, mergeAggregates, type KeyFacts } from '../../shared/analysis/AnalysisAggregate';
 import { analysisSummary } from '../../shared/analysis/analysisReport';
 import { ttlBucketOf } from '../../shared/analysis/buckets';
-import { globToRegExp, NamespaceMatcher } from '../../shared/analysis/NamespaceMatcher';
+import { NamespaceMatcher } from '../../shared/analysis/NamespaceMatcher';
+import { globToRegExp } from '../../shared/keys/globToRegExp';
 import { estimateVariance } from '../../shared/analysis/sampleNode';
 import { recommendPolicy } from '../../shared/eviction/recommendPolicy';
 import { fromManagedRedisPolicy, toManagedRedisPolicy, evictionPolicies } from '../../shared/eviction/evictionPolicies';
