@@ -22,8 +22,17 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
   const cluster = new Cluster(own.cluster.seeds);
   await Promise.all(Array.from({ length: 3000 }, (_, i) => cluster.set(`doc:${i}`, 'd'.repeat(100))));
-  // Every write on the replicas before a master dies, so the promoted replica holds the same keys.
+  // Every write on the replicas before a master dies, so the promoted replica holds the same keys: WAIT, then
+  // check it (a busy machine can lag past WAIT's timeout, and the test would then blame the analysis).
   await Promise.all(cluster.nodes('master').map((m) => m.call('WAIT', '1', '5000')));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const masters = await Promise.all(cluster.nodes('master').map((m) => m.dbsize()));
+    const replicas = await Promise.all(cluster.nodes('slave').map((r) => r.dbsize()));
+    if (masters.reduce((a, b) => a + b, 0) === 3000 && replicas.reduce((a, b) => a + b, 0) === 3000) break;
+    if (Date.now() > deadline) throw new Error(`replicas did not catch up: masters ${masters.join('/')} replicas ${replicas.join('/')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await closeClient(cluster);
 });
 afterAll(() => redisConnections.closeAll());
