@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHost, type RunningHost } from './host';
@@ -25,6 +25,16 @@ function readLocalSettings(): LocalSettings {
   } catch (err) {
     throw new Error(`local.settings.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * The local cluster is formed anew on new ports at every start: a previous run's nodes.conf files would make its
+ * nodes remember old peers (and refuse to be formed again), so their folder starts empty.
+ */
+function freshDir(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 interface LocalKeys {
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
     const [azurite, redis, cluster] = await Promise.all([
       spawnAzurite({ dir: join(stateDir, 'azurite') }),
       redisUrl ? undefined : spawnRedis({ dir: join(stateDir, 'redis') }),
-      flags.cluster ? spawnRedisCluster({ dir: join(stateDir, 'cluster') }) : undefined,
+      flags.cluster ? spawnRedisCluster({ dir: freshDir(join(stateDir, 'cluster')) }) : undefined,
     ]);
     stops.push(() => azurite.stop());
     if (redis) stops.push(() => redis.stop());
