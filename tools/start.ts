@@ -10,7 +10,8 @@ import { spawnAzurite, spawnRedis, spawnRedisCluster } from './local';
  * 6-node cluster, and the local Functions host on :7071 serving the compiled app (package.json `main`).
  */
 const repoRoot = resolve(__dirname, '..', '..');
-const stateDir = join(repoRoot, '.local');
+/** Local state (Azurite data, keys, process folders). `RCM_STATE_DIR` moves it (tests). @default <repo>/.local */
+const stateDir = process.env.RCM_STATE_DIR ?? join(repoRoot, '.local');
 
 interface LocalSettings {
   Values?: Record<string, string>;
