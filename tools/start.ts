@@ -90,7 +90,8 @@ async function main(): Promise<void> {
   try {
     const redisUrl = process.env.REDIS_URL ?? values.REDIS_URL;
     const [azurite, redis, cluster] = await Promise.all([
-      spawnAzurite({ dir: join(stateDir, 'azurite') }),
+      // On disk, so registrations, audit log and job checkpoints survive a restart (as Table Storage would).
+      spawnAzurite({ dir: join(stateDir, 'azurite'), inMemory: false }),
       redisUrl ? undefined : spawnRedis({ dir: join(stateDir, 'redis') }),
       flags.cluster ? spawnRedisCluster({ dir: freshDir(join(stateDir, 'cluster')) }) : undefined,
     ]);

@@ -8,7 +8,7 @@ import { startProcess } from '../helpers/processes';
 
 // `npm start` as a user runs it (dist/tools/start.js, built by `npm test`), with its state in a temporary folder:
 // everything up, the local Redis and cluster registered, then Ctrl-C (SIGINT) leaves no process behind — twice,
-// because a second start on the same state folder must work too.
+// because a second start on the same state folder must work too, and find the first one's state.
 const repoRoot = resolve(__dirname, '..', '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'rcm-start-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -24,7 +24,8 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function startOnce(): Promise<void> {
+/** Runs one start → checks → Ctrl-C cycle; returns when the `local` registration was first created. */
+async function startOnce(): Promise<string> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, RCM_STATE_DIR: stateDir, CI: 'true' };
   delete env.REDIS_URL;
@@ -37,19 +38,22 @@ async function startOnce(): Promise<void> {
   expect(health.status).toBe(200);
   const keys = JSON.parse(readFileSync(join(stateDir, 'keys.json'), 'utf8')) as { functionKey: string; adminApiKey: string };
   const clusters = await fetch(`http://127.0.0.1:${port}/api/clusters`, { headers: { 'x-functions-key': keys.functionKey, 'x-api-key': keys.adminApiKey } });
-  const ids = ((await clusters.json()) as { items: { id: string }[] }).items.map((c) => c.id).sort();
-  expect(ids).toEqual(['local', 'local-cluster']);
+  const items = ((await clusters.json()) as { items: { id: string; createdAt: string }[] }).items;
+  expect(items.map((c) => c.id).sort()).toEqual(['local', 'local-cluster']);
+  const createdAt = items.find((c) => c.id === 'local')?.createdAt ?? '';
 
   proc.child.kill('SIGINT');
   await proc.exited;
   expect(proc.child.exitCode).toBe(0);
   const still = (await Promise.all([port, ...ports].map(async (p) => ((await listening(p)) ? p : null)))).filter((p) => p !== null);
   expect(still, 'ports still answering after Ctrl-C').toEqual([]);
+  return createdAt;
 }
 
 describe('npm start', () => {
   it('starts everything, registers the local clusters, and Ctrl-C leaves nothing running; twice', async () => {
-    await startOnce();
-    await startOnce();
+    const first = await startOnce();
+    // State is on disk (as Table Storage would keep it): the second start finds the first one's registration.
+    expect(await startOnce()).toBe(first);
   }, 90_000);
 });
