@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJobChunk } from '../../shared/jobs/runJobChunk';
 import { redisConnections } from '../../shared/redis/redisConnections';
-import { useOwnCluster } from '../helpers/redis';
+import { scanAll, useOwnCluster } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 
 // Kills a master of a private cluster while an invalidation runs on it: the shard's SCAN restarts on the promoted
@@ -33,16 +33,7 @@ describe('invalidation across a failover', () => {
     expect(view.progress['deleted']).toBe(keys);
     expect(view.nodes.some((n) => Number(n.restarts) >= 1)).toBe(true);
     expect(log.join('\n')).toMatch(/master changed .* SCAN restarts from 0/);
-    let left = 0;
-    for (const node of client.nodes('master')) {
-      let cursor = '0';
-      do {
-        const [next, found] = await node.scan(cursor, 'MATCH', 'fo:*', 'COUNT', 1000);
-        cursor = next;
-        left += found.length;
-      } while (cursor !== '0');
-    }
-    expect(left).toBe(0);
+    expect(await scanAll(client, 'fo:*')).toEqual([]);
     const invalidated = (await bed.events()).find((e) => e.type === 'RedisClusterManager.Keys.Invalidated');
     expect(invalidated?.data).toMatchObject({ deletedCount: keys });
     client.disconnect();
