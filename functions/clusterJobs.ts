@@ -1,10 +1,10 @@
 import { app } from '@azure/functions';
-import { lazyApiHandler } from '../shared/http/lazyApiHandler';
+import { lazyApiHandler } from '../shared/platform/http/lazyApiHandler';
 
 /** GET /api/clusters/{id}/jobs: the cluster's jobs, newest first. */
 app.http('clusterJobs', {
   route: 'clusters/{id}/jobs',
   methods: ['GET'],
   authLevel: 'function',
-  handler: lazyApiHandler(async () => (await import('../shared/jobs/jobRoutes.js')).clusterJobRoutes),
+  handler: lazyApiHandler(async () => (await import('../shared/platform/jobs/jobRoutes.js')).clusterJobRoutes),
 });

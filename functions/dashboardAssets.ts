@@ -1,5 +1,5 @@
 import { app, type HttpRequest } from '@azure/functions';
-import { lazy } from '../shared/lazy';
+import { lazy } from '../shared/platform/lazy';
 
 /** GET /api/dashboard/assets/{name}: the dashboard's script and stylesheet (static, no data, so anonymous). */
 app.http('dashboardAssets', {
@@ -7,7 +7,7 @@ app.http('dashboardAssets', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: lazy(async () => {
-    const { dashboardAssetResponse } = await import('../shared/dashboard/dashboardRoutes.js');
+    const { dashboardAssetResponse } = await import('../shared/monitoring/console/dashboardRoutes.js');
     return (req: HttpRequest) => dashboardAssetResponse(req);
   }),
 });

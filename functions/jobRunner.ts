@@ -6,7 +6,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
  */
 export async function jobRunner(event: EventGridEvent, context: InvocationContext): Promise<void> {
   // Loaded here, not at import: cold start of the app stays small (shared/lazy.ts).
-  const { runJobEvent } = await import('../shared/jobs/runJobEvent.js');
+  const { runJobEvent } = await import('../shared/app/runJobEvent.js');
   await runJobEvent(event, context);
 }
 

@@ -2,8 +2,8 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 /** Every minute: resume jobs whose lease expired (crashed or timed-out chunk, lost continuation event). */
 export async function jobSweeper(_timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ jobRuntime }, { sweepJobs }] = await Promise.all([import('../shared/jobs/jobRuntime.js'), import('../shared/jobs/sweepJobs.js')]);
-  const rt = await jobRuntime();
+  const [{ jobWorkerRuntime }, { sweepJobs }] = await Promise.all([import('../shared/app/jobKinds.js'), import('../shared/platform/jobs/sweepJobs.js')]);
+  const rt = await jobWorkerRuntime();
   const result = await sweepJobs({ ...rt, log: (m) => context.log(m) });
   if (result.resumed.length > 0) context.log(`job sweep: ${result.active} active, resumed ${result.resumed.map((r) => `${r.jobId}=${r.result.outcome}`).join(', ')}`);
 }

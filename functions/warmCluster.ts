@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { lazyApiHandler } from '../shared/http/lazyApiHandler';
+import { lazyApiHandler } from '../shared/platform/http/lazyApiHandler';
 
 /** POST /api/clusters/{id}/warm: 202 + a warm job running the namespace's warm plan. */
 app.http('warmCluster', {

@@ -2,7 +2,7 @@ import { app, type EventGridEvent, type InvocationContext } from '@azure/functio
 
 /** Event Grid (`Keys.Invalidated`): re-warm the namespace when its plan says so. */
 export async function warmOnInvalidation(event: EventGridEvent, context: InvocationContext): Promise<void> {
-  const [{ jobRuntime }, { warmAfterInvalidation }] = await Promise.all([import('../shared/jobs/jobRuntime.js'), import('../shared/warming/warmTriggers.js')]);
+  const [{ jobRuntime }, { warmAfterInvalidation }] = await Promise.all([import('../shared/platform/jobs/jobRuntime.js'), import('../shared/warming/warmTriggers.js')]);
   await warmAfterInvalidation(await jobRuntime(), event, context);
 }
 

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { lazyApiHandler } from '../shared/http/lazyApiHandler';
+import { lazyApiHandler } from '../shared/platform/http/lazyApiHandler';
 
 /** POST /api/clusters/{id}/namespaces/{ns}/warm-snapshot: store the namespace's hot set (DUMP payloads) in Blob Storage. */
 app.http('warmSnapshot', {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildOpenApiDocument } from '../shared/http/openapi';
+import { buildOpenApiDocument } from '../shared/app/openapi/buildOpenApiDocument';
 
 /**
  * Writes `infra/openapi.json`, which API Management imports. Run after changing a route or schema

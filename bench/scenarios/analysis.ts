@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { analyzeCluster, type ClusterAnalysis } from '../../shared/analysis/analyzeCluster';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import { analyzeCluster, type ClusterAnalysis } from '../../shared/eviction/analysis/analyzeCluster';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { spawnRedis } from '../../tools/local/index';
 import { median, report } from '../benchResult';
 import { benchShapes, populate } from './analysisData';

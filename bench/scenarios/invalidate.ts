@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, Redis } from 'ioredis';
-import { keySlot } from '../../shared/keys/keySlot';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import { keySlot } from '../../shared/platform/keyspace/keySlot';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { spawnAzurite, spawnRedis, spawnRedisCluster } from '../../tools/local/index';
 import { report } from '../benchResult';
 import { benchJobs, populate, redisCliInvalidate, startGetLoad } from './invalidateSetup';

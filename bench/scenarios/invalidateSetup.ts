@@ -2,13 +2,14 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import type { ClusterSpec } from '../../shared/clusters/clusterSpec';
-import { JobService } from '../../shared/jobs/JobService';
-import { JobStore } from '../../shared/jobs/JobStore';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import type { InvalidateParams } from '../../shared/invalidation/invalidationRequest';
-import { tableClient } from '../../shared/storage/storageClients';
-import { openControlPlane, type ControlPlane } from '../../shared/store/controlPlane';
+import type { ClusterSpec } from '../../shared/platform/registry/clusterSpec';
+import { JobService } from '../../shared/platform/jobs/JobService';
+import { JobStore } from '../../shared/platform/jobs/JobStore';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { loadJobKind } from '../../shared/app/jobKinds';
+import type { InvalidateParams } from '../../shared/admin/invalidation/invalidationRequest';
+import { tableClient } from '../../shared/platform/storage/storageClients';
+import { openControlPlane, type ControlPlane } from '../../shared/platform/controlPlane';
 
 const run = promisify(execFile);
 
@@ -18,7 +19,7 @@ export async function benchJobs(connectionString: string, spec: ClusterSpec, pat
   const cp: ControlPlane = await openControlPlane(settings, { publisher: null, log: { warn: () => undefined, error: () => undefined } });
   const table = tableClient({ kind: 'connectionString', connectionString }, `${settings.STATE_TABLE_PREFIX}jobs`);
   await table.createTable();
-  const rt = { cp, store: new JobStore(table), settings: { chunkBudgetMs: 20_000, leaseGraceMs: 10_000, maxFailedChunks: 3 } };
+  const rt = { cp, store: new JobStore(table), settings: { chunkBudgetMs: 20_000, leaseGraceMs: 10_000, maxFailedChunks: 3 }, kinds: loadJobKind };
   const change = { principal: { id: 'bench', kind: 'system' as const, role: 'admin' as const }, correlationId: 'bench' };
   await cp.clusters.put('bench', spec, change);
   await cp.namespaces.put('bench', 'ns', { keyPattern: pattern, ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null }, change);

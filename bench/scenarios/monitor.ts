@@ -1,10 +1,10 @@
-import { systemPrincipal } from '../../shared/auth/Principal';
-import { collectCluster } from '../../shared/monitoring/collectCluster';
-import { monitoringSettings } from '../../shared/monitoring/monitoringSettings';
-import { openMonitoring } from '../../shared/monitoring/openMonitoring';
-import { runMonitorTick } from '../../shared/monitoring/runMonitorTick';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { openControlPlane } from '../../shared/store/controlPlane';
+import { systemPrincipal } from '../../shared/platform/auth/Principal';
+import { collectCluster } from '../../shared/monitoring/collection/collectCluster';
+import { monitoringSettings } from '../../shared/monitoring/collection/monitoringSettings';
+import { openMonitoring } from '../../shared/monitoring/collection/openMonitoring';
+import { runMonitorTick } from '../../shared/monitoring/collection/runMonitorTick';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { openControlPlane } from '../../shared/platform/controlPlane';
 import { spawnAzurite, spawnRedisCluster } from '../../tools/local/index';
 import { median, report } from '../benchResult';
 import { startRedisExporter } from './monitorExporter';

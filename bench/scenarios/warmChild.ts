@@ -1,10 +1,10 @@
 import { runWarmChunk } from '../../shared/warming/runWarmChunk';
 import { fileSource } from '../../shared/warming/sources/fileSource';
 import { addCounts, zeroCounts } from '../../shared/warming/WarmCounts';
-import { warmPlanSchema } from '../../shared/warming/warmPlan';
+import { warmPlanSchema } from '../../shared/platform/registry/warmPlan';
 import { WarmWriter } from '../../shared/warming/WarmWriter';
 import { writeTopology } from '../../shared/warming/writeTopology';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 
 /**
  * One warm in its own process (so its peak RSS is the warm's alone): `node warmChild.js <file> <mode> <host:port,...>`.

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisTarget } from '../redis/RedisTarget';
-import { withRedis } from '../redis/redisConnections';
+import type { RedisTarget } from '../platform/redis/RedisTarget';
+import { withRedis } from '../platform/redis/redisConnections';
 import { sourceNodes } from './sources/sourceNodes';
 
 export interface HotSetOptions {

@@ -1,4 +1,4 @@
-import { globToRegExp } from '../keys/globToRegExp';
+import { globToRegExp } from '../platform/keyspace/globToRegExp';
 
 /**
  * A Redis glob (`*`, `?`, `[...]`, `\x`) as a RegExp, the way SCAN MATCH reads it, so warm keys can be held to the

@@ -1,4 +1,4 @@
-import { crc16Table as TABLE, keySlot } from '../keys/keySlot';
+import { crc16Table as TABLE, keySlot } from '../platform/keyspace/keySlot';
 
 /**
  * `keySlot` for the warm's hot path: an ASCII string key is hashed from its char codes (no Buffer per key);

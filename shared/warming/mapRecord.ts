@@ -1,6 +1,6 @@
 import { literalPrefixOf } from './keyPatternMatcher';
 import { scanJsonObject, type FieldRange } from './scanJsonObject';
-import type { WarmMapping } from './warmPlan';
+import type { WarmMapping } from '../platform/registry/warmPlan';
 import type { WarmRecordError } from './WarmCounts';
 import type { ValueRecord } from './WarmWriter';
 

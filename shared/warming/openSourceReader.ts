@@ -1,6 +1,6 @@
-import type { ControlPlane } from '../store/controlPlane';
-import { loadSettings } from '../config/loadSettings';
-import { blobServiceClient, storageTarget } from '../storage/storageClients';
+import type { ControlPlane } from '../platform/controlPlane';
+import { loadSettings } from '../platform/config/loadSettings';
+import { blobServiceClient, storageTarget } from '../platform/storage/storageClients';
 import { blobSource } from './sources/blobSource';
 import { httpSource } from './sources/httpSource';
 import { redisSource } from './sources/redisSource';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ChangeContext } from '../clusters/ClusterStreams';
-import type { JobRecord } from '../jobs/JobRecord';
-import type { JobRuntime } from '../jobs/jobRuntime';
-import { JobService } from '../jobs/JobService';
-import { conflict } from '../store/DomainError';
-import { checkWarmPlan } from './checkWarmPlan';
+import type { ChangeContext } from '../platform/registry/ClusterStreams';
+import type { JobRecord } from '../platform/jobs/JobRecord';
+import type { JobRuntime } from '../platform/jobs/jobRuntime';
+import { JobService } from '../platform/jobs/JobService';
+import { conflict } from '../platform/store/DomainError';
+import { checkWarmPlan } from '../platform/registry/checkWarmPlan';
 import type { WarmJobParams } from './warmJobParams';
 
 export interface WarmRequest {

@@ -7,7 +7,7 @@ import { startOfText, type LineBatch, type TextPosition } from './sources/Source
 import type { DumpSourceReader, TextSourceReader, WarmSourceReader } from './sources/WarmSourceReader';
 import { isWarmFailure, WarmFailure } from './WarmFailure';
 import { addCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
-import type { WarmPlan } from './warmPlan';
+import type { WarmPlan } from '../platform/registry/warmPlan';
 import type { WarmSink } from './WarmWriter';
 
 export interface WarmChunkInput {

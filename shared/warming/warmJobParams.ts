@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { warmPlanSchema } from './warmPlan';
+import { warmPlanSchema } from '../platform/registry/warmPlan';
 
 export const warmReasonSchema = z.enum(['schedule', 'invalidation', 'azure-maintenance', 'manual']);
 

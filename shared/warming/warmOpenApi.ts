@@ -1,5 +1,4 @@
-import { jsonSchema } from '../http/openApiSchemas';
-import type { OpenApiHelpers } from '../monitoring/monitoringOpenApi';
+import { jsonSchema, type OpenApiHelpers } from '../platform/http/openApiConventions';
 import { warmRequestSchema, warmSnapshotRequestSchema } from './warmRoutes';
 
 type Helpers = OpenApiHelpers & { jobAccepted: unknown; redisDown: unknown; idempotencyKey: unknown; nsParam: unknown };

@@ -1,3 +1,5 @@
+import { parseAllowedHosts } from '../platform/outbound/checkOutboundUrl';
+
 /**
  * Warming settings, read from app settings (environment). Optional with defaults, so they live next to the area
  * (docs/architecture.md, "Settings", lists every setting of the app).
@@ -14,10 +16,7 @@ export interface WarmSettings {
 
 export function warmSettings(env: NodeJS.ProcessEnv = process.env): WarmSettings {
   return {
-    allowedHosts: (env['WARM_HTTP_ALLOWED_HOSTS'] ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter((h) => h !== ''),
+    allowedHosts: parseAllowedHosts(env['WARM_HTTP_ALLOWED_HOSTS']),
     snapshotContainer: env['WARM_SNAPSHOT_CONTAINER'] ?? 'warm-snapshots',
   };
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { systemPrincipal } from '../auth/Principal';
-import type { ClusterResource } from '../clusters/clusterSpec';
-import { parseCloudEvent } from '../events/cloudEventSchema';
-import type { JobRuntime } from '../jobs/jobRuntime';
-import type { NamespacePolicyResource } from '../namespaces/namespacePolicy';
-import { firesInMinute } from './cronSchedule';
+import { systemPrincipal } from '../platform/auth/Principal';
+import type { ClusterResource } from '../platform/registry/clusterSpec';
+import { parseCloudEvent } from '../platform/events/cloudEventSchema';
+import type { JobRuntime } from '../platform/jobs/jobRuntime';
+import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
+import { firesInMinute } from '../platform/schedule/cronSchedule';
 import { requestWarm } from './requestWarm';
-import type { WarmPlan } from './warmPlan';
+import type { WarmPlan } from '../platform/registry/warmPlan';
 
 /** Minimal invocation logger (an `InvocationContext` fits). */
 export interface TriggerLog {

@@ -1,8 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
-import { azureCredential } from '../config/azureCredential';
-import { resolveRedisAuth } from '../redis/resolveRedisAuth';
-import type { RedisTarget } from '../redis/RedisTarget';
-import { withRedis } from '../redis/redisConnections';
+import { azureCredential } from '../platform/config/azureCredential';
+import { resolveRedisAuth } from '../platform/redis/resolveRedisAuth';
+import type { RedisTarget } from '../platform/redis/RedisTarget';
+import { withRedis } from '../platform/redis/redisConnections';
 import type { RawNodeOptions } from './resp/RawNode';
 import type { WriteTopology } from './WarmWriter';
 

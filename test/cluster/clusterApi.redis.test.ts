@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { healthRoutes } from '../../shared/clusterHealth/healthRoutes';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import { keyRoutes } from '../../shared/keys/keyRoutes';
-import { redisConnections } from '../../shared/redis/redisConnections';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { topologyRoutes } from '../../shared/topology/topologyRoutes';
+import { healthRoutes } from '../../shared/admin/health/healthRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import { keyRoutes } from '../../shared/admin/keys/keyRoutes';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { topologyRoutes } from '../../shared/admin/topology/topologyRoutes';
 import { freePort } from '../../tools/local/index';
 import { callRoutes, testControlPlane } from '../controlplane/api';
 import { connectCluster, connectStandalone, keyPrefix } from '../helpers/redis';

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { isRedisAccessError, type RedisAccessError } from '../../shared/redis/redisErrors';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { isRedisAccessError, type RedisAccessError } from '../../shared/platform/redis/redisErrors';
 import { freePort } from '../../tools/local/index';
 import { describeEachRedis, useOwnRedis } from '../helpers/redis';
 import { testTarget } from './targets';

@@ -1,7 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { redisCommand } from '../../tools/local/index';
 import { useOwnCluster, useOwnRedis } from '../helpers/redis';
 import { testTarget } from './targets';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthReport } from '../../shared/clusterHealth/assessHealth';
-import { readClusterHealth } from '../../shared/clusterHealth/readClusterHealth';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import type { RedisTarget } from '../../shared/redis/RedisTarget';
-import { readTopology } from '../../shared/topology/readTopology';
+import type { HealthReport } from '../../shared/admin/health/assessHealth';
+import { readClusterHealth } from '../../shared/admin/health/readClusterHealth';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import type { RedisTarget } from '../../shared/platform/redis/RedisTarget';
+import { readTopology } from '../../shared/platform/topology/readTopology';
 import { redisText, type RedisProcess } from '../../tools/local/index';
 import { useOwnCluster } from '../helpers/redis';
 import { parityOf, redisCliCheck } from './redisCliCheck';

@@ -1,10 +1,10 @@
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspectKey } from '../../shared/keys/inspectKey';
-import { keySlot } from '../../shared/keys/keySlot';
-import { MAX_KEY_BYTES, parseKeyParam } from '../../shared/keys/parseKeyParam';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { isDomainError } from '../../shared/store/DomainError';
+import { inspectKey } from '../../shared/admin/keys/inspectKey';
+import { keySlot } from '../../shared/platform/keyspace/keySlot';
+import { MAX_KEY_BYTES, parseKeyParam } from '../../shared/admin/keys/parseKeyParam';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { isDomainError } from '../../shared/platform/store/DomainError';
 import { redisText } from '../../tools/local/index';
 import { describeEachRedis, useOwnRedis } from '../helpers/redis';
 import { testTarget } from './targets';

@@ -1,4 +1,4 @@
-import type { HealthReport } from '../../shared/clusterHealth/assessHealth';
+import type { HealthReport } from '../../shared/admin/health/assessHealth';
 import { runCommand } from '../helpers/processes';
 
 /** What `redis-cli --cluster check` said, reduced to the problems it can report. */

@@ -1,4 +1,4 @@
-import type { RedisTarget } from '../../shared/redis/RedisTarget';
+import type { RedisTarget } from '../../shared/platform/redis/RedisTarget';
 
 let counter = 0;
 

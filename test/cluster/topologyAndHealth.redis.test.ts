@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readClusterHealth } from '../../shared/clusterHealth/readClusterHealth';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { readTopology } from '../../shared/topology/readTopology';
+import { readClusterHealth } from '../../shared/admin/health/readClusterHealth';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { readTopology } from '../../shared/platform/topology/readTopology';
 import { freePort, redisText } from '../../tools/local/index';
 import { describeEachRedis, useOwnRedis } from '../helpers/redis';
 import { testTarget } from './targets';

@@ -1,10 +1,10 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import type { Logger } from '../../shared/store/Outbox';
-import type { AppSettings } from '../../shared/config/appSettings';
-import type { EventPublisher } from '../../shared/events/EventPublisher';
-import type { RouteTable } from '../../shared/http/apiHandler';
-import { apiHandler } from '../../shared/http/apiHandler';
-import { openControlPlane, type ControlPlane } from '../../shared/store/controlPlane';
+import type { Logger } from '../../shared/platform/store/Outbox';
+import type { AppSettings } from '../../shared/platform/config/appSettings';
+import type { EventPublisher } from '../../shared/platform/events/EventPublisher';
+import type { RouteTable } from '../../shared/platform/http/apiHandler';
+import { apiHandler } from '../../shared/platform/http/apiHandler';
+import { openControlPlane, type ControlPlane } from '../../shared/platform/controlPlane';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
 
 /** API keys of the test principals (names are what the audit log records). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
 import { callRoutes, sampleCluster, testControlPlane } from './api';
 
 const writers = 8;

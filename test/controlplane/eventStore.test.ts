@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isConcurrencyError } from '../../shared/store/ConcurrencyError';
-import { EventStoreCorruptionError } from '../../shared/store/EventStoreCorruptionError';
-import type { DomainEvent } from '../../shared/events/catalogue';
+import { isConcurrencyError } from '../../shared/platform/store/ConcurrencyError';
+import { EventStoreCorruptionError } from '../../shared/platform/store/EventStoreCorruptionError';
+import type { DomainEvent } from '../../shared/platform/events/catalogue';
 import { alice, freshStore } from './fixtures';
 
 const registered = (clusterId: string): DomainEvent => ({

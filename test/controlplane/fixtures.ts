@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
-import type { Principal } from '../../shared/auth/Principal';
-import { EventStore } from '../../shared/store/EventStore';
+import type { Principal } from '../../shared/platform/auth/Principal';
+import { EventStore } from '../../shared/platform/store/EventStore';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
 
 export const alice: Principal = { id: 'alice', kind: 'api-key', role: 'admin' };

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clusterEventRoutes } from '../../shared/clusters/clusterEventRoutes';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import type { RouteTable } from '../../shared/http/apiHandler';
-import { jsonResponse } from '../../shared/http/ApiRequest';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
+import { clusterEventRoutes } from '../../shared/admin/clusters/clusterEventRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import type { RouteTable } from '../../shared/platform/http/apiHandler';
+import { jsonResponse } from '../../shared/platform/http/ApiRequest';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { namespaceRoutes } from '../../shared/admin/namespaces/namespaceRoutes';
 import { apimSecret, callRoutes, sampleCluster, samplePolicy, testControlPlane } from './api';
 import { tableRows } from './fixtures';
 

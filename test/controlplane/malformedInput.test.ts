@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import type { RouteTable } from '../../shared/http/apiHandler';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import type { RouteTable } from '../../shared/platform/http/apiHandler';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { namespaceRoutes } from '../../shared/admin/namespaces/namespaceRoutes';
 import { callRoutes, sampleCluster, samplePolicy, testControlPlane } from './api';
 import { tableRows } from './fixtures';
 

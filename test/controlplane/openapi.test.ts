@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventTypes } from '../../shared/events/catalogue';
-import { buildOpenApiDocument } from '../../shared/http/openapi';
+import { eventTypes } from '../../shared/platform/events/catalogue';
+import { buildOpenApiDocument } from '../../shared/app/openapi/buildOpenApiDocument';
 import { openApiJson } from '../../tools/openapi';
 
 const root = join(__dirname, '..', '..');

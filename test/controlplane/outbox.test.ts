@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemPrincipal } from '../../shared/auth/Principal';
-import { parseCloudEvent } from '../../shared/events/cloudEventSchema';
-import { EventInProgressError } from '../../shared/events/EventDeduper';
-import { eventGridPublisher } from '../../shared/events/EventPublisher';
-import { relayOutbox } from '../../shared/store/relayOutbox';
+import { systemPrincipal } from '../../shared/platform/auth/Principal';
+import { parseCloudEvent } from '../../shared/platform/events/cloudEventSchema';
+import { EventInProgressError } from '../../shared/platform/events/EventDeduper';
+import { eventGridPublisher } from '../../shared/platform/events/EventPublisher';
+import { relayOutbox } from '../../shared/platform/store/relayOutbox';
 import { sampleCluster, samplePolicy, testControlPlane } from './api';
 import { TopicReceiver } from './topicReceiver';
 
@@ -66,7 +66,7 @@ describe('idempotent subscriber helper', () => {
 
   it('forgets ids after the TTL (bounded memory) and purges them', async () => {
     const cp = await testControlPlane({ settings: { EVENT_DEDUPE_TTL_SECONDS: 60 } });
-    const short = new (cp.dedupe.constructor as typeof import('../../shared/events/EventDeduper').EventDeduper)(cp.dedupe.table, { ttlSeconds: 0.2 });
+    const short = new (cp.dedupe.constructor as typeof import('../../shared/platform/events/EventDeduper').EventDeduper)(cp.dedupe.table, { ttlSeconds: 0.2 });
     let count = 0;
     await short.once('warm', 'evt-ttl', async () => void (count += 1));
     expect(await short.once('warm', 'evt-ttl', async () => void (count += 1))).toBe('duplicate');

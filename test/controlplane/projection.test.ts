@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { systemPrincipal } from '../../shared/auth/Principal';
-import { clusterStreamStateSchema } from '../../shared/clusters/clusterStreamState';
-import { isDomainError } from '../../shared/store/DomainError';
+import { systemPrincipal } from '../../shared/platform/auth/Principal';
+import { clusterStreamStateSchema } from '../../shared/platform/registry/clusterStreamState';
+import { isDomainError } from '../../shared/platform/store/DomainError';
 import { sampleCluster, samplePolicy, testControlPlane } from './api';
 
 const change = { principal: systemPrincipal, correlationId: 'projection-test' };

@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
-import { analyzeCluster, type AnalysisNamespace } from '../../shared/analysis/analyzeCluster';
-import type { NamespaceReport } from '../../shared/analysis/analysisReport';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import { analyzeCluster, type AnalysisNamespace } from '../../shared/eviction/analysis/analyzeCluster';
+import type { NamespaceReport } from '../../shared/eviction/analysis/analysisReport';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { testTarget } from '../cluster/targets';
 import { describeEachRedis, type AnyRedis } from '../helpers/redis';
 

@@ -1,12 +1,12 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { analysisReportRoutes, analysisRoutes } from '../../shared/analysis/analysisRoutes';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import { jobRuntime } from '../../shared/jobs/jobRuntime';
-import { jobRoutes } from '../../shared/jobs/jobRoutes';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { redisConnections } from '../../shared/redis/redisConnections';
-import type { ControlPlane } from '../../shared/store/controlPlane';
+import { analysisReportRoutes, analysisRoutes } from '../../shared/eviction/analysis/analysisRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import { jobWorkerRuntime } from '../../shared/app/jobKinds';
+import { jobRoutes } from '../../shared/platform/jobs/jobRoutes';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
 import { callRoutes, testControlPlane } from '../controlplane/api';
 import { closeClient, useOwnCluster } from '../helpers/redis';
 import { azuriteConnectionString } from '../helpers/storage';
@@ -61,7 +61,7 @@ it('exact: a master fails over mid-job; its shard starts over on the promoted re
   const start = await callRoutes(cp, analysisRoutes, { method: 'POST', path: '/clusters/fo/analysis', params: { id: 'fo' }, body: { mode: 'exact', maxKeysPerSecond: 400, scanCount: 50 }, as: 'operator' });
   expect(start.status).toBe(202);
   const jobId = start.json.jobId as string;
-  const rt = await jobRuntime(cp);
+  const rt = await jobWorkerRuntime(cp);
   const deps = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 1200, leaseGraceMs: 500 }, log: () => undefined };
   expect(await runJobChunk(jobId, deps)).toMatchObject({ outcome: 'ran', status: 'running' });
 

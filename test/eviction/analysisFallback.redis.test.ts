@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { analyzeCluster, type AnalysisNamespace } from '../../shared/analysis/analyzeCluster';
-import type { NamespaceReport } from '../../shared/analysis/analysisReport';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import { analyzeCluster, type AnalysisNamespace } from '../../shared/eviction/analysis/analyzeCluster';
+import type { NamespaceReport } from '../../shared/eviction/analysis/analysisReport';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { testTarget } from '../cluster/targets';
 import { closeClient, describeEachRedis, useOwnRedis } from '../helpers/redis';
 

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimatedReads, skewFromFrequency, skewFromIdle } from '../../shared/analysis/accessSkew';
-import { addKey, boundAggregate, emptyAggregate, mergeAggregates, type KeyFacts } from '../../shared/analysis/AnalysisAggregate';
-import { analysisSummary } from '../../shared/analysis/analysisReport';
-import { ttlBucketOf } from '../../shared/analysis/buckets';
-import { NamespaceMatcher } from '../../shared/analysis/NamespaceMatcher';
-import { globToRegExp } from '../../shared/keys/globToRegExp';
-import { estimateVariance } from '../../shared/analysis/sampleNode';
-import { recommendPolicy } from '../../shared/eviction/recommendPolicy';
-import { fromManagedRedisPolicy, toManagedRedisPolicy, evictionPolicies } from '../../shared/eviction/evictionPolicies';
+import { estimatedReads, skewFromFrequency, skewFromIdle } from '../../shared/eviction/analysis/accessSkew';
+import { addKey, boundAggregate, emptyAggregate, mergeAggregates, type KeyFacts } from '../../shared/eviction/analysis/AnalysisAggregate';
+import { analysisSummary } from '../../shared/eviction/analysis/analysisReport';
+import { ttlBucketOf } from '../../shared/eviction/analysis/buckets';
+import { NamespaceMatcher } from '../../shared/eviction/analysis/NamespaceMatcher';
+import { globToRegExp } from '../../shared/platform/keyspace/globToRegExp';
+import { estimateVariance } from '../../shared/eviction/analysis/sampleNode';
+import { recommendPolicy } from '../../shared/eviction/policy/recommendPolicy';
+import { fromManagedRedisPolicy, toManagedRedisPolicy, evictionPolicies } from '../../shared/eviction/policy/evictionPolicies';
 
 const facts = (key: string, memoryBytes: number, pttlMs = -1, type = 'string'): KeyFacts => ({ key: Buffer.from(key), type, pttlMs, memoryBytes, idleSeconds: 5, lfuFrequency: null });
 

@@ -1,9 +1,9 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterSpec } from '../../shared/clusters/clusterSpec';
-import { applyEvictionPolicy } from '../../shared/eviction/applyEvictionPolicy';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { clusterStreamId } from '../../shared/store/streamId';
+import type { ClusterSpec } from '../../shared/platform/registry/clusterSpec';
+import { applyEvictionPolicy } from '../../shared/eviction/policy/applyEvictionPolicy';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { clusterStreamId } from '../../shared/platform/store/streamId';
 import { testControlPlane } from '../controlplane/api';
 import { startLocalArmStandIn, type LocalArmStandIn } from './localArmStandIn';
 

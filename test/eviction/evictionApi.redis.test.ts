@@ -1,15 +1,15 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisReportRoutes, analysisRoutes } from '../../shared/analysis/analysisRoutes';
-import { clusterEventRoutes } from '../../shared/clusters/clusterEventRoutes';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import { evictionPolicyRoutes } from '../../shared/eviction/evictionPolicyRoutes';
-import { jobRuntime } from '../../shared/jobs/jobRuntime';
-import { jobRoutes } from '../../shared/jobs/jobRoutes';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
-import { redisConnections } from '../../shared/redis/redisConnections';
-import type { ControlPlane } from '../../shared/store/controlPlane';
+import { analysisReportRoutes, analysisRoutes } from '../../shared/eviction/analysis/analysisRoutes';
+import { clusterEventRoutes } from '../../shared/admin/clusters/clusterEventRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import { evictionPolicyRoutes } from '../../shared/eviction/policy/evictionPolicyRoutes';
+import { jobWorkerRuntime } from '../../shared/app/jobKinds';
+import { jobRoutes } from '../../shared/platform/jobs/jobRoutes';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { namespaceRoutes } from '../../shared/admin/namespaces/namespaceRoutes';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
 import { callRoutes, testControlPlane, type Call } from '../controlplane/api';
 import { closeClient, useOwnCluster, useOwnRedis } from '../helpers/redis';
 import { azuriteConnectionString } from '../helpers/storage';
@@ -119,7 +119,7 @@ describe('analysis job', () => {
     await closeClient(cluster);
     const start = await callRoutes(cp, analysisRoutes, { method: 'POST', path: '/clusters/ev-main/analysis', params: { id: 'ev-main' }, body: { samples: 600 }, as: 'operator' });
     expect(start.status).toBe(202);
-    const rt = await jobRuntime(cp);
+    const rt = await jobWorkerRuntime(cp);
     const ran = await runJobChunk(start.json.jobId, { ...rt, log: () => undefined });
     expect(ran).toMatchObject({ outcome: 'ran', status: 'succeeded' });
     const job = await callRoutes(cp, jobRoutes, { method: 'GET', path: `/jobs/${start.json.jobId}`, params: { id: start.json.jobId }, as: 'reader' });
@@ -143,7 +143,7 @@ describe('analysis job', () => {
     const start = await callRoutes(cp, analysisRoutes, { method: 'POST', path: '/clusters/ev-plain/analysis', params: { id: 'ev-plain' }, body: { mode: 'exact', maxKeysPerSecond: 1000, scanCount: 100 }, as: 'operator' });
     expect(start.status).toBe(202);
     expect(start.headers['location']).toBe(`/api/jobs/${start.json.jobId}`);
-    const rt = await jobRuntime(cp);
+    const rt = await jobWorkerRuntime(cp);
     const settings = { ...rt.settings, chunkBudgetMs: 1500, leaseGraceMs: 1000 };
     let chunks = 0;
     for (;;) {

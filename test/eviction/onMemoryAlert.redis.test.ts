@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterSpec } from '../../shared/clusters/clusterSpec';
-import { onMemoryAlert } from '../../shared/eviction/onMemoryAlert';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { clusterStreamId } from '../../shared/store/streamId';
+import type { ClusterSpec } from '../../shared/platform/registry/clusterSpec';
+import { onMemoryAlert } from '../../shared/eviction/policy/onMemoryAlert';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { clusterStreamId } from '../../shared/platform/store/streamId';
 import { testControlPlane } from '../controlplane/api';
 import { closeClient, useOwnRedis } from '../helpers/redis';
 

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { analyzeCluster, type AnalysisNamespace } from '../../shared/analysis/analyzeCluster';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
+import { analyzeCluster, type AnalysisNamespace } from '../../shared/eviction/analysis/analyzeCluster';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { testTarget } from '../cluster/targets';
 import { closeClient, useOwnCluster } from '../helpers/redis';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventGridSubscriptionsFileSchema } from '../../shared/events/subscriptionsSchema';
+import { eventGridSubscriptionsFileSchema } from '../../shared/platform/events/subscriptionsSchema';
 import { resolveEntryFiles } from '../../tools/host/core/loadApp';
 import { loadSubscriptions } from '../../tools/host/eventgrid/loadSubscriptions';
 import { fixtureApp } from './helpers';

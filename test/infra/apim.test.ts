@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apimHeaders } from '../../shared/auth/authenticate';
-import { roles } from '../../shared/auth/Principal';
+import { apimHeaders } from '../../shared/platform/auth/authenticate';
+import { roles } from '../../shared/platform/auth/Principal';
 import { readSource, resourceDeclarations } from './infraSource';
 
 const policy = readSource('infra/policies/api-policy.xml');

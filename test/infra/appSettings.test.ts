@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appSettingsSchema, requiredInAzure } from '../../shared/config/appSettings';
+import { appSettingsSchema, requiredInAzure } from '../../shared/platform/config/appSettings';
 import { objectVarKeys, readSource } from './infraSource';
 
 const functionApp = readSource('infra/modules/functionApp.bicep');

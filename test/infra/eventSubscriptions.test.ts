@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventTypes } from '../../shared/events/catalogue';
-import { eventGridSubscriptionsFileSchema } from '../../shared/events/subscriptionsSchema';
+import { eventTypes } from '../../shared/platform/events/catalogue';
+import { eventGridSubscriptionsFileSchema } from '../../shared/platform/events/subscriptionsSchema';
 import { subscriptionProblems } from './infraChecks';
 import { infraDir, readSource, root } from './infraSource';
 import { registeredFunctions, scanRegistrations } from './registeredFunctions';

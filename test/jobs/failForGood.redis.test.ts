@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../shared/auth/Principal';
-import { jobRuntime, type JobRuntime } from '../../shared/jobs/jobRuntime';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { controlPlane } from '../../shared/store/controlPlane';
-import { clusterStreamId } from '../../shared/store/streamId';
+import type { Principal } from '../../shared/platform/auth/Principal';
+import { jobWorkerRuntime, type JobWorkerRuntime } from '../../shared/app/jobKinds';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { controlPlane } from '../../shared/platform/controlPlane';
+import { clusterStreamId } from '../../shared/platform/store/streamId';
 import { requestWarm } from '../../shared/warming/requestWarm';
 import { keyPrefix } from '../helpers/redis';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
@@ -12,14 +12,14 @@ import { uploadBlob } from '../warming/fixtures';
 const operator: Principal = { id: 'otto', kind: 'api-key', role: 'operator' };
 const change = { principal: operator, correlationId: 'fail-for-good-test' };
 const quiet = () => undefined;
-let rt: JobRuntime;
+let rt: JobWorkerRuntime;
 let counter = 0;
 
 // The warm kind records through the process-wide control plane, so the test wires that one (as the host does).
 beforeAll(async () => {
   process.env['AzureWebJobsStorage'] = azuriteConnectionString();
   process.env['STATE_TABLE_PREFIX'] = uniqueTableName('failgood');
-  rt = await jobRuntime(await controlPlane());
+  rt = await jobWorkerRuntime(await controlPlane());
   rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 5 } };
 });
 

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { scanAll, useOwnCluster } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 

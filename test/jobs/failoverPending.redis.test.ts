@@ -1,12 +1,12 @@
 import { Cluster, type Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClusterResource } from '../../shared/clusters/clusterSpec';
-import type { JobChunkContext } from '../../shared/jobs/JobKind';
-import type { CursorRecord, JobRecord } from '../../shared/jobs/JobRecord';
-import { LeaseLostError } from '../../shared/jobs/LeaseLostError';
-import { scanKeyspace } from '../../shared/jobs/keyspace/scanKeyspace';
-import { unlinkKeys } from '../../shared/invalidation/unlinkKeys';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import type { ClusterResource } from '../../shared/platform/registry/clusterSpec';
+import type { JobChunkContext } from '../../shared/platform/jobs/JobKind';
+import type { CursorRecord, JobRecord } from '../../shared/platform/jobs/JobRecord';
+import { LeaseLostError } from '../../shared/platform/jobs/LeaseLostError';
+import { scanKeyspace } from '../../shared/platform/keyspace/scanKeyspace';
+import { unlinkKeys } from '../../shared/admin/invalidation/unlinkKeys';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { scanAll, useOwnCluster } from '../helpers/redis';
 
 // A holder dies right after a write-ahead checkpoint (batch "maybe applied", cursor of the OLD master saved), then

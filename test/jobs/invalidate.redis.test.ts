@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { describeEachRedis, scanAll, type AnyRedis } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
-import { clusterJobRoutes, jobCancelRoutes, jobRoutes } from '../../shared/jobs/jobRoutes';
-import { invalidationRoutes } from '../../shared/invalidation/invalidationRoutes';
-import { redisConnections } from '../../shared/redis/redisConnections';
-import type { ControlPlane } from '../../shared/store/controlPlane';
-import { ttlHygieneRoutes } from '../../shared/ttlHygiene/ttlHygieneRoutes';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import { namespaceRoutes } from '../../shared/admin/namespaces/namespaceRoutes';
+import { clusterJobRoutes, jobCancelRoutes, jobRoutes } from '../../shared/platform/jobs/jobRoutes';
+import { invalidationRoutes } from '../../shared/admin/invalidation/invalidationRoutes';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { ttlHygieneRoutes } from '../../shared/admin/ttlHygiene/ttlHygieneRoutes';
 import { freePort } from '../../tools/local/index';
 import { callRoutes, testControlPlane, type Call } from '../controlplane/api';
 import { connectStandalone, keyPrefix, useOwnRedis } from '../helpers/redis';

@@ -1,13 +1,13 @@
 import { TableClient } from '@azure/data-tables';
-import type { Principal } from '../../shared/auth/Principal';
-import type { ClusterSpec } from '../../shared/clusters/clusterSpec';
-import type { StoredEvent } from '../../shared/store/StoredEvent';
-import type { JobRuntime } from '../../shared/jobs/jobRuntime';
-import { JobService, type NewJob } from '../../shared/jobs/JobService';
-import { JobStore } from '../../shared/jobs/JobStore';
-import { runJobChunk, type ChunkRunResult } from '../../shared/jobs/runJobChunk';
-import type { NamespacePolicySpec } from '../../shared/namespaces/namespacePolicy';
-import { clusterStreamId } from '../../shared/store/streamId';
+import type { Principal } from '../../shared/platform/auth/Principal';
+import type { ClusterSpec } from '../../shared/platform/registry/clusterSpec';
+import type { StoredEvent } from '../../shared/platform/store/StoredEvent';
+import { loadJobKind, type JobWorkerRuntime } from '../../shared/app/jobKinds';
+import { JobService, type NewJob } from '../../shared/platform/jobs/JobService';
+import { JobStore } from '../../shared/platform/jobs/JobStore';
+import { runJobChunk, type ChunkRunResult } from '../../shared/platform/jobs/runJobChunk';
+import type { NamespacePolicySpec } from '../../shared/platform/registry/namespacePolicy';
+import { clusterStreamId } from '../../shared/platform/store/streamId';
 import { testControlPlane } from '../controlplane/api';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
 
@@ -15,11 +15,11 @@ export const operator: Principal = { id: 'otto', kind: 'api-key', role: 'operato
 let counter = 0;
 
 /** A control plane + jobs table on fresh tables of the shared Azurite, with one registered cluster. */
-export async function jobTestbed(mode: 'standalone' | 'cluster', seeds: { host: string; port: number }[], settings: Partial<JobRuntime['settings']> = {}) {
+export async function jobTestbed(mode: 'standalone' | 'cluster', seeds: { host: string; port: number }[], settings: Partial<JobWorkerRuntime['settings']> = {}) {
   const cp = await testControlPlane();
   const table = TableClient.fromConnectionString(azuriteConnectionString(), uniqueTableName('jobs'), { allowInsecureConnection: true });
   await table.createTable();
-  const rt: JobRuntime = { cp, store: new JobStore(table), settings: { chunkBudgetMs: 20_000, leaseGraceMs: 2_000, maxFailedChunks: 3, ...settings } };
+  const rt: JobWorkerRuntime = { cp, store: new JobStore(table), settings: { chunkBudgetMs: 20_000, leaseGraceMs: 2_000, maxFailedChunks: 3, ...settings }, kinds: loadJobKind };
   const clusterId = `c-${process.pid}-${counter++}`;
   const change = { principal: operator, correlationId: 'test' };
   const spec: ClusterSpec = { mode, endpoints: seeds, tls: { enabled: false }, secretRef: { kind: 'none' } };

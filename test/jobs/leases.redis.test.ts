@@ -1,8 +1,8 @@
 import { afterAll, expect, inject, it, describe } from 'vitest';
-import { FencedJob } from '../../shared/jobs/FencedJob';
-import { isLeaseLostError } from '../../shared/jobs/LeaseLostError';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { redisConnections } from '../../shared/redis/redisConnections';
+import { FencedJob } from '../../shared/platform/jobs/FencedJob';
+import { isLeaseLostError } from '../../shared/platform/jobs/LeaseLostError';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 

@@ -1,6 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
-import { redisConnections } from '../../shared/redis/redisConnections';
-import { scheduleTtlHygiene } from '../../shared/ttlHygiene/scheduleTtlHygiene';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import { scheduleTtlHygiene } from '../../shared/admin/ttlHygiene/scheduleTtlHygiene';
 import { describeEachRedis } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Monitoring } from '../../shared/monitoring/openMonitoring';
-import { runMonitorTick, type TickResult } from '../../shared/monitoring/runMonitorTick';
+import type { Monitoring } from '../../shared/monitoring/collection/openMonitoring';
+import { runMonitorTick, type TickResult } from '../../shared/monitoring/collection/runMonitorTick';
 import { spawnRedis, type RedisProcess } from '../../tools/local/index';
 import { useOwnCluster } from '../helpers/redis';
 import { alertEvents, change, RedisConnectionManager, recordingPublisher, testMonitoring, tickDeps } from './fixtures';

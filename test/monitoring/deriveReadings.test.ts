@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveReadings } from '../../shared/monitoring/deriveReadings';
+import { deriveReadings } from '../../shared/monitoring/collection/deriveReadings';
 import { sample } from './readings';
 
 const derive = (prev: ReturnType<typeof sample> | undefined, cur: ReturnType<typeof sample>) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveRules, invertedHysteresis } from '../../shared/alerts/alertRules';
-import type { AlertState } from '../../shared/alerts/AlertState';
-import { evaluateAlerts } from '../../shared/alerts/evaluateAlerts';
-import type { NodeReading } from '../../shared/monitoring/NodeReading';
+import { effectiveRules, invertedHysteresis } from '../../shared/monitoring/alerts/alertRules';
+import type { AlertState } from '../../shared/monitoring/alerts/AlertState';
+import { evaluateAlerts } from '../../shared/monitoring/alerts/evaluateAlerts';
+import type { NodeReading } from '../../shared/monitoring/collection/NodeReading';
 import { reading } from './readings';
 
 const memoryRules = effectiveRules({ memory_high: { raiseAt: 0.8, clearAt: 0.7, forSeconds: 120 } }).map((r) => (r.id === 'memory_high' ? r : { ...r, enabled: false }));

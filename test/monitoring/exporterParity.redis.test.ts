@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisExporter, type RedisExporter } from '../../bench/scenarios/monitorExporter';
-import { collectCluster } from '../../shared/monitoring/collectCluster';
-import { deriveReadings } from '../../shared/monitoring/deriveReadings';
-import type { NodeReading } from '../../shared/monitoring/NodeReading';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { localTelemetry, type MonitorTelemetry } from '../../shared/telemetry/MonitorTelemetry';
+import { collectCluster } from '../../shared/monitoring/collection/collectCluster';
+import { deriveReadings } from '../../shared/monitoring/collection/deriveReadings';
+import type { NodeReading } from '../../shared/monitoring/collection/NodeReading';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { localTelemetry, type MonitorTelemetry } from '../../shared/monitoring/collection/MonitorTelemetry';
 import { useOwnRedis } from '../helpers/redis';
 import { InMemoryReader } from './otelReader';
 

@@ -1,12 +1,12 @@
-import type { AppSettings } from '../../shared/config/appSettings';
-import type { EventPublisher } from '../../shared/events/EventPublisher';
-import type { StoredEvent } from '../../shared/store/StoredEvent';
-import { systemPrincipal } from '../../shared/auth/Principal';
-import { openMonitoring, type Monitoring } from '../../shared/monitoring/openMonitoring';
-import { monitoringSettings } from '../../shared/monitoring/monitoringSettings';
-import type { MonitorDeps } from '../../shared/monitoring/runMonitorTick';
-import { RedisConnectionManager } from '../../shared/redis/RedisConnectionManager';
-import { openControlPlane } from '../../shared/store/controlPlane';
+import type { AppSettings } from '../../shared/platform/config/appSettings';
+import type { EventPublisher } from '../../shared/platform/events/EventPublisher';
+import type { StoredEvent } from '../../shared/platform/store/StoredEvent';
+import { systemPrincipal } from '../../shared/platform/auth/Principal';
+import { openMonitoring, type Monitoring } from '../../shared/monitoring/collection/openMonitoring';
+import { monitoringSettings } from '../../shared/monitoring/collection/monitoringSettings';
+import type { MonitorDeps } from '../../shared/monitoring/collection/runMonitorTick';
+import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
+import { openControlPlane } from '../../shared/platform/controlPlane';
 import { testSettings } from '../controlplane/api';
 
 export const change = { principal: systemPrincipal, correlationId: 'test' };

@@ -1,5 +1,5 @@
-import type { NodeReading } from '../../shared/monitoring/NodeReading';
-import { unreachableSample, type NodeSample } from '../../shared/monitoring/NodeSample';
+import type { NodeReading } from '../../shared/monitoring/collection/NodeReading';
+import { unreachableSample, type NodeSample } from '../../shared/monitoring/collection/NodeSample';
 
 /** A reachable node's reading with everything unknown except what the test sets. */
 export function reading(overrides: Partial<NodeReading> = {}): NodeReading {

@@ -1,10 +1,10 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { RedisTarget } from '../../shared/redis/RedisTarget';
+import type { RedisTarget } from '../../shared/platform/redis/RedisTarget';
 import { storedVersionField } from '../../shared/warming/mapRecord';
 import { runWarmChunk, type WarmChunkResult } from '../../shared/warming/runWarmChunk';
 import type { WarmSourceReader } from '../../shared/warming/sources/WarmSourceReader';
 import { addCounts, zeroCounts, type WarmCounts } from '../../shared/warming/WarmCounts';
-import { warmPlanSchema, type WarmPlan } from '../../shared/warming/warmPlan';
+import { warmPlanSchema, type WarmPlan } from '../../shared/platform/registry/warmPlan';
 import { WarmWriter } from '../../shared/warming/WarmWriter';
 import { writeTopology } from '../../shared/warming/writeTopology';
 import type { RedisMode } from '../helpers/redis';

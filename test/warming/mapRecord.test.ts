@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keySlot } from '../../shared/keys/keySlot';
+import { keySlot } from '../../shared/platform/keyspace/keySlot';
 import { keyPatternMatcher } from '../../shared/warming/keyPatternMatcher';
 import { keySlotOf } from '../../shared/warming/keySlotOf';
 import { compileMapping, type MapResult } from '../../shared/warming/mapRecord';
-import { warmMappingSchema } from '../../shared/warming/warmPlan';
+import { warmMappingSchema } from '../../shared/platform/registry/warmPlan';
 
 const ctx = { keyMatcher: keyPatternMatcher('user:*'), keyPattern: 'user:*', ttlSeconds: 100, ttlJitterPercent: 0, maxValueBytes: 40 };
 const mapping = warmMappingSchema.parse({ key: 'user:{id}', value: 'value' });

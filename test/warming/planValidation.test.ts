@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clusterRoutes } from '../../shared/clusters/clusterRoutes';
-import { namespaceRoutes } from '../../shared/namespaces/namespaceRoutes';
-import type { ControlPlane } from '../../shared/store/controlPlane';
+import { clusterRoutes } from '../../shared/admin/clusters/clusterRoutes';
+import { namespaceRoutes } from '../../shared/admin/namespaces/namespaceRoutes';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
 import { callRoutes, testControlPlane } from '../controlplane/api';
 
 let cp: ControlPlane;

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../shared/auth/Principal';
-import { jobRuntime, type JobRuntime } from '../../shared/jobs/jobRuntime';
-import { runJobChunk } from '../../shared/jobs/runJobChunk';
-import { controlPlane } from '../../shared/store/controlPlane';
-import { clusterStreamId } from '../../shared/store/streamId';
-import { firesInMinute, parseCron } from '../../shared/warming/cronSchedule';
+import type { Principal } from '../../shared/platform/auth/Principal';
+import { jobWorkerRuntime, type JobWorkerRuntime } from '../../shared/app/jobKinds';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { controlPlane } from '../../shared/platform/controlPlane';
+import { clusterStreamId } from '../../shared/platform/store/streamId';
+import { firesInMinute, parseCron } from '../../shared/platform/schedule/cronSchedule';
 import { requestWarm } from '../../shared/warming/requestWarm';
 import { runScheduledWarms, warmAfterAzureMaintenance, warmAfterInvalidation } from '../../shared/warming/warmTriggers';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
@@ -14,14 +14,14 @@ import { uploadBlob } from './fixtures';
 const operator: Principal = { id: 'otto', kind: 'api-key', role: 'operator' };
 const change = { principal: operator, correlationId: 'warm-job-test' };
 const quiet = { log: () => undefined, warn: () => undefined };
-let rt: JobRuntime;
+let rt: JobWorkerRuntime;
 let counter = 0;
 
 // The job kind records its events through the process-wide control plane, so the test wires that one (as the host does).
 beforeAll(async () => {
   process.env['AzureWebJobsStorage'] = azuriteConnectionString();
   process.env['STATE_TABLE_PREFIX'] = uniqueTableName('warmjob');
-  rt = await jobRuntime(await controlPlane());
+  rt = await jobWorkerRuntime(await controlPlane());
   // maxFailedChunks well above 1: a permanent failure must fail the job in its first chunk, not after retries.
   rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 5 } };
 });

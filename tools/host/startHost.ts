@@ -20,7 +20,7 @@ import { buildHttpRoutes, handleHttpTrigger, triggerBinding } from './http/httpR
 import { generateKey, type HostKeys } from './http/keys.js';
 import { createTimerRunner, type TimerRunner } from './timer/timerRunner.js';
 import { parseTimerSchedule, resolveAppSetting } from './timer/timerSchedule.js';
-import type { HostOptions, RunningHost } from './index.js';
+import type { HostOptions, RunningHost } from './hostOptions.js';
 import { checkSubscriptions } from './eventgrid/checkSubscriptions.js';
 
 const topicPaths = { topic: '/runtime/local-eventgrid/topics/app/api/events', redis: '/runtime/local-eventgrid/topics/redis/api/events' };

@@ -1,5 +1,5 @@
-import type { RedisTarget } from '../../redis/RedisTarget';
-import { withRedis } from '../../redis/redisConnections';
+import type { RedisTarget } from '../../platform/redis/RedisTarget';
+import { withRedis } from '../../platform/redis/redisConnections';
 import type { DumpRecord } from '../WarmWriter';
 import { sourceNodes } from './sourceNodes';
 import type { DumpSourceReader } from './WarmSourceReader';

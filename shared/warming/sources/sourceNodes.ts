@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisConnection } from '../../redis/RedisConnectionManager';
-import type { NodeAddress } from '../../redis/RedisTarget';
+import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
+import type { NodeAddress } from '../../platform/redis/RedisTarget';
 
 /**
  * The nodes to read a whole keyspace from: one per shard — its master, or (readFrom replica) a replica of it when

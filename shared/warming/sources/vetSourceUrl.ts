@@ -1,15 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { WarmFailure } from '../WarmFailure';
-import { isLocalName, nonPublicReason } from './addressPolicy';
+import { nonPublicReason } from '../../platform/outbound/addressPolicy';
+import { checkOutboundUrl, isOutboundUrlRefused, type UrlPolicy } from '../../platform/outbound/checkOutboundUrl';
 import { SourceError } from './SourceError';
 
-/** What may be fetched: allow-listed hosts (`WARM_HTTP_ALLOWED_HOSTS`), and whether private addresses are allowed. */
-export interface UrlPolicy {
-  /** Exact host names, or `*.example.com` for any subdomain. Empty = no HTTP source is allowed. */
-  allowedHosts: readonly string[];
-  allowPrivateNetworks: boolean;
-}
+export type { UrlPolicy } from '../../platform/outbound/checkOutboundUrl';
 
 /** A URL that passed the checks, with the address it must be fetched from (pinned: no second DNS answer). */
 export interface VettedUrl {
@@ -20,31 +16,14 @@ export interface VettedUrl {
 
 const refuse = (message: string) => new WarmFailure('source_refused', message, false);
 
-/**
- * Static checks, done when a plan is saved and again before every request: http(s) only, no credentials in the
- * URL, host on the allow-list, and a literal IP or well-known local name must be public. Throws `source_refused`.
- */
+/** The outbound guard's static checks (`checkOutboundUrl`), as a warm failure (`source_refused`). */
 export function checkUrlStatically(raw: string, policy: UrlPolicy): URL {
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw refuse(`'${raw.slice(0, 100)}' is not a URL`);
+    return checkOutboundUrl(raw, { allowListSetting: 'WARM_HTTP_ALLOWED_HOSTS', ...policy });
+  } catch (error) {
+    if (isOutboundUrlRefused(error)) throw refuse(error.message);
+    throw error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`${url.protocol} URLs are not allowed (http or https only)`);
-  if (url.username || url.password) throw refuse('credentials in the URL are not allowed');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!policy.allowPrivateNetworks) {
-    if (isLocalName(host)) throw refuse(`host '${host}' is this machine or a metadata service; refused (allowPrivateNetworks is off)`);
-    if (isIP(host)) {
-      const why = nonPublicReason(host);
-      if (why) throw refuse(`address ${host} is ${why}; refused (allowPrivateNetworks is off)`);
-    }
-  }
-  if (!hostAllowed(host, policy.allowedHosts)) {
-    throw refuse(`host '${host}' is not in WARM_HTTP_ALLOWED_HOSTS (${policy.allowedHosts.length === 0 ? 'empty: HTTP sources are disabled' : policy.allowedHosts.join(', ')})`);
-  }
-  return url;
 }
 
 /**
@@ -75,12 +54,4 @@ export async function vetSourceUrl(raw: string, policy: UrlPolicy, resolve: type
   const first = addresses[0];
   if (!first) throw new WarmFailure('source_unreachable', `host '${host}' has no address`, true);
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
-}
-
-function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  const h = host.toLowerCase();
-  return allowed.some((entry) => {
-    const e = entry.toLowerCase().trim();
-    return e.startsWith('*.') ? h.endsWith(e.slice(1)) && h.length > e.length - 1 : h === e;
-  });
 }

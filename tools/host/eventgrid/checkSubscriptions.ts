@@ -1,4 +1,4 @@
-import type { EventGridSubscription } from '../../../shared/events/subscriptionsSchema.js';
+import type { EventGridSubscription } from '../../../shared/platform/events/subscriptionsSchema.js';
 import type { RegisteredFunction } from '../core/createCoreApi.js';
 import { triggerBinding } from '../http/httpRoutes.js';
 

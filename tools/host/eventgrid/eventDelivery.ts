@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { subscriptionMatches, type EventGridSubscription } from '../../../shared/events/subscriptionsSchema.js';
+import { subscriptionMatches, type EventGridSubscription } from '../../../shared/platform/events/subscriptionsSchema.js';
 import type { HostLogger } from '../core/hostLogger.js';
 import { eventId, eventType, type EventSchema, type GridEvent } from './parseEvents.js';
 

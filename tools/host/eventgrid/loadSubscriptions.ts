@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { eventGridSubscriptionsFileSchema, type EventGridSubscription } from '../../../shared/events/subscriptionsSchema.js';
+import { eventGridSubscriptionsFileSchema, type EventGridSubscription } from '../../../shared/platform/events/subscriptionsSchema.js';
 
 /** Reads and validates the subscriptions declaration; a missing default file means no subscriptions. */
 export function loadSubscriptions(path: string | undefined): EventGridSubscription[] {

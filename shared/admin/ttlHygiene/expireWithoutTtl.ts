@@ -1,0 +1,32 @@
+import type { Counts } from '../../platform/jobs/JobRecord';
+import { groupKeys } from '../../platform/keyspace/groupKeys';
+import { pipelined, type Command } from '../../platform/keyspace/pipelined';
+import type { KeyspaceOperation } from '../../platform/keyspace/scanKeyspace';
+
+const add = (counts: Counts, name: string, n: number) => (counts[name] = (counts[name] ?? 0) + n);
+
+/**
+ * TTL hygiene on scanned keys: `TTL` for each (pipelined) picks the keys without one (-1); each gets
+ * `EXPIRE key ttl+jitter NX` (Redis 7), so a TTL set meanwhile by the application is never replaced. A dry run
+ * only counts. Counts: `withoutTtl` (seen without TTL), `ttlSet` (EXPIRE replies of 1).
+ */
+export function expireWithoutTtl(ttlSeconds: number, jitterPercent: number, dryRun: boolean): KeyspaceOperation {
+  const ttlFor = () => ttlSeconds + Math.floor(Math.random() * (Math.floor((ttlSeconds * jitterPercent) / 100) + 1));
+  return {
+    async select(node, keys, counts, pace) {
+      const ttls = await pipelined(node, keys.map((k): Command => ['ttl', k]), pace.guard);
+      const without = keys.filter((_, i) => Number(ttls[i]) === -1);
+      add(counts, 'withoutTtl', without.length);
+      return dryRun ? [] : without;
+    },
+    async apply(node, keys, counts, pace) {
+      const replies = await pipelined(node, keys.map((k): Command => ['expire', k, ttlFor(), 'NX']), pace.guard);
+      add(counts, 'ttlSet', replies.reduce<number>((sum, r) => sum + Number(r), 0));
+    },
+    /** A batch a dead holder may have applied: EXPIRE NX again (no-op where it did), counted in full. */
+    async recover(client, keys, counts) {
+      await Promise.all(groupKeys(keys, 'cluster', 1).map(([key]) => (key ? client.expire(key, ttlFor(), 'NX') : undefined)));
+      add(counts, 'ttlSet', keys.length);
+    },
+  };
+}

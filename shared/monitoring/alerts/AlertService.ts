@@ -1,0 +1,88 @@
+import { systemPrincipal } from '../../platform/auth/Principal';
+import type { ClusterStreams } from '../../platform/registry/ClusterStreams';
+import type { DomainEvent } from '../../platform/events/catalogue';
+import type { NodeReading } from '../collection/NodeReading';
+import type { AlertRuleStore } from './AlertRuleStore';
+import type { AlertState } from './AlertState';
+import type { AlertStateStore } from './AlertStateStore';
+import { evaluateAlerts } from './evaluateAlerts';
+
+/** What one cluster's evaluation did. */
+export interface AlertOutcome {
+  raised: AlertState[];
+  resolved: AlertState[];
+  active: number;
+}
+
+/** Appends hold at most 49 events; alerts of one tick are recorded in batches below that. */
+const eventsPerAppend = 40;
+
+/**
+ * Evaluates a cluster's readings against its rules and keeps the incidents: states in Table Storage, `Alert.Raised`
+ * and `Alert.Resolved` recorded in the cluster's stream (audited, published through the outbox). A state is written
+ * before its event, and marked announced after it, so a failed publish is retried on the next tick instead of lost.
+ */
+export class AlertService {
+  constructor(
+    private readonly states: AlertStateStore,
+    readonly rules: AlertRuleStore,
+    private readonly streams: ClusterStreams,
+  ) {}
+
+  async evaluate(clusterId: string, readings: readonly NodeReading[], now: number, correlationId: string): Promise<AlertOutcome> {
+    const [rules, current] = await Promise.all([this.rules.rules(clusterId), this.states.load(clusterId)]);
+    const decision = evaluateAlerts(clusterId, readings, rules, current, now);
+    // Resolved incidents: the event first, then the state goes (a failed record leaves it firing for the next tick).
+    const resolvedEvents = decision.resolve.map(({ state, value }): DomainEvent => ({
+      type: 'RedisClusterManager.Alert.Resolved',
+      data: { clusterId, alertId: state.alertId ?? '', rule: state.rule, metric: state.metric, ...(state.node ? { node: state.node } : {}), value, resolvedAt: new Date(now).toISOString() },
+    }));
+    const unresolved = new Set<string>();
+    try {
+      await this.record(clusterId, correlationId, resolvedEvents);
+    } catch (error) {
+      for (const { state } of decision.resolve) unresolved.add(`${state.rule}~${state.node ?? 'cluster'}`);
+      console.warn(`[monitor] ${clusterId}: recording ${resolvedEvents.length} Alert.Resolved failed; retried next tick: ${(error as Error).message}`);
+    }
+    await this.states.apply(clusterId, decision.upserts, [...decision.deletes].filter((k) => !unresolved.has(k)));
+    const raisedEvents = decision.raise.map((state): DomainEvent => ({
+      type: 'RedisClusterManager.Alert.Raised',
+      data: {
+        clusterId,
+        alertId: state.alertId ?? '',
+        rule: state.rule,
+        severity: state.severity,
+        metric: state.metric,
+        ...(state.node ? { node: state.node } : {}),
+        value: state.value,
+        threshold: state.threshold,
+        raisedAt: new Date(state.raisedAt ?? now).toISOString(),
+      },
+    }));
+    let raised: AlertState[] = [];
+    if (raisedEvents.length) {
+      try {
+        await this.record(clusterId, correlationId, raisedEvents);
+        raised = decision.raise;
+        const announced = new Map(raised.map((s) => [`${s.rule}~${s.node ?? 'cluster'}`, { ...s, announced: true }] as const));
+        await this.states.apply(clusterId, announced, []);
+      } catch (error) {
+        console.warn(`[monitor] ${clusterId}: recording ${raisedEvents.length} Alert.Raised failed; retried next tick: ${(error as Error).message}`);
+      }
+    }
+    const active = [...current.keys(), ...decision.upserts.keys()].filter((k, i, all) => all.indexOf(k) === i && !decision.deletes.has(k)).length;
+    return { raised, resolved: decision.resolve.filter(({ state }) => !unresolved.has(`${state.rule}~${state.node ?? 'cluster'}`)).map(({ state }) => state), active };
+  }
+
+  /** Alerts of a cluster as kept: firing first, then pending. */
+  async active(clusterId: string): Promise<AlertState[]> {
+    const states = [...(await this.states.load(clusterId)).values()];
+    return states.sort((a, b) => (a.status === b.status ? a.since - b.since : a.status === 'firing' ? -1 : 1));
+  }
+
+  private async record(clusterId: string, correlationId: string, events: DomainEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += eventsPerAppend) {
+      await this.streams.record(clusterId, { principal: systemPrincipal, correlationId }, events.slice(i, i + eventsPerAppend));
+    }
+  }
+}

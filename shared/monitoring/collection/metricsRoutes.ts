@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { resourceIdSchema } from '../../platform/registry/resourceId';
+import { jsonResponse } from '../../platform/http/ApiRequest';
+import type { RouteTable } from '../../platform/http/apiHandler';
+import { parseInput } from '../../platform/http/parseInput';
+import { validationError } from '../../platform/store/DomainError';
+import { historyColumns } from './historyColumns';
+import { buildSeries } from './metricSeries';
+import { monitoring, type Monitoring } from './openMonitoring';
+
+const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().min(0)]);
+
+/** Query of `GET /api/clusters/{id}/metrics`. */
+export const metricsQuerySchema = z.strictObject({
+  /** ISO-8601 or ms since epoch. @default to − 1 h */
+  from: instant.optional(),
+  /** ISO-8601 or ms since epoch. @default now */
+  to: instant.optional(),
+  /** Only this node (`host:port`). */
+  node: z.string().min(3).max(260).regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port').optional(),
+  /** Comma-separated metric names (default all). */
+  metrics: z
+    .string()
+    .max(1000)
+    .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
+    .refine((list) => list.every((m) => historyColumns.some((c) => c.metric === m)), `unknown metric; known: ${historyColumns.map((c) => c.metric).join(', ')}`)
+    .optional(),
+  /** Points per series at most (buckets are averaged). @default 360 */
+  maxPoints: z.coerce.number().int().min(2).max(5000).default(360),
+});
+
+const params = z.object({ id: resourceIdSchema });
+
+/** `GET /api/clusters/{id}/metrics?from=&to=&node=&metrics=&maxPoints=` (reader): chart-ready series plus the latest readings. */
+export function metricsRoutesFor(open: () => Promise<Monitoring>): RouteTable {
+  return {
+    GET: {
+      role: 'reader',
+      async handle({ req, cp }) {
+        const { id } = parseInput(params, req.params, 'params');
+        const query = parseInput(metricsQuerySchema, Object.fromEntries(req.query), 'query');
+        await cp.clusters.get(id);
+        const m = await open();
+        const to = query.to ?? Date.now();
+        const from = query.from ?? to - 3_600_000;
+        if (from > to) throw validationError('invalid_query', "'from' is after 'to'", [{ field: 'query.from', message: 'must not be after to' }]);
+        const [rows, state] = await Promise.all([m.store.history(id, from, to), m.store.loadState(id)]);
+        const series = buildSeries(rows, { maxPoints: query.maxPoints, ...(query.node ? { node: query.node } : {}), ...(query.metrics ? { metrics: query.metrics } : {}) });
+        const latest = state ? { at: new Date(state.at).toISOString(), readings: state.readings.filter((r) => !query.node || r.node === query.node) } : null;
+        return jsonResponse(200, {
+          clusterId: id,
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          intervalSeconds: m.settings.MONITOR_INTERVAL_SECONDS,
+          samples: rows.length,
+          nodes: [...new Map(series.map((s) => [s.node, { node: s.node, role: s.role, shard: s.shard }])).values()],
+          series,
+          latest,
+        });
+      },
+    },
+  };
+}
+
+export const metricsRoutes = metricsRoutesFor(monitoring);

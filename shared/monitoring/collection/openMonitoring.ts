@@ -1,0 +1,45 @@
+import { AlertRuleStore } from '../alerts/AlertRuleStore';
+import { AlertService } from '../alerts/AlertService';
+import { AlertStateStore } from '../alerts/AlertStateStore';
+import type { AppSettings } from '../../platform/config/appSettings';
+import { loadSettings } from '../../platform/config/loadSettings';
+import { storageTarget, tableClient } from '../../platform/storage/storageClients';
+import { controlPlane, type ControlPlane } from '../../platform/controlPlane';
+import { monitoringSettings, type MonitoringSettings } from './monitoringSettings';
+import { MonitorStore } from './MonitorStore';
+
+/** The monitoring services, wired once per process over the control plane's storage. */
+export interface Monitoring {
+  settings: MonitoringSettings;
+  store: MonitorStore;
+  alerts: AlertService;
+  cp: ControlPlane;
+}
+
+/** Opens the monitoring tables (`<prefix>monitorstate`, `metrics`, `alerts`, `alertrules`), creating them when missing. */
+export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane, env: NodeJS.ProcessEnv = process.env): Promise<Monitoring> {
+  const target = storageTarget(appSettings);
+  const table = (suffix: string) => tableClient(target, `${cp.settings.tablePrefix}${suffix}`);
+  const tables = [table('monitorstate'), table('metrics'), table('alerts'), table('alertrules')] as const;
+  await Promise.all(tables.map((t) => t.createTable()));
+  const [state, history, alertStates, alertRules] = tables;
+  return {
+    settings: monitoringSettings(env),
+    store: new MonitorStore(state, history),
+    alerts: new AlertService(new AlertStateStore(alertStates), new AlertRuleStore(alertRules), cp.streams),
+    cp,
+  };
+}
+
+let shared: Promise<Monitoring> | undefined;
+
+/** The process-wide monitoring services from app settings; a failed start is not cached. */
+export function monitoring(): Promise<Monitoring> {
+  shared ??= controlPlane()
+    .then((cp) => openMonitoring(loadSettings(), cp))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+  return shared;
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { ApiRequest, ApiResponse } from '../../platform/http/ApiRequest';
+import { dashboardPage } from './dashboardPage';
+import { dashboardScript } from './dashboardScript';
+import { dashboardStyles } from './dashboardStyles';
+
+interface Asset {
+  contentType: string;
+  body: string;
+  etag: string;
+}
+
+const asset = (contentType: string, body: string): Asset => ({ contentType, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+
+/** Everything the page loads, served by the function app itself (no CDN at run time). */
+export const dashboardAssets: Record<string, Asset> = {
+  'app.js': asset('text/javascript; charset=utf-8', dashboardScript),
+  'app.css': asset('text/css; charset=utf-8', dashboardStyles),
+};
+
+const page = asset('text/html; charset=utf-8', dashboardPage);
+
+/** Only our own script and styles, data from our own API; no inline code, no framing. */
+const securityHeaders = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+function serve(req: ApiRequest, a: Asset, cacheControl: string): ApiResponse {
+  const headers = { etag: a.etag, 'cache-control': cacheControl, ...securityHeaders };
+  if ((req.headers.get('if-none-match') ?? '').split(',').map((t) => t.trim()).includes(a.etag)) return { status: 304, headers };
+  return { status: 200, headers: { ...headers, 'content-type': a.contentType }, body: a.body };
+}
+
+/** `GET /api/dashboard`: the page (function key; the data calls need a reader API key too). */
+export function dashboardPageResponse(req: ApiRequest): ApiResponse {
+  return serve(req, page, 'no-cache');
+}
+
+/** `GET /api/dashboard/assets/{name}`: script and stylesheet (no secrets in them, so anonymous), revalidated by ETag. */
+export function dashboardAssetResponse(req: ApiRequest): ApiResponse {
+  const found = Object.hasOwn(dashboardAssets, req.params['name'] ?? '') ? dashboardAssets[req.params['name'] ?? ''] : undefined;
+  if (!found) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }, body: 'no such asset' };
+  return serve(req, found, 'public, max-age=300, must-revalidate');
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { resourceIdSchema } from '../../registry/resourceId';
+
+/** Metrics alert rules watch (docs/monitoring.md lists the rules); appended to, never renamed: consumers branch on them. */
+const alertMetric = z.enum([
+  'hit_ratio',
+  'used_memory_ratio',
+  'latency_p99_ms',
+  'evicted_keys_per_s',
+  'connected_clients',
+  'replication_lag_s',
+  'node_reachable',
+  'cluster_state_ok',
+  'live_replicas',
+  'master_link_up',
+  'rtt_ms',
+  'latency_event_ms',
+  'slowlog_growth',
+]);
+
+/** `RedisClusterManager.Alert.Raised`: a monitored metric crossed its threshold (eviction reacts to memory alerts). */
+export const alertRaisedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  alertId: z.string().min(1).max(128),
+  rule: z.string().min(1).max(128),
+  severity: z.enum(['info', 'warning', 'critical']),
+  metric: alertMetric,
+  /** host:port of the node, absent when the alert is about the whole cluster. */
+  node: z.string().max(260).optional(),
+  value: z.number(),
+  threshold: z.number(),
+  raisedAt: z.iso.datetime(),
+});
+
+/** `RedisClusterManager.Alert.Resolved`: the metric is back within its threshold. */
+export const alertResolvedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  alertId: z.string().min(1).max(128),
+  rule: z.string().min(1).max(128),
+  metric: alertMetric,
+  /** host:port of the node, absent when the alert was about the whole cluster. */
+  node: z.string().max(260).optional(),
+  value: z.number(),
+  resolvedAt: z.iso.datetime(),
+});

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import type { ChangeContext } from '../registry/ClusterStreams';
+import { conflict, notFound } from '../store/DomainError';
+import { statusOf } from '../store/statusOf';
+import { finalStatuses, type CursorRecord, type JobRecord } from './JobRecord';
+import type { JobRuntime } from './jobRuntime';
+
+/** A new job id: time-ordered, URL- and partition-key-safe. */
+export function newJobId(kind: string): string {
+  return `${kind}-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
+}
+
+export interface NewJob {
+  kind: string;
+  clusterId: string;
+  namespace?: string;
+  params: Record<string, unknown>;
+  /** A deterministic id makes creation idempotent (scheduled jobs); @default newJobId(kind) */
+  id?: string;
+}
+
+/** A job as the API shows it: the row plus each cursor's progress (kind state left out: it may hold key names). */
+export interface JobView extends Omit<JobRecord, 'lease'> {
+  lease: { owner: string | null; expiresAt: string | null; token: number };
+  nodes: Array<{ id: string; done: boolean; counts: CursorRecord['counts']; node?: unknown; restarts?: unknown }>;
+}
+
+/** Creating, reading and cancelling jobs (the API side of the machinery; `runJobChunk` is the worker side). */
+export class JobService {
+  constructor(private readonly rt: JobRuntime) {}
+
+  /**
+   * Stores a queued job and records `Job.Queued` (audited; the job runner starts it on delivery, the sweeper if the
+   * event is late). Returns `created: false` when a job with that id already exists.
+   */
+  async create(spec: NewJob, change: ChangeContext): Promise<{ job: JobRecord; created: boolean }> {
+    const now = new Date().toISOString();
+    const job: JobRecord = {
+      id: spec.id ?? newJobId(spec.kind),
+      kind: spec.kind,
+      clusterId: spec.clusterId,
+      ...(spec.namespace ? { namespace: spec.namespace } : {}),
+      params: spec.params,
+      status: 'queued',
+      progress: {},
+      createdBy: change.principal,
+      createdAt: now,
+      updatedAt: now,
+      chunks: 0,
+      failedChunks: 0,
+      cancelRequested: false,
+      lease: { owner: null, token: 0, expiresAt: 0 },
+    };
+    if (!(await this.rt.store.create(job))) return { job: (await this.rt.store.get(job.id))?.job ?? job, created: false };
+    await this.rt.cp.streams.record(job.clusterId, { principal: change.principal, correlationId: change.correlationId }, [
+      { type: 'RedisClusterManager.Job.Queued', data: { clusterId: job.clusterId, ...(job.namespace ? { namespace: job.namespace } : {}), jobId: job.id, kind: job.kind } },
+    ]);
+    return { job, created: true };
+  }
+
+  async get(jobId: string): Promise<JobView> {
+    const loaded = await this.rt.store.load(jobId);
+    if (!loaded) throw notFound('job_not_found', `job '${jobId}' does not exist`);
+    return toView(loaded.job, loaded.cursors);
+  }
+
+  async list(clusterId: string, limit: number): Promise<JobView[]> {
+    return (await this.rt.store.list({ clusterId, limit })).map((job) => toView(job, []));
+  }
+
+  /**
+   * Cancels: a job nobody runs right now is cancelled at once; a running chunk sees the flag at its next checkpoint
+   * (its conditional write fails, it re-reads the row) and stops there. 409 when the job already finished.
+   */
+  async cancel(jobId: string, change: ChangeContext): Promise<JobView> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const current = await this.rt.store.get(jobId);
+      if (!current) throw notFound('job_not_found', `job '${jobId}' does not exist`);
+      const { job, etag } = current;
+      if (finalStatuses.includes(job.status)) throw conflict('job_finished', `job '${jobId}' already ${job.status}`);
+      const idle = job.lease.expiresAt <= Date.now();
+      const next: JobRecord = { ...job, cancelRequested: true, updatedAt: new Date().toISOString() };
+      if (idle) Object.assign(next, { status: 'cancelled', finishedAt: next.updatedAt });
+      try {
+        await this.rt.store.write(next, etag);
+      } catch (error) {
+        if (statusOf(error) === 412) continue;
+        throw error;
+      }
+      if (idle) {
+        await this.rt.cp.streams.record(job.clusterId, change, [
+          {
+            type: 'RedisClusterManager.Job.Finished',
+            data: { clusterId: job.clusterId, ...(job.namespace ? { namespace: job.namespace } : {}), jobId, kind: job.kind, status: 'cancelled', progress: job.progress, chunks: job.chunks, durationMs: 0 },
+          },
+        ]);
+      }
+      return this.get(jobId);
+    }
+    throw conflict('concurrency_conflict', `job '${jobId}' is changing; retry`);
+  }
+}
+
+function toView(job: JobRecord, cursors: readonly CursorRecord[]): JobView {
+  return {
+    ...job,
+    lease: { owner: job.lease.owner, token: job.lease.token, expiresAt: job.lease.expiresAt > 0 ? new Date(job.lease.expiresAt).toISOString() : null },
+    nodes: cursors.map((c) => ({ id: c.id, done: c.done, counts: c.counts, node: c.state['address'], restarts: c.state['restarts'] })),
+  };
+}

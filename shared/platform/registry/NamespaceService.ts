@@ -1,0 +1,56 @@
+import type { ChangeContext, ClusterStreams } from '../../platform/registry/ClusterStreams';
+import type { DomainEvent } from '../../platform/events/catalogue';
+import { notFound } from '../../platform/store/DomainError';
+import { checkPreconditions, type Preconditions } from '../../platform/store/preconditions';
+import type { NamespacePolicyResource, NamespacePolicySpec } from '../../platform/registry/namespacePolicy';
+
+const clusterMissing = (clusterId: string) => notFound('cluster_not_found', `cluster '${clusterId}' is not registered`);
+
+/** Per-namespace policies of a cluster; they live in the cluster's stream so they change atomically with it. */
+export class NamespaceService {
+  constructor(private readonly streams: ClusterStreams) {}
+
+  async get(clusterId: string, namespace: string): Promise<NamespacePolicyResource> {
+    const { state } = await this.streams.load(clusterId);
+    if (!state.cluster) throw clusterMissing(clusterId);
+    const policy = state.namespaces[namespace];
+    if (!policy) throw notFound('namespace_not_found', `namespace '${namespace}' has no policy on cluster '${clusterId}'`);
+    return policy;
+  }
+
+  async list(clusterId: string): Promise<NamespacePolicyResource[]> {
+    const { state } = await this.streams.load(clusterId);
+    if (!state.cluster) throw clusterMissing(clusterId);
+    return Object.values(state.namespaces).sort((a, b) => a.namespace.localeCompare(b.namespace));
+  }
+
+  /** Creates or replaces the policy; identical content is a no-op. */
+  async put(clusterId: string, namespace: string, policy: NamespacePolicySpec, context: ChangeContext, preconditions?: Preconditions): Promise<{ policy: NamespacePolicyResource; created: boolean }> {
+    let created = false;
+    const { state } = await this.streams.change(clusterId, context, (current): DomainEvent[] => {
+      if (!current.cluster) throw clusterMissing(clusterId);
+      const existing = current.namespaces[namespace] ?? null;
+      checkPreconditions(existing, preconditions);
+      created = existing === null;
+      if (existing && sameSpec(existing, policy)) return [];
+      return [{ type: 'RedisClusterManager.Namespace.PolicyChanged', data: { clusterId, namespace, policy, created } }];
+    });
+    const written = state.namespaces[namespace];
+    if (!written) throw new Error('projection lost the namespace just written');
+    return { policy: written, created };
+  }
+
+  async remove(clusterId: string, namespace: string, context: ChangeContext, preconditions?: Preconditions): Promise<void> {
+    await this.streams.change(clusterId, context, (current): DomainEvent[] => {
+      if (!current.cluster) throw clusterMissing(clusterId);
+      const existing = current.namespaces[namespace];
+      if (!existing) throw notFound('namespace_not_found', `namespace '${namespace}' has no policy on cluster '${clusterId}'`);
+      checkPreconditions(existing, preconditions);
+      return [{ type: 'RedisClusterManager.Namespace.Removed', data: { clusterId, namespace } }];
+    });
+  }
+}
+
+function sameSpec(existing: NamespacePolicyResource, spec: NamespacePolicySpec): boolean {
+  return (Object.keys(spec) as (keyof NamespacePolicySpec)[]).every((k) => JSON.stringify(existing[k]) === JSON.stringify(spec[k]));
+}
