@@ -3,7 +3,7 @@ import { monitorSchedule } from '../shared/monitoring/collection/monitorSchedule
 
 /** Collector: every MONITOR_INTERVAL_SECONDS (default 60 s), metrics of every node, history, OpenTelemetry, alerts. */
 export async function monitor(_timer: Timer, context: InvocationContext): Promise<void> {
-  // Loaded here, not at import: cold start of the app stays small (shared/lazy.ts).
+  // Loaded here, not at import: cold start of the app stays small (shared/platform/lazy.ts).
   const { monitorTick } = await import('../shared/monitoring/collection/monitorTimer.js');
   const result = await monitorTick((line) => context.log(line));
   const nodes = result.clusters.reduce((n, c) => n + c.nodes, 0);

@@ -8,7 +8,7 @@ param uniqueName string
 @description('Display name of the app registration.')
 param displayName string
 
-// Role values are the manager's roles (shared/auth/Principal.ts), weakest first; APIM forwards them in x-rcm-roles.
+// Role values are the manager's roles (shared/platform/auth/Principal.ts), weakest first; APIM forwards them in x-rcm-roles.
 var appRoles = [
   { value: 'reader', displayName: 'Reader', description: 'Read clusters, health, metrics, analysis and the audit log.' }
   { value: 'operator', displayName: 'Operator', description: 'Reader, plus invalidate, warm and run jobs.' }

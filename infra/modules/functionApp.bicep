@@ -46,7 +46,7 @@ param instanceMemoryMB int
 @description('azd service name in azure.yaml.')
 param serviceName string = 'api'
 
-// Every setting the app reads in Azure (shared/config/appSettings.ts; test/infra checks requiredInAzure against
+// Every setting the app reads in Azure (shared/platform/config/appSettings.ts; test/infra checks requiredInAzure against
 // this block). Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION: the runtime is set
 // in functionAppConfig instead.
 var appSettings = {

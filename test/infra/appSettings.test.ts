@@ -15,7 +15,7 @@ const platformSettings = [
 ];
 
 describe('Function App settings', () => {
-  it.each([...requiredInAzure])('sets %s (required in Azure by shared/config/appSettings.ts)', (name) => {
+  it.each([...requiredInAzure])('sets %s (required in Azure by shared/platform/config/appSettings.ts)', (name) => {
     expect(settings).toContain(name);
   });
 

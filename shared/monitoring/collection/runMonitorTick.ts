@@ -19,7 +19,7 @@ export interface MonitorDeps {
   store: MonitorStore;
   alerts: AlertService;
   settings: MonitoringSettings;
-  /** Hands each tick's readings to OpenTelemetry (`shared/telemetry`). */
+  /** Hands each tick's readings to OpenTelemetry (`shared/monitoring/collection`). */
   exportReadings?(readings: readonly NodeReading[]): void | Promise<void>;
   log?(line: string): void;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The app settings the whole app shares. `infra/` sets each `requiredInAzure` one on the Function App (a test
  * checks that), `tools/start.ts` fills them with embedded defaults locally. Tuning knobs that only one area reads,
- * all optional with defaults, live next to that area (`shared/monitoring/monitoringSettings.ts`,
+ * all optional with defaults, live next to that area (`shared/monitoring/collection/monitoringSettings.ts`,
  * `shared/warming/warmSettings.ts`); docs/architecture.md lists them all.
  */
 export const appSettingsSchema = z.object({

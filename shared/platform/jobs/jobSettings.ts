@@ -1,6 +1,6 @@
 import type { AppSettings } from '../config/appSettings';
 
-/** Job machinery tuning with the documented defaults applied (see `shared/config/appSettings.ts`). */
+/** Job machinery tuning with the documented defaults applied (see `shared/platform/config/appSettings.ts`). */
 export interface JobSettings {
   /** Wall time one chunk may run. @default 20000 */
   chunkBudgetMs: number;

@@ -1,7 +1,7 @@
 /**
  * A Redis glob (`*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`) as an anchored RegExp over latin1/UTF-16 text, the way
  * SCAN MATCH reads it. Used where keys are already strings (namespace matching in analysis, warm keys held to
- * their namespace); `shared/jobs/keyspace/redisGlob.ts` matches raw bytes instead.
+ * their namespace); `shared/platform/keyspace/redisGlob.ts` matches raw bytes instead.
  */
 export function globToRegExp(glob: string): RegExp {
   let out = '';

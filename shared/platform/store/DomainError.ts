@@ -1,7 +1,7 @@
 /**
  * Errors the control plane raises on purpose. Each carries a stable `code` (part of the API: clients branch on
  * it) and, when one input is at fault, the offending `field`. Messages never contain secret values.
- * `shared/http/problemFromError.ts` maps each kind to an HTTP status; services never think in status codes.
+ * `shared/platform/http/problemFromError.ts` maps each kind to an HTTP status; services never think in status codes.
  */
 export type DomainErrorKind =
   | 'validation'

@@ -1,6 +1,6 @@
 import type { AppSettings } from '../config/appSettings';
 
-/** The control-plane settings with their documented defaults applied (see `shared/config/appSettings.ts`). */
+/** The control-plane settings with their documented defaults applied (see `shared/platform/config/appSettings.ts`). */
 export interface ControlPlaneSettings {
   tablePrefix: string;
   publishTimeoutMs: number;

@@ -2,7 +2,7 @@ import { preconditionFailed } from './DomainError';
 
 /**
  * Conditional-request state of a write, independent of HTTP: entity tags are strong `"<version>"` strings
- * (`shared/http/conditionalHeaders.ts` reads them from `If-Match` / `If-None-Match`).
+ * (`shared/platform/http/conditionalHeaders.ts` reads them from `If-Match` / `If-None-Match`).
  */
 export interface Preconditions {
   ifMatch?: '*' | readonly string[];
