@@ -23,7 +23,10 @@ export type FindingCode =
   | 'rdb_bgsave_failed'
   | 'aof_write_failed'
   | 'node_loading'
-  | 'node_is_replica';
+  | 'node_is_replica'
+  | 'node_noaddr'
+  | 'aof_enable_failed'
+  | 'cluster_mode_mismatch';
 
 /** One problem (or notable fact) found, with what shows it and what to do. */
 export interface HealthFinding {

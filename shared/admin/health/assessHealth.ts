@@ -44,7 +44,7 @@ export function assessHealth(clusterId: string, snapshot: TopologySnapshot, thre
       checkedFrom: nodeKey(snapshot.node.address),
       verdict: verdictOf(findings),
       redisCliVerdict: null,
-      summary: { nodes: 1, reachable: 1, masters: snapshot.node.info?.['role'] === 'slave' ? 0 : 1, slotsCovered: null, clusterStates: {}, role: snapshot.node.info?.['role'] === 'slave' ? 'replica' : 'master' },
+      summary: { nodes: 1, reachable: snapshot.node.reachable ? 1 : 0, masters: snapshot.node.info?.['role'] === 'slave' ? 0 : 1, slotsCovered: null, clusterStates: {}, role: snapshot.node.info?.['role'] === 'slave' ? 'replica' : 'master' },
       findings,
     };
   }

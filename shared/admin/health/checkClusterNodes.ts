@@ -48,7 +48,16 @@ export function checkClusterNodes(snapshot: ClusterSnapshot): HealthFinding[] {
         fix: 'Check the node and the network path to its cluster bus port (port + 10000); it is marked failed once a majority of masters agree.',
         redisCli: false,
       });
-    } else if (!node.reachable) {
+    } else if (node.failure === 'noaddr') {
+      findings.push({
+        code: 'node_noaddr',
+        severity: ownsSlots ? 'error' : 'warning',
+        message: `${role} ${entry?.id ?? '?'} is listed without an address (noaddr): a node that was reset or replaced and that the cluster still remembers`,
+        evidence: { ...evidence, flags: entry?.flags ?? [] },
+        fix: `If the node is gone for good (a CLUSTER RESET HARD gives a node a new id), remove the stale entry with CLUSTER FORGET ${entry?.id ?? '<id>'} on every node within 60 s.`,
+        redisCli: false,
+      });
+    } else if (!node.reachable && node.failure !== 'loading') {
       findings.push({
         code: 'node_unreachable',
         severity: ownsSlots ? 'error' : 'warning',

@@ -21,8 +21,21 @@ export function checkNodeResources(nodes: readonly NodeSnapshot[], thresholds: R
   const unlimited: string[] = [];
   for (const node of nodes) {
     const info = node.info;
-    if (!node.reachable || !info) continue;
+    if (!info) continue;
     const address = nodeKey(node.address);
+    // A node loading its dataset answers INFO only: say that, not "unreachable".
+    if (info['loading'] === '1') {
+      findings.push({
+        code: 'node_loading',
+        severity: 'warning',
+        message: `${address} is still loading its dataset and answers LOADING to commands (${info['loading_loaded_perc'] ?? '?'}% loaded, ETA ${info['loading_eta_seconds'] ?? '?'} s)`,
+        evidence: { node: address, loadingLoadedPerc: infoNumber(info, 'loading_loaded_perc') ?? null, loadingEtaSeconds: infoNumber(info, 'loading_eta_seconds') ?? null, loadingLoadedBytes: infoNumber(info, 'loading_loaded_bytes') ?? null, loadingTotalBytes: infoNumber(info, 'loading_total_bytes') ?? null },
+        fix: 'Wait for the load to finish; if it restarts repeatedly, check memory (maxmemory, the OOM killer) and the Redis log.',
+        redisCli: false,
+      });
+      continue;
+    }
+    if (!node.reachable) continue;
     const used = infoNumber(info, 'used_memory') ?? 0;
     const max = infoNumber(info, 'maxmemory') ?? 0;
     if (max === 0) unlimited.push(address);
@@ -40,11 +53,16 @@ export function checkNodeResources(nodes: readonly NodeSnapshot[], thresholds: R
       });
     }
     if (info['rdb_last_bgsave_status'] === 'err') {
+      // Redis refuses writes only with save points configured and stop-writes-on-bgsave-error yes
+      // (writeCommandsDeniedByDiskError); a manual BGSAVE failing on a server without save points refuses nothing.
+      const savePoints = node.config?.['save'];
+      const stopWrites = node.config?.['stop-writes-on-bgsave-error'];
+      const refuses = savePoints === undefined || stopWrites === undefined ? null : savePoints.trim() !== '' && stopWrites === 'yes';
       findings.push({
         code: 'rdb_bgsave_failed',
-        severity: 'error',
-        message: `${address}: the last RDB save failed; with stop-writes-on-bgsave-error (default yes) it refuses writes`,
-        evidence: { node: address, rdbLastBgsaveStatus: 'err', rdbChangesSinceLastSave: infoNumber(info, 'rdb_changes_since_last_save') ?? null, rdbLastSaveTime: infoNumber(info, 'rdb_last_save_time') ?? null },
+        severity: refuses === false ? 'warning' : 'error',
+        message: `${address}: the last RDB save failed; ${refuses === true ? 'it refuses writes (MISCONF) until a save succeeds' : refuses === false ? `writes are still accepted (${savePoints?.trim() === '' ? 'no save points' : 'stop-writes-on-bgsave-error no'}), but snapshots and full resyncs fail` : 'it refuses writes if save points are set and stop-writes-on-bgsave-error is yes (CONFIG GET is not allowed here)'}`,
+        evidence: { node: address, rdbLastBgsaveStatus: 'err', writesRefused: refuses, savePoints: savePoints ?? null, stopWritesOnBgsaveError: stopWrites ?? null, rdbChangesSinceLastSave: infoNumber(info, 'rdb_changes_since_last_save') ?? null, rdbLastSaveTime: infoNumber(info, 'rdb_last_save_time') ?? null },
         fix: 'Check free disk space and permissions of the `dir` directory and the Redis log, then run BGSAVE; writes resume after a successful save.',
         redisCli: false,
       });
@@ -58,14 +76,14 @@ export function checkNodeResources(nodes: readonly NodeSnapshot[], thresholds: R
         fix: 'Check disk space and permissions of the AOF directory and the Redis log; run BGREWRITEAOF once fixed.',
         redisCli: false,
       });
-    }
-    if (info['loading'] === '1') {
+    } else if (info['aof_enabled'] === '0' && info['aof_last_bgrewrite_status'] === 'err') {
+      // CONFIG SET appendonly yes starts a rewrite; when it cannot, Redis keeps AOF off and only this status says so.
       findings.push({
-        code: 'node_loading',
+        code: 'aof_enable_failed',
         severity: 'warning',
-        message: `${address} is still loading its dataset and answers LOADING`,
-        evidence: { node: address, loadingLoadedPerc: info['loading_loaded_perc'] ?? null },
-        fix: 'Wait for the load to finish; if it restarts repeatedly, check memory and the Redis log.',
+        message: `${address}: AOF is off and the last AOF rewrite failed: an attempt to turn on appendonly was refused, so there is no durability beyond RDB`,
+        evidence: { node: address, aofEnabled: 0, aofLastBgrewriteStatus: 'err', aofRewritesConsecutiveFailures: infoNumber(info, 'aof_rewrites_consecutive_failures') ?? null },
+        fix: 'Read the Redis log ("Can\'t open or create append-only dir"), fix the `dir` / `appenddirname` path (disk space, permissions, a file in the way), then CONFIG SET appendonly yes again.',
         redisCli: false,
       });
     }

@@ -122,21 +122,38 @@ function coverage(loaded: LoadedNode[], snapshot: ClusterSnapshot): HealthFindin
   ];
 }
 
+/**
+ * redis-cli's `--cluster-search-multiple-owners`: a slot's owners are the masters that claim it in their own view
+ * plus the masters holding keys in it (`CLUSTER COUNTKEYSINSLOT`), so a key left behind by an abandoned migration
+ * makes a second owner even though only one node claims the slot.
+ */
 function multipleOwners(loaded: LoadedNode[]): HealthFinding[] {
   const claims = new Map<number, string[]>();
+  const keysIn = new Map<number, { node: string; keys: number }[]>();
+  const add = (slot: number, address: string): void => {
+    const owners = claims.get(slot) ?? [];
+    if (!owners.includes(address)) claims.set(slot, [...owners, address]);
+  };
   for (const node of loaded.filter((n) => !n.self.flags.includes('slave'))) {
-    for (const [a, b] of node.self.slots) for (let s = a; s <= b; s++) claims.set(s, [...(claims.get(s) ?? []), node.address]);
+    for (const [a, b] of node.self.slots) for (let s = a; s <= b; s++) add(s, node.address);
+    for (const { slot, keys } of node.snapshot.keysInUnownedSlots ?? []) {
+      add(slot, node.address);
+      keysIn.set(slot, [...(keysIn.get(slot) ?? []), { node: node.address, keys }]);
+    }
   }
   const contested = new Map<string, number[]>();
   for (const [slot, owners] of claims) if (owners.length > 1) contested.set(owners.join(' '), [...(contested.get(owners.join(' ')) ?? []), slot]);
   return [...contested].map(([owners, slots]) => {
     const ranges = toRanges(slots);
+    const strayKeys = slots.flatMap((slot) => (keysIn.get(slot) ?? []).map((k) => ({ slot, ...k })));
     return {
       code: 'slot_multiple_owners' as const,
       severity: 'warning' as const,
-      message: `${countSlots(ranges)} slot(s) (${formatRanges(ranges)}) are claimed by ${owners.split(' ').length} masters`,
-      evidence: { slots: formatRanges(ranges), owners: owners.split(' ') },
-      fix: 'Pick the owner (the master with the keys), run CLUSTER DELSLOTS on the others and CLUSTER SETSLOT <slot> NODE <owner-id> everywhere, moving keys first if both hold some; `redis-cli --cluster fix --cluster-search-multiple-owners` automates it.',
+      message: `${countSlots(ranges)} slot(s) (${formatRanges(ranges)}) are claimed by or hold keys on ${owners.split(' ').length} masters`,
+      evidence: { slots: formatRanges(ranges), owners: owners.split(' '), ...(strayKeys.length > 0 ? { keysInUnownedSlots: strayKeys.slice(0, 100) } : {}) },
+      fix: strayKeys.length > 0
+        ? 'Keys sit in a slot their node does not own (an abandoned migration): move them to the owner (CLUSTER SETSLOT <slot> IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE), or run POST /api/clusters/{id}/slots/fix.'
+        : 'Pick the owner (the master with the keys), run CLUSTER DELSLOTS on the others and CLUSTER SETSLOT <slot> NODE <owner-id> everywhere, moving keys first if both hold some; `redis-cli --cluster fix --cluster-search-multiple-owners` automates it.',
       redisCli: true,
     };
   });

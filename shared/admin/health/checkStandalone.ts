@@ -5,6 +5,20 @@ import type { HealthFinding } from './HealthFinding';
 /** Role and replication link of a standalone server (persistence and memory: `checkNodeResources`). */
 export function checkStandalone(node: NodeSnapshot): HealthFinding[] {
   const info = node.info ?? {};
+  if (info['cluster_enabled'] === '1') {
+    // A cluster node registered as standalone: keys of other slots answer MOVED, and while the cluster is down
+    // every key is refused (CLUSTERDOWN), yet a standalone check of the one server would look fine.
+    return [
+      {
+        code: 'cluster_mode_mismatch',
+        severity: 'error',
+        message: `${nodeKey(node.address)} is a cluster node (cluster_enabled:1) but the cache is registered as standalone: only its own slots are checked and served`,
+        evidence: { node: nodeKey(node.address), clusterEnabled: 1, registeredMode: 'standalone' },
+        fix: "Register the cache with mode 'cluster' (PUT /api/clusters/{id} with mode: cluster) so every node is checked.",
+        redisCli: false,
+      },
+    ];
+  }
   if (info['role'] !== 'slave') return [];
   const address = nodeKey(node.address);
   const master = `${info['master_host'] ?? '?'}:${info['master_port'] ?? '?'}`;

@@ -1,7 +1,8 @@
 import { withRedis } from '../../platform/redis/redisConnections';
 import type { RedisConnectionManager } from '../../platform/redis/RedisConnectionManager';
 import type { RedisTarget } from '../../platform/redis/RedisTarget';
-import { collectSnapshot } from '../../platform/topology/collectSnapshot';
+import { collectSnapshot, type TopologySnapshot } from '../../platform/topology/collectSnapshot';
+import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import { assessHealth, type HealthReport } from './assessHealth';
 import type { ResourceThresholds } from './checkNodeResources';
 
@@ -11,6 +12,8 @@ import type { ResourceThresholds } from './checkNodeResources';
  * @param manager @default the process-wide pool
  */
 export async function readClusterHealth(target: RedisTarget, options: { manager?: RedisConnectionManager; thresholds?: ResourceThresholds } = {}): Promise<HealthReport> {
-  const snapshot = await (options.manager ? options.manager.run(target, collectSnapshot) : withRedis(target, collectSnapshot));
+  // Health also looks for keys in slots their node does not own (redis-cli's --cluster-search-multiple-owners).
+  const collect = (c: RedisConnection): Promise<TopologySnapshot> => collectSnapshot(c, { searchKeysInUnownedSlots: true });
+  const snapshot = await (options.manager ? options.manager.run(target, collect) : withRedis(target, collect));
   return assessHealth(target.id, snapshot, options.thresholds);
 }

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { openClusterClient } from './openClusterClient';
-import { openNodeClient } from './openNodeClient';
+import { baseRedisOptions, openNodeClient } from './openNodeClient';
+import { Redis as RedisClient } from 'ioredis';
 import type { RedisAuth } from './resolveRedisAuth';
 import type { RedisClientSettings } from './RedisClientSettings';
 import { nodeKey, type NodeAddress, type RedisTarget } from './RedisTarget';
@@ -72,6 +73,28 @@ export class ClusterConnections {
       this.nodes.set(key, pending);
     }
     return pending;
+  }
+
+  /** `INFO` over a short-lived connection with no ready check (see `RedisConnection.infoOnce`). */
+  async infoOnce(address: NodeAddress, timeoutMs: number): Promise<string> {
+    const redis = new RedisClient({
+      ...baseRedisOptions(this.target, this.auth, this.settings),
+      host: address.host,
+      port: address.port,
+      lazyConnect: true,
+      enableReadyCheck: false,
+      retryStrategy: () => null,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      connectionName: 'rcm-peek',
+    });
+    redis.on('error', () => undefined);
+    try {
+      return String(await redis.info());
+    } finally {
+      redis.disconnect();
+    }
   }
 
   /** The registered endpoints, in order. */

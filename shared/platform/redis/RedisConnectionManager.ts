@@ -38,6 +38,11 @@ export interface RedisConnection {
   client(): Promise<Redis | Cluster>;
   /** Pooled direct connection to one node (no redirects). */
   node(address: NodeAddress): Promise<Redis>;
+  /**
+   * `INFO` over a one-off connection without ioredis' ready check, bounded by `timeoutMs`: answers while the
+   * node is loading its dataset (the pooled connection waits for the load to finish and so looks timed out).
+   */
+  infoOnce(address: NodeAddress, timeoutMs: number): Promise<string>;
   /** The registered endpoints. */
   readonly seeds: NodeAddress[];
 }
@@ -150,6 +155,7 @@ export class RedisConnectionManager {
         topologyMode: () => connections.topologyMode(),
         client: () => connections.client(),
         node: (address) => connections.node(address),
+        infoOnce: (address, ms) => connections.infoOnce(address, ms),
         seeds: connections.seeds,
       };
       return await Promise.race([operation(handle), deadline]);

@@ -12,7 +12,7 @@ export class RedisAccessError extends DomainError {
     message: string,
     readonly details: RedisErrorDetails,
   ) {
-    super(code === 'redis_command_failed' ? 'unprocessable' : 'unavailable', code, message);
+    super(code === 'redis_command_failed' || code === 'redis_not_a_redis_server' ? 'unprocessable' : 'unavailable', code, message);
     this.name = 'RedisAccessError';
   }
 }
@@ -24,7 +24,9 @@ export type RedisErrorCode =
   | 'redis_secret_unresolved'
   | 'redis_circuit_open'
   | 'redis_busy'
-  | 'redis_command_failed';
+  | 'redis_command_failed'
+  /** The endpoint answered, but not in RESP (an HTTP server, a TLS port spoken to in clear, another service). */
+  | 'redis_not_a_redis_server';
 
 export interface RedisErrorDetails {
   clusterId: string;

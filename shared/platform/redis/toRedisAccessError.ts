@@ -13,6 +13,10 @@ export function toRedisAccessError(error: unknown, clusterId: string): RedisAcce
   const prefix = /^([A-Z][A-Z_]{2,})\b/.exec(message)?.[1];
   const socket = SOCKET_CODES.exec(message)?.[1];
   const details = { clusterId };
+  // ioredis' parser gives up on the first byte that is not RESP: whatever answers there, it is not Redis.
+  if (/^Protocol error, got /.test(message)) {
+    return new RedisAccessError('redis_not_a_redis_server', `cluster '${clusterId}': the endpoint answered, but not as a Redis server (not RESP: another service on that port, or TLS spoken in clear)`, details);
+  }
   switch (classifyRedisError(error)) {
     case 'timeout':
       return new RedisAccessError('redis_timeout', `cluster '${clusterId}' did not answer in time`, details);

@@ -9,6 +9,6 @@ import { collectSnapshot } from './collectSnapshot';
  * @param manager @default the process-wide pool
  */
 export function readTopology(target: RedisTarget, manager?: RedisConnectionManager): Promise<Topology> {
-  const snapshot = manager ? manager.run(target, collectSnapshot) : withRedis(target, collectSnapshot);
+  const snapshot = manager ? manager.run(target, (c) => collectSnapshot(c)) : withRedis(target, (c) => collectSnapshot(c));
   return snapshot.then((s) => buildTopology(target.id, s));
 }
