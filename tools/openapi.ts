@@ -1,17 +1,42 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildOpenApiDocument } from '../shared/app/openapi/buildOpenApiDocument';
+import { describeApi } from '../shared/app/openapi/buildOpenApiDocument';
+import { apiEndpoints } from './api/apiEndpoints';
+import { routesMarkdown, withRoutes } from './api/routesMarkdown';
+
+/** The generated files: `infra/openapi.json` and the route table in `docs/api.md`. */
+export interface ApiFiles {
+  openApiJson: string;
+  apiMarkdown: string;
+}
 
 /**
- * Writes `infra/openapi.json`, which API Management imports. Run after changing a route or schema
- * (`npx tsx tools/openapi.ts`); a test fails while the committed file differs from the generated one.
+ * `infra/openapi.json`: the document API Management imports and `/api/openapi.json` serves, built from the HTTP
+ * functions as registered and the `doc` of each route. Run after changing a route or schema (`npm run openapi`);
+ * a test fails while the committed file differs. Throws, naming each gap, when the description is incomplete.
  */
-export function openApiJson(): string {
-  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+export async function apiFiles(root = resolve(__dirname, '..')): Promise<ApiFiles> {
+  const { endpoints, undescribed } = await apiEndpoints(resolve(root, 'functions'));
+  const { document, problems } = describeApi(endpoints);
+  const all = [...undescribed.map((u) => `functions/${u.file} ('${u.functionName}'): ${u.reason}`), ...problems];
+  if (all.length > 0) throw new Error(`the API description is incomplete:\n${all.join('\n')}`);
+  return {
+    openApiJson: `${JSON.stringify(document, null, 2)}\n`,
+    apiMarkdown: withRoutes(readFileSync(resolve(root, 'docs', 'api.md'), 'utf8'), routesMarkdown(endpoints)),
+  };
 }
 
 if (require.main === module) {
-  const target = resolve(__dirname, '..', process.argv[2] ?? 'infra/openapi.json');
-  writeFileSync(target, openApiJson());
-  console.log(`wrote ${target}`);
+  const root = resolve(__dirname, '..');
+  apiFiles(root).then(
+    (files) => {
+      writeFileSync(resolve(root, 'infra', 'openapi.json'), files.openApiJson);
+      writeFileSync(resolve(root, 'docs', 'api.md'), files.apiMarkdown);
+      console.log('wrote infra/openapi.json and the route table of docs/api.md');
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -4,14 +4,15 @@ import { jsonResponse } from '../platform/http/ApiRequest';
 import type { RouteTable } from '../platform/http/apiHandler';
 import { parseInput } from '../platform/http/parseInput';
 import { readJsonBody } from '../platform/http/readJsonBody';
-import { acceptedJob } from '../platform/jobs/jobRoutes';
+import { acceptedJob, jobAcceptedDoc } from '../platform/jobs/jobRoutes';
 import { jobRuntime } from '../platform/jobs/jobRuntime';
 import { loadSettings } from '../platform/config/loadSettings';
-import { withRedisProblems } from '../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../platform/redis/redisProblemResponse';
 import { blobServiceClient, storageTarget } from '../platform/storage/storageClients';
 import { takeHotSetSnapshot } from './hotSetSnapshot';
 import { requestWarm } from './requestWarm';
 import { warmSettings } from './warmSettings';
+import { named, openObject } from '../platform/http/RouteDoc';
 
 /** `POST /api/clusters/{id}/warm` body. */
 export const warmRequestSchema = z.strictObject({
@@ -35,6 +36,13 @@ const clusterParams = z.object({ id: resourceIdSchema });
 export const warmRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'warmNamespace',
+      summary: "Run a namespace's warm plan as a job (dry run: read and check the source, write nothing)",
+      headers: ['Idempotency-Key'],
+      body: { schema: named('WarmRequest', warmRequestSchema) },
+      responses: { '202': jobAcceptedDoc, '404': 'the cluster or namespace is not registered', '409': 'the namespace has no warm plan (warm_plan_missing)' },
+    },
     async handle({ req, body, cp, change }) {
       const { id } = parseInput(clusterParams, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, warmRequestSchema);
@@ -52,6 +60,17 @@ export const warmRoutes: RouteTable = {
 export const warmSnapshotRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'takeWarmSnapshot',
+      summary: 'Store the hot set of a namespace (top keys by LFU frequency or idle time, as DUMP payloads) in Blob Storage',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('WarmSnapshotRequest', warmSnapshotRequestSchema), required: false },
+      responses: {
+        '201': { description: 'the snapshot', body: openObject('WarmSnapshot', 'container, blob, keys and rankedBy of the stored snapshot') },
+        '404': 'the cluster or namespace is not registered',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, body, cp }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const request = body.trim() === '' ? warmSnapshotRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, warmSnapshotRequestSchema);

@@ -70,7 +70,7 @@ describe('validation and problem+json', () => {
   });
 
   it('answers anything unexpected with a bare 500 and logs it with the invocation id', async () => {
-    const routes: RouteTable = { GET: { role: 'reader', handle: async () => { throw new Error('boom: password=hunter2'); } } };
+    const routes: RouteTable = { GET: { role: 'reader', doc: { operationId: 'boom', summary: 'throws', responses: {} }, handle: async () => { throw new Error('boom: password=hunter2'); } } };
     const result = await callRoutes(cp, routes, { method: 'GET', path: '/x' });
     expect([result.status, result.json.code]).toEqual([500, 'internal_error']);
     expect(JSON.stringify(result.json)).not.toMatch(/hunter2|boom|at /);
@@ -165,6 +165,7 @@ describe('Idempotency-Key on POST', () => {
   const routes: RouteTable = {
     POST: {
       role: 'operator',
+      doc: { operationId: 'putIdem', summary: 'appends an event per call', responses: {} },
       async handle({ body, cp: plane, change }) {
         const { name } = JSON.parse(body) as { name: string };
         const { policy } = await plane.namespaces.put('idem', name, samplePolicy, change);

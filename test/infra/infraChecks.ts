@@ -59,8 +59,9 @@ export interface OpenApiDocument {
 }
 
 /**
- * HTTP functions (route + method) missing from the OpenAPI document APIM imports. APIM forwards to
- * `https://<app>/api`, so document paths are relative to the `api` route prefix and must not repeat it.
+ * HTTP functions (route + method) missing from the OpenAPI document APIM imports, and documented operations no
+ * function registers (APIM would forward them to a 404). APIM forwards to `https://<app>/api`, so document paths
+ * are relative to the `api` route prefix and must not repeat it.
  */
 export function openApiProblems(functions: readonly RegisteredFunction[], document: OpenApiDocument): string[] {
   const problems: string[] = [];
@@ -71,6 +72,20 @@ export function openApiProblems(functions: readonly RegisteredFunction[], docume
     const methods = paths.get(key) ?? new Set<string>();
     for (const method of Object.keys(item)) methods.add(method.toUpperCase());
     paths.set(key, methods);
+  }
+  const registered = new Map<string, Set<string>>();
+  for (const fn of functions.filter((f) => f.trigger === 'http')) {
+    for (const variant of routeVariants(fn.route ?? fn.name)) {
+      const methods = registered.get(variant) ?? new Set<string>();
+      for (const method of fn.methods ?? []) methods.add(method);
+      registered.set(variant, methods);
+    }
+  }
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    const methods = registered.get(routeVariants(path)[0] ?? '');
+    for (const method of Object.keys(item).map((m) => m.toUpperCase())) {
+      if (!methods?.has(method)) problems.push(`infra/openapi.json documents ${method} ${path}, which no HTTP function registers`);
+    }
   }
   for (const fn of functions.filter((f) => f.trigger === 'http')) {
     const variants = routeVariants(fn.route ?? fn.name);

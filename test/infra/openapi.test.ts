@@ -58,10 +58,12 @@ describe('openApiProblems (the checker itself)', () => {
     expect(openApiProblems(functions, document)).toEqual([]);
   });
 
-  it('reports a missing route, a missing method and a doubled /api prefix', () => {
-    const document: OpenApiDocument = { paths: { '/clusters/{id}': { get: {} }, '/api/ping': { get: {} } } };
+  it('reports a missing route, a missing method, an unregistered operation and a doubled /api prefix', () => {
+    const document: OpenApiDocument = { paths: { '/clusters/{id}': { get: {}, delete: {} }, '/api/ping': { get: {} } } };
     expect(openApiProblems(functions, document)).toEqual([
       "OpenAPI path '/api/ping' repeats the /api prefix APIM's serviceUrl already has",
+      'infra/openapi.json documents DELETE /clusters/{id}, which no HTTP function registers',
+      'infra/openapi.json documents GET /api/ping, which no HTTP function registers',
       "HTTP function 'getCluster': PUT /clusters/{clusterId} is not in infra/openapi.json",
       "HTTP function 'keys' route 'clusters/{clusterId}/keys/{key?}' is not in infra/openapi.json",
       "HTTP function 'ping' route 'ping' is not in infra/openapi.json",

@@ -5,11 +5,12 @@ import { jsonResponse } from '../../platform/http/ApiRequest';
 import { parseInput } from '../../platform/http/parseInput';
 import type { StoredEvent } from '../../platform/store/StoredEvent';
 import { subjectOf } from '../../platform/events/toCloudEvent';
+import { named } from '../../platform/http/RouteDoc';
 
 export const eventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Cursor: return events with a lower version (from the previous page's `next`). */
-  before: z.coerce.number().int().min(2).optional(),
+  before: z.coerce.number().int().min(2).optional().describe('version cursor from `next`'),
 });
 
 /** One audit-log entry as the API returns it. */
@@ -33,6 +34,15 @@ function entry(event: StoredEvent): z.infer<typeof auditEntrySchema> {
 export const clusterEventRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'listClusterEvents',
+      summary: 'Audit log of a cluster, newest first',
+      query: eventsQuerySchema,
+      responses: {
+        '200': { description: 'a page of events', body: named('AuditPage', z.object({ items: z.array(auditEntrySchema), next: z.string().optional().describe('URL of the next (older) page') })) },
+        '404': 'the cluster has no history',
+      },
+    },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const { limit, before } = parseInput(eventsQuerySchema, Object.fromEntries(req.query), 'query');

@@ -2,8 +2,9 @@ import { jsonResponse } from '../../platform/http/ApiRequest';
 import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { readClusterHealth } from './readClusterHealth';
+import { openObject } from '../../platform/http/RouteDoc';
 
 /**
  * `GET /api/clusters/{id}/health` (reader): always 200 with the report when the cluster answers (a broken
@@ -12,6 +13,15 @@ import { readClusterHealth } from './readClusterHealth';
 export const healthRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'getClusterHealth',
+      summary: 'Findings of `redis-cli --cluster check` and more (replicas, failed nodes, memory headroom, persistence)',
+      responses: {
+        '200': { description: 'verdict, redisCliVerdict and findings', body: openObject('ClusterHealth', 'verdict, redisCliVerdict and findings (code, severity, evidence, fix)') },
+        '404': 'the cluster is not registered',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const cluster = await cp.clusters.get(id);

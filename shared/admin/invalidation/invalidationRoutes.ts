@@ -3,14 +3,15 @@ import { namespaceParamsSchema } from '../../platform/registry/resourceId';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
-import { acceptedJob } from '../../platform/jobs/jobRoutes';
+import { acceptedJob, jobAcceptedDoc } from '../../platform/jobs/jobRoutes';
 import { jobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService } from '../../platform/jobs/JobService';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { estimateMatches } from './estimateMatches';
 import { invalidateRequestSchema, type InvalidateParams } from './invalidationRequest';
 import { preflight } from './preflight';
 import { resolvePattern } from './resolvePattern';
+import { named, openObject } from '../../platform/http/RouteDoc';
 
 /**
  * `POST /api/clusters/{id}/namespaces/{ns}/invalidate` (operator; admin with `force`): 202 + `Location` of the
@@ -21,6 +22,20 @@ import { resolvePattern } from './resolvePattern';
 export const invalidationRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'invalidateNamespace',
+      summary: 'Invalidate a namespace: throttled, resumable SCAN + UNLINK on every master as a job; `dryRun` answers a sampled estimate',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('InvalidateRequest', invalidateRequestSchema), required: false },
+      responses: {
+        '200': { description: 'dry run: estimatedKeys, margin95, method, per-node samples', body: openObject('InvalidationEstimate', 'estimatedKeys, margin95, method and per-node samples') },
+        '202': jobAcceptedDoc,
+        '403': 'force needs the admin role',
+        '404': 'the cluster or the namespace is not registered',
+        '409': 'protected namespace or match-everything pattern without force (namespace_protected)',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, body, cp, principal, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const request = body.trim() === '' ? invalidateRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, invalidateRequestSchema);

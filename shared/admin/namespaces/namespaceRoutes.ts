@@ -7,14 +7,24 @@ import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
 import { resourceResponse } from '../../platform/http/resourceResponse';
 import { checkWarmPlan } from '../../platform/registry/checkWarmPlan';
-import { namespacePolicySpecSchema } from '../../platform/registry/namespacePolicy';
+import { namespacePolicyResourceSchema, namespacePolicySpecSchema } from '../../platform/registry/namespacePolicy';
+import { named, resourceDoc } from '../../platform/http/RouteDoc';
 
 const clusterParams = z.object({ id: resourceIdSchema });
 
 /** `/api/clusters/{id}/namespaces/{ns}`: GET (reader), PUT (operator, If-Match / If-None-Match), DELETE (operator). */
+const policyDoc = named('NamespacePolicy', namespacePolicyResourceSchema);
+const missing = 'no such cluster or policy';
+
 export const namespaceRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'getNamespace',
+      summary: 'Read a namespace policy',
+      headers: ['If-None-Match'],
+      responses: { '200': resourceDoc(policyDoc, 'the policy'), '304': 'not modified', '404': missing },
+    },
     async handle({ req, cp }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       return resourceResponse(req, 200, await cp.namespaces.get(id, ns));
@@ -22,6 +32,21 @@ export const namespaceRoutes: RouteTable = {
   },
   PUT: {
     role: 'operator',
+    doc: {
+      operationId: 'putNamespace',
+      summary: 'Create or replace a namespace policy',
+      headers: ['If-Match', 'If-None-Match'],
+      body: { schema: named('NamespacePolicySpec', namespacePolicySpecSchema) },
+      responses: {
+        '200': resourceDoc(policyDoc, 'replaced (or unchanged)'),
+        '201': resourceDoc(policyDoc, 'created'),
+        '404': 'the cluster is not registered',
+        '409': 'concurrent writers kept winning; retry',
+        '412': 'If-Match / If-None-Match failed; nothing changed',
+        '413': 'body larger than 64 KiB',
+        '415': 'body is not application/json',
+      },
+    },
     async handle({ req, body, cp, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const preconditions = conditionalHeaders(req);
@@ -33,6 +58,12 @@ export const namespaceRoutes: RouteTable = {
   },
   DELETE: {
     role: 'operator',
+    doc: {
+      operationId: 'deleteNamespace',
+      summary: 'Remove a namespace policy (keys in Redis are untouched)',
+      headers: ['If-Match'],
+      responses: { '204': 'removed', '404': missing, '412': 'If-Match failed' },
+    },
     async handle({ req, cp, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       await cp.namespaces.remove(id, ns, change, conditionalHeaders(req));
@@ -45,6 +76,11 @@ export const namespaceRoutes: RouteTable = {
 export const namespaceListRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'listNamespaces',
+      summary: 'List namespace policies of a cluster',
+      responses: { '200': { description: 'policies', body: named('NamespacePolicyList', z.object({ items: z.array(namespacePolicyResourceSchema) })) }, '404': 'cluster not registered' },
+    },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParams, req.params, 'params');
       return jsonResponse(200, { items: await cp.namespaces.list(id) });

@@ -4,12 +4,13 @@ import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
 import { preflight } from '../invalidation/preflight';
 import { resolvePattern } from '../invalidation/resolvePattern';
-import { acceptedJob } from '../../platform/jobs/jobRoutes';
+import { acceptedJob, jobAcceptedDoc } from '../../platform/jobs/jobRoutes';
 import { jobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService } from '../../platform/jobs/JobService';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { conflict } from '../../platform/store/DomainError';
 import { ttlHygieneRequestSchema, type TtlHygieneParams } from './ttlHygieneRequest';
+import { named } from '../../platform/http/RouteDoc';
 
 /**
  * `POST /api/clusters/{id}/namespaces/{ns}/ttl-hygiene` (operator; admin + force for protected namespaces):
@@ -19,6 +20,19 @@ import { ttlHygieneRequestSchema, type TtlHygieneParams } from './ttlHygieneRequ
 export const ttlHygieneRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'ttlHygiene',
+      summary: 'Set the namespace TTL (with jitter, EXPIRE NX) on its keys that have none, as a job; `dryRun` only counts them',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('TtlHygieneRequest', ttlHygieneRequestSchema), required: false },
+      responses: {
+        '202': jobAcceptedDoc,
+        '403': 'force needs the admin role',
+        '404': 'the cluster or the namespace is not registered',
+        '409': 'the policy has no TTL (namespace_has_no_ttl), or protected namespace without force',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, body, cp, principal, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const request = body.trim() === '' ? ttlHygieneRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, ttlHygieneRequestSchema);

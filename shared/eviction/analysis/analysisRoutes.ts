@@ -4,16 +4,17 @@ import { jsonResponse } from '../../platform/http/ApiRequest';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
-import { acceptedJob, jobIdSchema } from '../../platform/jobs/jobRoutes';
+import { acceptedJob, jobAcceptedDoc, jobIdSchema } from '../../platform/jobs/jobRoutes';
 import { jobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService } from '../../platform/jobs/JobService';
 import { withRedis } from '../../platform/redis/redisConnections';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { notFound } from '../../platform/store/DomainError';
 import { stateOf } from './analysisCursor';
 import { analysisParamsSchema, analysisRequestSchema, type AnalysisParams } from './analysisRequest';
 import { buildAnalysis } from './buildAnalysis';
 import { listNodes } from '../../platform/topology/listNodes';
+import { named, openObject } from '../../platform/http/RouteDoc';
 
 /**
  * `POST /api/clusters/{id}/analysis` (operator): 202 + `Location` of an `analysis` job (sampled by default, or
@@ -22,6 +23,13 @@ import { listNodes } from '../../platform/topology/listNodes';
 export const analysisRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'analyzeCluster',
+      summary: 'Memory analysis by namespace (keys, memory, types, TTL and idle/LFU distributions, top keys; sampled with 95 % bounds or exact) with an eviction-policy recommendation, as a job',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('AnalysisRequest', analysisRequestSchema), required: false },
+      responses: { '202': jobAcceptedDoc, '404': 'the cluster is not registered', '503': redisUnavailableDoc },
+    },
     async handle({ req, body, cp, change }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const request = body.trim() === '' ? analysisRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, analysisRequestSchema);
@@ -54,6 +62,17 @@ const reportParams = z.object({ id: resourceIdSchema, jobId: jobIdSchema });
 export const analysisReportRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'getClusterAnalysis',
+      summary: 'Full report of a finished analysis job: every namespace and the recommendation with its reasons and numbers',
+      params: { jobId: { description: 'the analysis job id', schema: named('JobId', jobIdSchema) } },
+      responses: {
+        '200': { description: 'the analysis', body: openObject('Analysis', 'jobId, namespaces (keys, memory, types, TTL and access buckets, top keys) and the recommendation with its reasons') },
+        '404': 'no such cluster or analysis',
+        '409': { description: 'the job has not finished (analysis_not_finished, with its status)', body: named('AnalysisNotFinished', z.object({ code: z.literal('analysis_not_finished'), status: z.string(), job: z.string() })) },
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, cp }) {
       const { id, jobId } = parseInput(reportParams, req.params, 'params');
       const cluster = await cp.clusters.get(id);

@@ -6,9 +6,10 @@ import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
 import { withRedis } from '../../platform/redis/redisConnections';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { applyEvictionPolicy } from './applyEvictionPolicy';
 import { evictionPolicies } from './evictionPolicies';
+import { named, openObject } from '../../platform/http/RouteDoc';
 
 /** PUT body. An unknown policy is a 400 whose message lists the valid ones. */
 export const applyPolicyRequestSchema = z.strictObject({
@@ -30,6 +31,15 @@ export const applyPolicyRequestSchema = z.strictObject({
 export const evictionPolicyRoutes: RouteTable = {
   GET: {
     role: 'reader',
+    doc: {
+      operationId: 'getEvictionPolicy',
+      summary: 'maxmemory-policy of every node, and the valid policies',
+      responses: {
+        '200': { description: 'policy per node', body: openObject('EvictionPolicy', 'clusterId, mode, policy (null when nodes differ), consistent, nodes (node, role, policy, used/max memory), unreachable, validPolicies') },
+        '404': 'the cluster is not registered',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const cluster = await cp.clusters.get(id);
@@ -50,6 +60,18 @@ export const evictionPolicyRoutes: RouteTable = {
   },
   PUT: {
     role: 'admin',
+    doc: {
+      operationId: 'putEvictionPolicy',
+      summary: 'Apply a maxmemory-policy: CONFIG SET on every master and replica (verified with CONFIG GET) or Azure Resource Manager for Azure caches; audited as Eviction.PolicyApplied',
+      body: { schema: named('ApplyEvictionPolicyRequest', applyPolicyRequestSchema) },
+      responses: {
+        '200': { description: 'applied and verified on every node: before/after per node', body: openObject('EvictionPolicyApplied', 'before/after policy per node and how it was applied') },
+        '404': 'the cluster is not registered',
+        '409': 'allkeys-* while protected or persistent namespaces exist, without force (protected_namespaces)',
+        '422': 'CONFIG SET on an Azure cache (config_set_not_supported), no azureResourceId (arm_resource_id_required), ARM refused',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, body, cp, change }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, applyPolicyRequestSchema);

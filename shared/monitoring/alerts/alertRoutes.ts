@@ -9,14 +9,21 @@ import { resourceResponse } from '../../platform/http/resourceResponse';
 import { monitoring, type Monitoring } from '../collection/openMonitoring';
 import { validationError } from '../../platform/store/DomainError';
 import { alertRuleOverridesSchema } from './alertRules';
+import { named, openObject, resourceDoc } from '../../platform/http/RouteDoc';
 
 const params = z.object({ id: resourceIdSchema });
+const alertRules = openObject('AlertRules', 'rules (effective), overrides, version and the change history');
 
 /** `GET /api/clusters/{id}/alerts` (reader): firing incidents first, then pending breaches waiting for their duration. */
 export function alertRoutesFor(open: () => Promise<Monitoring>): RouteTable {
   return {
     GET: {
       role: 'reader',
+      doc: {
+        operationId: 'listClusterAlerts',
+        summary: 'Active alerts of a cluster: firing incidents, then pending breaches',
+        responses: { '200': { description: 'alerts', body: openObject('ClusterAlerts', 'clusterId, firing and pending counts, alerts (alertId, rule, status, severity, metric, node, value, threshold, since, raisedAt, lastSeen)') }, '404': 'the cluster is not registered' },
+      },
       async handle({ req, cp }) {
         const { id } = parseInput(params, req.params, 'params');
         await cp.clusters.get(id);
@@ -60,6 +67,11 @@ export function alertRuleRoutesFor(open: () => Promise<Monitoring>): RouteTable 
   return {
     GET: {
       role: 'reader',
+      doc: {
+        operationId: 'getAlertRules',
+        summary: 'Effective alert rules of a cluster (defaults + overrides) and the change history',
+        responses: { '200': resourceDoc(alertRules, 'rules, overrides, version (ETag), history'), '404': 'the cluster is not registered' },
+      },
       async handle({ req, cp }) {
         const { id } = parseInput(params, req.params, 'params');
         await cp.clusters.get(id);
@@ -68,6 +80,18 @@ export function alertRuleRoutesFor(open: () => Promise<Monitoring>): RouteTable 
     },
     PUT: {
       role: 'operator',
+      doc: {
+        operationId: 'putAlertRules',
+        summary: 'Replace the alert-rule overrides of a cluster (If-Match honoured; each change kept with who made it)',
+        headers: ['If-Match'],
+        body: { schema: named('AlertRuleOverrides', alertRuleOverridesSchema) },
+        responses: {
+          '200': resourceDoc(alertRules, 'the rules after the change'),
+          '404': 'the cluster is not registered',
+          '412': 'If-Match failed or a concurrent change; nothing changed',
+          '415': 'body is not application/json',
+        },
+      },
       async handle({ req, body, cp, change }) {
         const { id } = parseInput(params, req.params, 'params');
         const ifMatch = ifMatchVersion(conditionalHeaders(req).ifMatch);

@@ -7,26 +7,28 @@ import { validationError } from '../../platform/store/DomainError';
 import { historyColumns } from './historyColumns';
 import { buildSeries } from './metricSeries';
 import { monitoring, type Monitoring } from './openMonitoring';
+import { openObject } from '../../platform/http/RouteDoc';
 
 const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().min(0)]);
 
 /** Query of `GET /api/clusters/{id}/metrics`. */
 export const metricsQuerySchema = z.strictObject({
   /** ISO-8601 or ms since epoch. @default to − 1 h */
-  from: instant.optional(),
+  from: instant.optional().describe('ISO-8601 or ms since epoch; default to minus 1 h'),
   /** ISO-8601 or ms since epoch. @default now */
-  to: instant.optional(),
+  to: instant.optional().describe('ISO-8601 or ms since epoch; default now'),
   /** Only this node (`host:port`). */
-  node: z.string().min(3).max(260).regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port').optional(),
+  node: z.string().min(3).max(260).regex(/^[^\s/]+:\d{1,5}$/, 'must be host:port').optional().describe('only this node (host:port)'),
   /** Comma-separated metric names (default all). */
   metrics: z
     .string()
     .max(1000)
     .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
     .refine((list) => list.every((m) => historyColumns.some((c) => c.metric === m)), `unknown metric; known: ${historyColumns.map((c) => c.metric).join(', ')}`)
-    .optional(),
+    .optional()
+    .describe('comma-separated metric names; default all'),
   /** Points per series at most (buckets are averaged). @default 360 */
-  maxPoints: z.coerce.number().int().min(2).max(5000).default(360),
+  maxPoints: z.coerce.number().int().min(2).max(5000).default(360).describe('at most this many points per series (bucket averages)'),
 });
 
 const params = z.object({ id: resourceIdSchema });
@@ -36,6 +38,15 @@ export function metricsRoutesFor(open: () => Promise<Monitoring>): RouteTable {
   return {
     GET: {
       role: 'reader',
+      doc: {
+        operationId: 'getClusterMetrics',
+        summary: 'Metric history of a cluster as chart-ready series (per node and metric), plus the latest readings',
+        query: metricsQuerySchema,
+        responses: {
+          '200': { description: 'series and the latest readings', body: openObject('MetricSeries', 'series: [{metric, unit, label, node, role, shard, points: [[ms, value|null]]}], latest: {at, readings}') },
+          '404': 'the cluster is not registered',
+        },
+      },
       async handle({ req, cp }) {
         const { id } = parseInput(params, req.params, 'params');
         const query = parseInput(metricsQuerySchema, Object.fromEntries(req.query), 'query');

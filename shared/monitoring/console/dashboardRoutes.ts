@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApiRequest, ApiResponse } from '../../platform/http/ApiRequest';
+import { dashboardAssetNames } from './dashboardAssetNames';
 import { dashboardPage } from './dashboardPage';
 import { dashboardScript } from './dashboardScript';
 import { dashboardStyles } from './dashboardStyles';
@@ -13,7 +14,7 @@ interface Asset {
 const asset = (contentType: string, body: string): Asset => ({ contentType, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
 
 /** Everything the page loads, served by the function app itself (no CDN at run time). */
-export const dashboardAssets: Record<string, Asset> = {
+export const dashboardAssets: Record<(typeof dashboardAssetNames)[number], Asset> = {
   'app.js': asset('text/javascript; charset=utf-8', dashboardScript),
   'app.css': asset('text/css; charset=utf-8', dashboardStyles),
 };
@@ -40,7 +41,8 @@ export function dashboardPageResponse(req: ApiRequest): ApiResponse {
 
 /** `GET /api/dashboard/assets/{name}`: script and stylesheet (no secrets in them, so anonymous), revalidated by ETag. */
 export function dashboardAssetResponse(req: ApiRequest): ApiResponse {
-  const found = Object.hasOwn(dashboardAssets, req.params['name'] ?? '') ? dashboardAssets[req.params['name'] ?? ''] : undefined;
+  const name = dashboardAssetNames.find((n) => n === req.params['name']);
+  const found = name === undefined ? undefined : dashboardAssets[name];
   if (!found) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }, body: 'no such asset' };
   return serve(req, found, 'public, max-age=300, must-revalidate');
 }

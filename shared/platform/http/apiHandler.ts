@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { authenticate, authorize } from '../auth/authenticate';
-import type { Principal, Role } from '../auth/Principal';
+import type { Principal } from '../auth/Principal';
 import { systemPrincipal } from '../auth/Principal';
 import type { ChangeContext } from '../registry/ClusterStreams';
 import { controlPlane, type ControlPlane } from '../controlPlane';
@@ -8,6 +8,7 @@ import { DomainError } from '../store/DomainError';
 import type { ApiInvocation, ApiRequest, ApiResponse } from './ApiRequest';
 import { problemFromError } from './problemFromError';
 import { problemResponse } from './problem';
+import type { DocumentedRoute, HttpMethod } from './RouteDoc';
 
 /** Everything a route handler gets: the request, its body (read once, size-checked), who calls, and the services. */
 export interface ApiCall {
@@ -20,13 +21,15 @@ export interface ApiCall {
   cp: ControlPlane;
 }
 
-export interface Route {
-  /** Minimum role; `public` skips the role check (the function key still applies). */
-  role: Role | 'public';
+/**
+ * One method of one HTTP function: its minimum role, its description for the API document (required, so no route
+ * exists undocumented; see docs/api.md "Adding a route") and its handler.
+ */
+export interface Route extends DocumentedRoute {
   handle(call: ApiCall): Promise<ApiResponse>;
 }
 
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 export type RouteTable = Partial<Record<HttpMethod, Route>>;
 
 /** Admin bodies are small; anything larger is refused before it is parsed. @default 65536 */

@@ -1,4 +1,5 @@
 import type { ApiResponse } from '../http/ApiRequest';
+import type { ResponseDoc } from '../http/RouteDoc';
 import { problemResponse } from '../http/problem';
 import { isRedisAccessError } from './redisErrors';
 
@@ -21,3 +22,9 @@ export async function withRedisProblems(handle: () => Promise<ApiResponse>): Pro
     return { ...response, body: JSON.stringify(body) };
   }
 }
+
+/** The 503 of {@link withRedisProblems}, for route descriptions. */
+export const redisUnavailableDoc: ResponseDoc = {
+  description: 'the cluster is unreachable, times out, is busy or its circuit is open (code, clusterId, circuit state, Retry-After)',
+  headers: { 'Retry-After': 'seconds before trying again' },
+};

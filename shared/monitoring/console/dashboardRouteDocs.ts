@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { named, type DocumentedRoutes } from '../../platform/http/RouteDoc';
+import { dashboardAssetNames } from './dashboardAssetNames';
+
+/** `GET /api/dashboard` (function key): the page; its data calls need a reader API key (#key= or the login form). */
+export const dashboardPageDocs: DocumentedRoutes = {
+  GET: {
+    role: 'public',
+    doc: {
+      operationId: 'getDashboard',
+      summary: 'The monitoring dashboard (HTML); its data calls need a reader API key (#key= or the login form)',
+      tag: 'meta',
+      responses: { '200': { description: 'the page', contentType: 'text/html', body: named('HtmlPage', z.string()) }, '304': 'not modified' },
+    },
+  },
+};
+
+/** `GET /api/dashboard/assets/{name}` (anonymous: static, no data). */
+export const dashboardAssetDocs: DocumentedRoutes = {
+  GET: {
+    role: 'public',
+    doc: {
+      operationId: 'getDashboardAsset',
+      summary: "The dashboard's script and stylesheet",
+      tag: 'meta',
+      params: { name: { description: 'asset name', schema: named('DashboardAssetName', z.enum(dashboardAssetNames)) } },
+      responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': { description: 'no such asset', contentType: 'text/plain', body: named('StaticAsset', z.string()) } },
+    },
+  },
+};
