@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OutputTail } from './logTail';
 import { spawnManaged } from './managedProcess';
+import { waitFor } from './waitFor';
 import { workDir } from './workDir';
 
 export interface AzuriteProcess {
@@ -10,9 +10,13 @@ export interface AzuriteProcess {
   tableEndpoint: string;
   /** Standard development-storage connection string (devstoreaccount1) pointing at the three endpoints. */
   connectionString: string;
+  /** The ports it listens on (pass them as `ports` to restart it behind the same endpoints). */
+  ports: { blob: number; queue: number; table: number };
   pid: number;
   dir: string;
-  /** SIGTERM, SIGKILL after 5 s; waits for exit; idempotent. */
+  /** Resolves when the process has exited, for whatever reason (a supervisor watches it). */
+  exited: Promise<void>;
+  /** SIGTERM (Azurite saves its state then), SIGKILL only after the grace period; waits for exit; idempotent. */
   stop(): Promise<void>;
 }
 
@@ -21,6 +25,10 @@ export interface SpawnAzuriteOptions {
   dir?: string;
   /** `--inMemoryPersistence`: nothing written to disk. @default true */
   inMemory?: boolean;
+  /**
+   * Fixed ports (a restart keeps the endpoints the app's connection string names). @default kernel-chosen ports
+   */
+  ports?: { blob: number; queue: number; table: number };
 }
 
 /** The publicly documented Azurite / storage-emulator account. Not a secret. */
@@ -29,6 +37,8 @@ export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2U
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
+/** Time an on-disk Azurite gets to save after SIGTERM before it is SIGKILLed (a big state takes seconds to write). */
+const SAVE_GRACE_MS = 60_000;
 const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g;
 
 /** Starts Azurite (blob + queue + table) from node_modules on kernel-chosen ports, read back from its stdout. */
@@ -38,43 +48,51 @@ export async function spawnAzurite(opts: SpawnAzuriteOptions = {}): Promise<Azur
   const args = [
     azuriteEntry(),
     '--blobHost', HOST, '--queueHost', HOST, '--tableHost', HOST,
-    '--blobPort', '0', '--queuePort', '0', '--tablePort', '0',
+    '--blobPort', String(opts.ports?.blob ?? 0), '--queuePort', String(opts.ports?.queue ?? 0), '--tablePort', String(opts.ports?.table ?? 0),
     '--skipApiVersionCheck', '--loose', '--disableProductStyleUrl', '--disableTelemetry', '--silent',
     ...(inMemory ? ['--inMemoryPersistence'] : ['--location', dir.path]),
   ];
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
-  const proc = spawnManaged(process.execPath, args, { cwd: dir.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail = new OutputTail();
+  // On disk, Azurite keeps its LokiJS databases in memory and writes them out every 5 s and on SIGTERM/SIGINT
+  // (node_modules/azurite/dist/src/table/persistence/LokiTableMetadataStore.js: autosaveInterval 5000; close()
+  // saves when dirty). A SIGKILL loses what changed since the last save, so it gets a long grace to save in.
+  const graceMs = inMemory ? 5000 : SAVE_GRACE_MS;
+  // Output goes to a file, never to a pipe: when the owner dies (kill -9), a pipe's reader is gone, and Azurite's
+  // shutdown message ("... is closing") then fails with EPIPE, an uncaught error that killed it mid-save.
+  const outFile = join(dir.path, 'azurite.out');
+  const from = existsSync(outFile) ? statSync(outFile).size : 0;
+  const fd = openSync(outFile, 'a');
+  const proc = (() => {
+    try {
+      return spawnManaged(process.execPath, args, { cwd: dir.path, env, stdio: ['ignore', fd, fd], graceMs });
+    } finally {
+      closeSync(fd);
+    }
+  })();
+  const output = (): string => {
+    try {
+      return readFileSync(outFile).subarray(from).toString();
+    } catch {
+      return '';
+    }
+  };
   const endpoints = new Map<string, string>();
-  // Keep draining both pipes for the whole life of the process: a full pipe would block Azurite's console.log.
-  proc.child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
   const stop = async (): Promise<void> => {
     await proc.stop();
     await dir.dispose();
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      let seen = '';
-      proc.child.stdout?.on('data', (chunk: Buffer) => {
-        tail.push(chunk);
-        if (endpoints.size === 3) return;
-        seen += chunk.toString();
-        for (const match of seen.matchAll(LISTENING)) endpoints.set(match[1] ?? '', match[2] ?? '');
-        if (endpoints.size === 3) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      void proc.exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`azurite exited during startup (code ${proc.child.exitCode ?? proc.child.signalCode})`));
-      });
-    });
+    const state = await waitFor('azurite to listen', async () => {
+      for (const match of output().matchAll(LISTENING)) endpoints.set(match[1] ?? '', match[2] ?? '');
+      if (endpoints.size === 3) return 'ready';
+      return proc.hasExited() ? 'exited' : undefined;
+    }, { timeoutMs: START_TIMEOUT_MS, intervalMs: 25 });
+    if (state === 'exited') throw new Error(`azurite exited during startup (code ${proc.child.exitCode ?? proc.child.signalCode})`);
   } catch (err) {
+    const tail = output().slice(-4000).trimEnd();
     await stop();
-    throw new Error(`azurite failed to start: ${(err as Error).message}\n--- output ---\n${tail.toString()}`, { cause: err });
+    throw new Error(`azurite failed to start: ${(err as Error).message}\n--- output ---\n${tail}`, { cause: err });
   }
   const endpoint = (service: string): string => `${endpoints.get(service) ?? ''}/${AZURITE_ACCOUNT}`;
   const blobEndpoint = endpoint('Blob');
@@ -83,7 +101,9 @@ export async function spawnAzurite(opts: SpawnAzuriteOptions = {}): Promise<Azur
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
     `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`;
-  return { blobEndpoint, queueEndpoint, tableEndpoint, connectionString, pid: proc.pid, dir: dir.path, stop };
+  const portOf = (service: string): number => Number(new URL(endpoints.get(service) ?? 'http://x:0').port);
+  const ports = { blob: portOf('Blob'), queue: portOf('Queue'), table: portOf('Table') };
+  return { blobEndpoint, queueEndpoint, tableEndpoint, connectionString, ports, pid: proc.pid, dir: dir.path, exited: proc.exited, stop };
 }
 
 /** `node_modules/azurite/dist/src/azurite.js`, found by walking up from this file and from the cwd. */

@@ -17,6 +17,11 @@ export interface SpawnManagedOptions {
   env?: NodeJS.ProcessEnv;
   /** @default ['ignore', 'ignore', 'ignore'] */
   stdio?: StdioOptions;
+  /**
+   * How long SIGTERM may take before SIGKILL, in `stop()` and when the orphan watchdog stops the process after its
+   * owner died. @default 5000 for `stop()`, the watchdog's 3000 ms after the owner's death
+   */
+  graceMs?: number;
 }
 
 /**
@@ -32,7 +37,7 @@ export function spawnManaged(command: string, args: string[], options: SpawnMana
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`failed to spawn ${command}`);
-  trackPid(pid);
+  trackPid(pid, options.graceMs);
   let done = false;
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
@@ -42,7 +47,7 @@ export function spawnManaged(command: string, args: string[], options: SpawnMana
     });
   });
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 5000): Promise<void> => {
+  const stop = (graceMs = options.graceMs ?? 5000): Promise<void> => {
     stopping ??= (async () => {
       if (done) return;
       killGroup(pid, 'SIGTERM');

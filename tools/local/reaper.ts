@@ -8,7 +8,8 @@ import { REAPER_SOURCE } from './reaperSource';
  * uncaught error, SIGINT/SIGTERM, even SIGKILL — the watchdog's stdin closes and it kills what is left.
  */
 let reaper: ChildProcess | undefined;
-const live = new Set<number>();
+/** Tracked pids → their own SIGKILL grace (undefined: the watchdog's default). */
+const live = new Map<number, number | undefined>();
 let exitHookInstalled = false;
 
 function channel(): NodeJS.WritableStream | undefined {
@@ -29,19 +30,25 @@ function channel(): NodeJS.WritableStream | undefined {
   return reaper.stdin ?? undefined;
 }
 
-function send(op: string, arg: string | number): void {
-  channel()?.write(`${op}\t${arg}\n`);
+function send(op: string, ...args: Array<string | number>): void {
+  channel()?.write(`${[op, ...args].join('\t')}\n`);
 }
 
-/** Records a spawned process group leader so it is killed if this process dies first. */
-export function trackPid(pid: number): void {
-  live.add(pid);
-  send('add', pid);
+/**
+ * Records a spawned process group leader so it is stopped if this process dies first: one SIGTERM, then SIGKILL
+ * after `graceMs` (@default the watchdog's 3000 ms). A process that saves state on SIGTERM (Azurite) needs a grace
+ * long enough to finish saving.
+ */
+export function trackPid(pid: number, graceMs?: number): void {
+  live.set(pid, graceMs);
+  if (graceMs === undefined) send('add', pid);
+  else send('add', pid, graceMs);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    // Synchronous best effort on an orderly exit; the watchdog follows up with SIGKILL if needed.
+    // Synchronous best effort on an orderly exit; the watchdog follows up with SIGKILL if needed. Processes with
+    // their own grace save state on SIGTERM and must get exactly one: the watchdog sends it, as the pipe closes.
     process.once('exit', () => {
-      for (const p of live) killGroup(p, 'SIGTERM');
+      for (const [p, grace] of live) if (grace === undefined) killGroup(p, 'SIGTERM');
     });
   }
 }

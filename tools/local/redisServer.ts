@@ -15,6 +15,8 @@ export interface RedisProcess {
   pid: number;
   /** Working directory (log file `redis.log`, cluster `nodes.conf`). */
   dir: string;
+  /** Resolves when the process has exited, for whatever reason (a supervisor watches it). */
+  exited: Promise<void>;
   /** SIGTERM, SIGKILL after 5 s; waits for exit; idempotent. */
   stop(): Promise<void>;
 }
@@ -96,5 +98,5 @@ async function startOnce(bin: string, port: number, opts: SpawnRedisOptions): Pr
     throw new Error(`redis-server failed to start on port ${port}: ${(err as Error).message}\n--- ${dir.path} ---\n${tail}`, { cause: err });
   }
   const auth = opts.password !== undefined ? `:${encodeURIComponent(opts.password)}@` : '';
-  return { host: HOST, port, url: `redis://${auth}${HOST}:${port}`, pid: proc.pid, dir: dir.path, stop };
+  return { host: HOST, port, url: `redis://${auth}${HOST}:${port}`, pid: proc.pid, dir: dir.path, exited: proc.exited, stop };
 }
