@@ -35,7 +35,7 @@ export class AlertService {
     // Resolved incidents: the event first, then the state goes (a failed record leaves it firing for the next tick).
     const resolvedEvents = decision.resolve.map(({ state, value }): DomainEvent => ({
       type: 'RedisClusterManager.Alert.Resolved',
-      data: { clusterId, alertId: state.alertId ?? '', rule: state.rule, metric: state.metric, ...(state.node ? { node: state.node } : {}), value, resolvedAt: new Date(now).toISOString() },
+      data: { clusterId, alertId: state.alertId ?? '', rule: state.rule, metric: state.metric, severity: state.severity, ...(state.node ? { node: state.node } : {}), value, resolvedAt: new Date(now).toISOString() },
     }));
     const unresolved = new Set<string>();
     try {

@@ -5,6 +5,7 @@ import { evictionPolicyAppliedData, evictionPolicyRecommendedData } from './sche
 import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas/jobEvents';
 import { keysInvalidatedData } from './schemas/keysEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
+import { notificationChannelChangedData, notificationChannelRemovedData } from './schemas/notificationEvents';
 import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
 
 /**
@@ -29,6 +30,8 @@ export const eventCatalogue = {
   'RedisClusterManager.Alert.Resolved': alertResolvedData,
   'RedisClusterManager.Eviction.PolicyRecommended': evictionPolicyRecommendedData,
   'RedisClusterManager.Eviction.PolicyApplied': evictionPolicyAppliedData,
+  'RedisClusterManager.Notification.ChannelChanged': notificationChannelChangedData,
+  'RedisClusterManager.Notification.ChannelRemoved': notificationChannelRemovedData,
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;

@@ -15,6 +15,21 @@ export const endpointSchema = z.strictObject({
   port: z.int().min(1).max(65535),
 });
 
+/** A secret held in an app setting (in Azure a Key Vault reference app setting), named, never given. */
+export const envSecretRefSchema = z.strictObject({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name') });
+
+/** A Key Vault secret, read with the function app's managed identity. */
+export const keyVaultSecretRefSchema = z.strictObject({
+  kind: z.literal('keyVault'),
+  secretUri: z
+    .string()
+    .max(512)
+    .regex(
+      /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/,
+      'must be a Key Vault secret URI like https://<vault>.vault.azure.net/secrets/<name>',
+    ),
+});
+
 /**
  * How the manager authenticates to the cache: always a *reference* resolved at connect time, never the secret.
  * - `none`: no AUTH (local development).
@@ -25,17 +40,8 @@ export const endpointSchema = z.strictObject({
  */
 export const secretRefSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({ kind: z.literal('env'), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name') }),
-  z.strictObject({
-    kind: z.literal('keyVault'),
-    secretUri: z
-      .string()
-      .max(512)
-      .regex(
-        /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/,
-        'must be a Key Vault secret URI like https://<vault>.vault.azure.net/secrets/<name>',
-      ),
-  }),
+  envSecretRefSchema,
+  keyVaultSecretRefSchema,
   z.strictObject({ kind: z.literal('entra'), clientId: z.uuid().optional() }),
 ]);
 export type SecretRef = z.infer<typeof secretRefSchema>;

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { pinnedLookup } from '../../platform/outbound/vetOutboundUrl';
 import { WarmFailure } from '../WarmFailure';
 import { SourceError } from './SourceError';
 import { vetSourceUrl, type UrlPolicy } from './vetSourceUrl';
@@ -41,10 +41,7 @@ export function httpSource(options: HttpSourceOptions): TextSourceReader {
 
 async function get(options: HttpSourceOptions, url: string, offset: number, redirectsLeft: number): Promise<IncomingMessage> {
   const vetted = await vetSourceUrl(url, options.policy, options.resolve);
-  const pinned: LookupFunction = (_host, opts, callback) => {
-    if ((opts as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: vetted.address, family: vetted.family }]);
-    else callback(null, vetted.address, vetted.family);
-  };
+  const pinned = pinnedLookup(vetted);
   const request = vetted.url.protocol === 'https:' ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = request(vetted.url, { method: 'GET', lookup: pinned, headers: { accept: 'application/x-ndjson, application/json', ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) }, timeout: options.timeoutMs }, resolve);

@@ -1,25 +1,19 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import type { lookup } from 'node:dns/promises';
 import { WarmFailure } from '../WarmFailure';
-import { nonPublicReason } from '../../platform/outbound/addressPolicy';
 import { checkOutboundUrl, isOutboundUrlRefused, type UrlPolicy } from '../../platform/outbound/checkOutboundUrl';
+import { vetOutboundUrl, type VettedUrl } from '../../platform/outbound/vetOutboundUrl';
 import { SourceError } from './SourceError';
 
 export type { UrlPolicy } from '../../platform/outbound/checkOutboundUrl';
-
-/** A URL that passed the checks, with the address it must be fetched from (pinned: no second DNS answer). */
-export interface VettedUrl {
-  url: URL;
-  address: string;
-  family: 4 | 6;
-}
+export type { VettedUrl } from '../../platform/outbound/vetOutboundUrl';
 
 const refuse = (message: string) => new WarmFailure('source_refused', message, false);
+const allowListSetting = 'WARM_HTTP_ALLOWED_HOSTS';
 
 /** The outbound guard's static checks (`checkOutboundUrl`), as a warm failure (`source_refused`). */
 export function checkUrlStatically(raw: string, policy: UrlPolicy): URL {
   try {
-    return checkOutboundUrl(raw, { allowListSetting: 'WARM_HTTP_ALLOWED_HOSTS', ...policy });
+    return checkOutboundUrl(raw, { allowListSetting, ...policy });
   } catch (error) {
     if (isOutboundUrlRefused(error)) throw refuse(error.message);
     throw error;
@@ -27,31 +21,20 @@ export function checkUrlStatically(raw: string, policy: UrlPolicy): URL {
 }
 
 /**
- * Full check before connecting: the static checks, then every address the host resolves to must be public
- * (one private answer refuses the URL), and the first address is returned to connect to, so a DNS answer
- * that changes between the check and the request (DNS rebinding) cannot redirect the fetch.
+ * The platform's outbound guard with DNS pinning (`vetOutboundUrl`) in the warm source's terms: a refused URL or
+ * address is `source_refused` (not retried), a host without an address `source_unreachable`, and a DNS failure a
+ * `SourceError` (retried with backoff like any other unreachable source: DNS hiccups are usually short).
  */
-export async function vetSourceUrl(raw: string, policy: UrlPolicy, resolve: typeof lookup = lookup): Promise<VettedUrl> {
-  const url = checkUrlStatically(raw, policy);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const family = isIP(host);
-  let addresses: { address: string; family: number }[];
-  if (family !== 0) addresses = [{ address: host, family }];
-  else {
-    try {
-      addresses = await resolve(host, { all: true, verbatim: true });
-    } catch (error) {
-      // Retried with backoff like any other unreachable source (DNS hiccups are usually short).
-      throw new SourceError(`host '${host}' does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+export async function vetSourceUrl(raw: string, policy: UrlPolicy, resolve?: typeof lookup): Promise<VettedUrl> {
+  try {
+    return await vetOutboundUrl(raw, { allowListSetting, ...policy }, resolve);
+  } catch (error) {
+    if (isOutboundUrlRefused(error)) throw refuse(error.message);
+    const e = error as Error & { code?: string };
+    if (e.code === 'outbound_url_unresolved') {
+      if (e.cause === undefined) throw new WarmFailure('source_unreachable', e.message, true);
+      throw new SourceError(e.message, { cause: e.cause });
     }
+    throw error;
   }
-  if (!policy.allowPrivateNetworks) {
-    for (const a of addresses) {
-      const why = nonPublicReason(a.address);
-      if (why) throw refuse(`host '${host}' resolves to ${a.address}, which is ${why}; refused (allowPrivateNetworks is off)`);
-    }
-  }
-  const first = addresses[0];
-  if (!first) throw new WarmFailure('source_unreachable', `host '${host}' has no address`, true);
-  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }

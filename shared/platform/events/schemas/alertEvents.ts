@@ -38,6 +38,8 @@ export const alertResolvedData = z.strictObject({
   alertId: z.string().min(1).max(128),
   rule: z.string().min(1).max(128),
   metric: alertMetric,
+  /** Severity of the incident as raised (notifications route the resolution like the raise). Absent in older events. */
+  severity: z.enum(['info', 'warning', 'critical']).optional(),
   /** host:port of the node, absent when the alert was about the whole cluster. */
   node: z.string().max(260).optional(),
   value: z.number(),
