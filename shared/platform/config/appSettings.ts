@@ -69,6 +69,12 @@ export const appSettingsSchema = z.object({
    * @default 10000
    */
   JOB_LEASE_GRACE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  /**
+   * Deadline of every Table and Blob call, retries included (uploads get one more second per MiB); past it the call
+   * fails as `storage_unavailable` (503 + Retry-After at the API) instead of hanging while storage does not answer.
+   * @default 2500
+   */
+  STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 
 export type AppSettings = z.infer<typeof appSettingsSchema>;

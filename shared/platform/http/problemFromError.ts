@@ -3,6 +3,7 @@ import { EventStoreCorruptionError } from '../store/EventStoreCorruptionError';
 import type { ApiInvocation, ApiResponse } from './ApiRequest';
 import { problemResponse } from './problem';
 import { statusOf } from '../store/statusOf';
+import { isStorageUnavailableError } from '../storage/storageDeadline';
 
 const statusByKind: Record<DomainErrorKind, number> = {
   validation: 400,
@@ -28,8 +29,8 @@ export function problemFromError(error: unknown, invocation: ApiInvocation): Api
     const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'ApiKey realm="redis-cluster-manager", header="x-api-key"' } : {};
     return problemResponse(status, error.code, error.message, error.errors, headers);
   }
-  if (isDependencyUnreachable(error)) {
-    // Not the caller's fault and not a bug: storage (Azurite / Table Storage) is down or failing. Say so, retryably.
+  if (isStorageUnavailableError(error) || isDependencyUnreachable(error)) {
+    // Not the caller's fault and not a bug: storage (Azurite / Table Storage) is down, hung or failing. Say so, retryably.
     invocation.error(`storage unavailable in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error));
     return problemResponse(503, 'storage_unavailable', 'the control-plane storage is unreachable; retry later', [], { 'retry-after': '5' });
   }
