@@ -21,11 +21,14 @@ export async function redisCliCheck(address: string, options: { searchMultipleOw
   const { stdout, stderr, code } = await runCommand('redis-cli', args, { timeoutMs: 60_000 });
   // redis-cli colours its cluster-manager output even on a pipe.
   const output = (stdout + stderr).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  return { output, exitCode: code, ...parseClusterCheck(output) };
+}
+
+/** Reads the problems out of `redis-cli --cluster check` text (also `rcm check`'s, which speaks the same lines). */
+export function parseClusterCheck(output: string): ClusterCheckVerdict {
   const lines = output.split('\n');
   const nodesIn = (pattern: RegExp): string[] => lines.flatMap((l) => pattern.exec(l)?.[1] ?? []).sort();
   return {
-    output,
-    exitCode: code,
     verdict: lines.some((l) => l.startsWith('[ERR]')) ? 'error' : lines.some((l) => l.startsWith('[WARNING]') || l.startsWith('*** WARNING')) ? 'warning' : 'ok',
     agree: lines.includes('[OK] All nodes agree about slots configuration.'),
     migrating: nodesIn(/^\[WARNING\] Node (\S+) has slots in migrating state/),

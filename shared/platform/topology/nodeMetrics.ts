@@ -19,6 +19,17 @@ export interface NodeMetrics {
     masterLinkStatus: 'up' | 'down' | null;
     offset: number | null;
   };
+  /** Counters for per-second rates (`rcm top` takes deltas between two reads, as `redis-cli --stat` does). */
+  stats: {
+    connectedClients: number | null;
+    blockedClients: number | null;
+    /** `total_commands_processed`. */
+    commandsProcessed: number | null;
+    /** `total_connections_received`. */
+    connectionsReceived: number | null;
+    keyspaceHits: number | null;
+    keyspaceMisses: number | null;
+  };
 }
 
 /** Reads `NodeMetrics` from an `INFO` field map. */
@@ -42,6 +53,14 @@ export function nodeMetrics(info: Record<string, string>): NodeMetrics {
       connectedReplicas: infoNumber(info, 'connected_slaves') ?? null,
       masterLinkStatus: link === 'up' || link === 'down' ? link : null,
       offset: infoNumber(info, role === 'master' ? 'master_repl_offset' : 'slave_repl_offset') ?? null,
+    },
+    stats: {
+      connectedClients: infoNumber(info, 'connected_clients') ?? null,
+      blockedClients: infoNumber(info, 'blocked_clients') ?? null,
+      commandsProcessed: infoNumber(info, 'total_commands_processed') ?? null,
+      connectionsReceived: infoNumber(info, 'total_connections_received') ?? null,
+      keyspaceHits: infoNumber(info, 'keyspace_hits') ?? null,
+      keyspaceMisses: infoNumber(info, 'keyspace_misses') ?? null,
     },
   };
 }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { redisText, type RedisProcess } from '../../tools/local/index';
+import { useOwnCluster } from '../helpers/redis';
+import { parseClusterCheck, redisCliCheck } from '../cluster/redisCliCheck';
+import { useCliHarness } from './cliHarness';
+
+// `rcm check` beside `redis-cli --cluster check` on one private 3x1 cluster, healthy and then broken: the same
+// exit status and the same problems, read from both outputs by the same parser (test/cluster/redisCliCheck.ts).
+const own = useOwnCluster({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 1000 });
+const h = useCliHarness();
+const cmd = (n: RedisProcess, ...args: string[]): Promise<string> => redisText(n.host, n.port, args);
+
+/**
+ * Runs both back to back from the entry node rcm reports and expects the same verdict, problems and exit
+ * status. Gossip may move between the two runs, so a mismatch is re-sampled a few times before it fails.
+ */
+async function compare(): Promise<{ rcm: string; code: number | null }> {
+  let last = '';
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const ours = await h.rcm(['check', 'broken']);
+    const entry = /using node (\S+)\)/.exec(ours.stdout)?.[1];
+    if (!entry) throw new Error(`no entry node in rcm check output:\n${ours.stdout}\n${ours.stderr}`);
+    const theirs = await redisCliCheck(entry);
+    const { output, exitCode, ...theirVerdict } = theirs;
+    const ourVerdict = parseClusterCheck(ours.stdout);
+    if (JSON.stringify(ourVerdict) === JSON.stringify(theirVerdict) && ours.code === exitCode) return { rcm: ours.stdout, code: ours.code };
+    last = `rcm (exit ${String(ours.code)}): ${JSON.stringify(ourVerdict)}\n${ours.stdout}\nredis-cli (exit ${String(exitCode)}): ${JSON.stringify(theirVerdict)}\n${output}`;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`rcm check and redis-cli --cluster check disagree:\n${last}`);
+}
+
+describe('rcm check beside redis-cli --cluster check', () => {
+  it('healthy: exit 0, the same [OK] lines, and the manager\'s info findings after them', async () => {
+    const seeds = own.cluster.seeds.flatMap((s) => ['--endpoint', `${s.host}:${s.port}`]);
+    expect((await h.rcm(['clusters', 'add', 'broken', '--mode', 'cluster', ...seeds])).code).toBe(0);
+    const { rcm, code } = await compare();
+    expect(code).toBe(0);
+    expect(rcm).toMatch(/^\d+\.\d+\.\d+\.\d+:\d+ \([0-9a-f]{8}\.\.\.\) -> \d+ keys \| \d+ slots \| 1 slaves\.$/m);
+    expect(rcm).toMatch(/^M: [0-9a-f]{40} \S+\n {3}slots:\[\d+-\d+\] \(\d+ slots\) master\n {3}1 additional replica\(s\)$/m);
+    expect(rcm).toContain('>>> Beyond redis-cli (Redis Cluster Manager health):\n[rcm:INFO] maxmemory_not_set: ');
+    expect(rcm.trimEnd().split('\n').at(-1)).toBe('[OK] No further problems found.');
+  });
+
+  it('open slot: [WARNING] migrating / importing / open slots, exit 1 like redis-cli', async () => {
+    const [m0, m1] = own.cluster.masters as [RedisProcess, RedisProcess];
+    const id0 = await cmd(m0, 'CLUSTER', 'MYID');
+    const id1 = await cmd(m1, 'CLUSTER', 'MYID');
+    await cmd(m1, 'CLUSTER', 'SETSLOT', '100', 'IMPORTING', id0);
+    await cmd(m0, 'CLUSTER', 'SETSLOT', '100', 'MIGRATING', id1);
+    try {
+      const { rcm, code } = await compare();
+      expect(code).toBe(1);
+      expect(rcm).toContain(`[WARNING] Node ${m0.host}:${m0.port} has slots in migrating state 100.`);
+      expect(rcm).toContain('[WARNING] The following slots are open: 100.');
+    } finally {
+      await cmd(m0, 'CLUSTER', 'SETSLOT', '100', 'STABLE');
+      await cmd(m1, 'CLUSTER', 'SETSLOT', '100', 'STABLE');
+    }
+  });
+
+  it('uncovered slots: [ERR] Not all 16384 slots are covered, exit 1, then the manager\'s cluster_state_fail with its fix', async () => {
+    await Promise.all(own.cluster.nodes.map((n) => cmd(n, 'CLUSTER', 'DELSLOTSRANGE', '16000', '16383')));
+    try {
+      const { rcm, code } = await compare();
+      expect(code).toBe(1);
+      expect(rcm).toContain('[ERR] Not all 16384 slots are covered by nodes.');
+      expect(rcm).toMatch(/^\[rcm:ERR\] cluster_state_fail: .*\n {4}fix: /m);
+      const json = await h.rcm(['check', 'broken', '--json']);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ redisCliVerdict: 'error', findings: expect.arrayContaining([expect.objectContaining({ code: 'slots_not_covered', redisCli: true })]) });
+    } finally {
+      await cmd(own.cluster.masters[2] as RedisProcess, 'CLUSTER', 'ADDSLOTSRANGE', '16000', '16383');
+    }
+    // Back to healthy once gossip agrees again.
+    const deadline = Date.now() + 20_000;
+    let last = await h.rcm(['check', 'broken']);
+    while (last.code !== 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      last = await h.rcm(['check', 'broken']);
+    }
+    expect(last.code).toBe(0);
+  });
+
+  it('--strict counts the manager\'s own warnings for the exit status', async () => {
+    const server = own.cluster.masters[0] as RedisProcess;
+    await cmd(server, 'CONFIG', 'SET', 'maxmemory', '2mb');
+    try {
+      // used_memory of an idle node is ~1.5-2.5 MB: over 85 % of 2 MB, so memory_headroom_low warns (or errors).
+      const plain = await h.rcm(['check', 'broken']);
+      const strict = await h.rcm(['check', 'broken', '--strict']);
+      expect(plain.stdout).toMatch(/^\[rcm:(WARNING|ERR)\] memory_headroom_low: /m);
+      expect(plain.code).toBe(0);
+      expect(strict.code).toBe(1);
+    } finally {
+      await cmd(server, 'CONFIG', 'SET', 'maxmemory', '0');
+    }
+  });
+});
