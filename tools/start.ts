@@ -43,6 +43,8 @@ interface LocalKeys {
   masterKey: string;
   /** The admin API key of the local principal `local-admin` (x-api-key). */
   adminApiKey: string;
+  /** The `eventgrid_extension` system key: the Event Grid webhook refuses deliveries without it (the local topic sends it). */
+  eventGridKey: string;
 }
 
 /** Keys stay the same across restarts (kept in .local/keys.json) unless local.settings.json names them. */
@@ -55,6 +57,7 @@ function localKeys(values: Record<string, string>): LocalKeys {
     functionKey: values.LOCAL_FUNCTION_KEY ?? stored.functionKey ?? fresh(),
     masterKey: values.LOCAL_MASTER_KEY ?? stored.masterKey ?? fresh(),
     adminApiKey: stored.adminApiKey ?? fresh(),
+    eventGridKey: values.LOCAL_EVENTGRID_KEY ?? stored.eventGridKey ?? fresh(),
   };
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return keys;
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     };
     const keys = localKeys(values);
     settings.API_KEYS ??= `local-admin:admin:${keys.adminApiKey}`;
-    host = await startHost({ appDir: repoRoot, port, settings, keys: { functionKey: keys.functionKey, masterKey: keys.masterKey } });
+    host = await startHost({ appDir: repoRoot, port, settings, keys: { functionKey: keys.functionKey, masterKey: keys.masterKey, eventGridKey: keys.eventGridKey } });
     // The topic endpoint is known once the host listens; the app reads settings per invocation, so this is in time.
     process.env.EVENTGRID_TOPIC_ENDPOINT ??= host.topic.endpoint;
     process.env.EVENTGRID_TOPIC_KEY ??= host.topic.key;

@@ -3,6 +3,7 @@ import { scanJsonObject, type FieldRange } from './scanJsonObject';
 import type { WarmMapping } from '../platform/registry/warmPlan';
 import type { WarmRecordError } from './WarmCounts';
 import type { ValueRecord } from './WarmWriter';
+import { jsonErrorReason } from './sources/jsonErrorReason';
 
 /** What a record mapper needs besides the mapping: the namespace's rules. */
 export interface MappingContext {
@@ -38,7 +39,7 @@ export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (buf:
     try {
       doc = JSON.parse(text);
     } catch (error) {
-      return fail(line, 'malformed_record', `line ${line}: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+      return fail(line, 'malformed_record', `line ${line}: not valid JSON (${jsonErrorReason(error)})`);
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail(line, 'malformed_record', `line ${line}: a record must be a JSON object`);
     let key = '';
@@ -50,7 +51,7 @@ export function compileMapping(mapping: WarmMapping, ctx: MappingContext): (buf:
         key += String(v);
       }
     }
-    if (!ctx.keyMatcher.test(key)) return fail(line, 'key_outside_namespace', `line ${line}: key '${key.slice(0, 100)}' does not match the namespace pattern '${ctx.keyPattern}'`);
+    if (!ctx.keyMatcher.test(key)) return fail(line, 'key_outside_namespace', `line ${line}: the key built from the template (${key.length} characters) does not match the namespace pattern '${ctx.keyPattern}'`);
     let value: string | Buffer;
     if (valuePath === null) value = text;
     else {

@@ -7,6 +7,7 @@ import type { NamespacePolicyResource } from '../platform/registry/namespacePoli
 import { firesInMinute } from '../platform/schedule/cronSchedule';
 import { requestWarm } from './requestWarm';
 import type { WarmPlan } from '../platform/registry/warmPlan';
+import { namespaceIn } from '../platform/registry/clusterStreamState';
 
 /** Minimal invocation logger (an `InvocationContext` fits). */
 export interface TriggerLog {
@@ -63,7 +64,7 @@ export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: T
   let started: string | null = null;
   await rt.cp.dedupe.once('warm-on-invalidation', event.id, async () => {
     const { state } = await rt.cp.streams.load(clusterId);
-    const plan = state.namespaces[namespace]?.warmPlan;
+    const plan = namespaceIn(state, namespace)?.warmPlan;
     if (!state.cluster || !plan || !plan.rewarmAfterInvalidation) {
       log.log(`warmOnInvalidation: ${clusterId}/${namespace} has no plan that re-warms after invalidation`);
       return;

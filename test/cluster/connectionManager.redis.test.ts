@@ -138,24 +138,40 @@ describe('connection manager: password auth from a secret reference', () => {
   const own = useOwnRedis({ password: 's3cret-Value!' });
 
   it('reads the password from the app setting the reference names', async () => {
-    const m = manager({ env: { REDIS_TEST_PASSWORD: 's3cret-Value!' } });
-    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_TEST_PASSWORD' } });
+    const m = manager({ env: { REDIS_PASSWORD_TEST: 's3cret-Value!' } });
+    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_PASSWORD_TEST' } });
     expect(await m.run(target, async (c) => (await c.client()).ping())).toBe('PONG');
   });
 
   it('maps a rejected password to redis_auth_failed without echoing it', async () => {
-    const m = manager({ env: { REDIS_TEST_PASSWORD: 'wrong-password-xyz' } });
-    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_TEST_PASSWORD' } });
+    const m = manager({ env: { REDIS_PASSWORD_TEST: 'wrong-password-xyz' } });
+    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_PASSWORD_TEST' } });
     const error = await failure(m.run(target, async (c) => (await c.client()).ping()));
     expect(error.code).toBe('redis_auth_failed');
     expect(JSON.stringify({ message: error.message, details: error.details, stack: error.stack })).not.toContain('wrong-password-xyz');
   });
 
+  it("refuses an env reference to one of the app's own settings at connect time, sending nothing", async () => {
+    const storage = 'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=c2VjcmV0LWtleS1vZi10aGUtYXBw';
+    for (const name of ['AzureWebJobsStorage', 'API_KEYS', 'EVENTGRID_TOPIC_KEY', 'SOME_OTHER_SETTING']) {
+      const m = manager({ env: { [name]: storage } });
+      const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name } });
+      const error = await failure(m.run(target, async (c) => (await c.client()).ping()));
+      expect([name, error.code]).toEqual([name, 'redis_secret_unresolved']);
+      expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain('AccountKey');
+    }
+    // Allow-listed by name, a setting named otherwise works; the app's own settings stay refused even when listed.
+    const listed = manager({ env: { CACHE_PW: 's3cret-Value!', REDIS_SECRET_SETTINGS: 'CACHE_PW,API_KEYS', API_KEYS: 'x' } });
+    expect(await listed.run(testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'CACHE_PW' } }), async (c) => (await c.client()).ping())).toBe('PONG');
+    const error = await failure(listed.run(testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'API_KEYS' } }), async (c) => (await c.client()).ping()));
+    expect(error.code).toBe('redis_secret_unresolved');
+  });
+
   it('reports an unset app setting as redis_secret_unresolved, naming the setting', async () => {
     const m = manager({ env: {} });
-    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_NOT_SET' } });
+    const target = testTarget('standalone', [own.server], { secretRef: { kind: 'env', name: 'REDIS_SECRET_NOT_SET' } });
     const error = await failure(m.run(target, async (c) => (await c.client()).ping()));
     expect(error.code).toBe('redis_secret_unresolved');
-    expect(error.message).toContain('REDIS_NOT_SET');
+    expect(error.message).toContain('REDIS_SECRET_NOT_SET');
   });
 });

@@ -27,8 +27,8 @@ describe('warm writer', () => {
   describe('with a password (secret reference resolved for the raw write sockets)', () => {
     const own = useOwnRedis({ password: 'warm-writer-secret-pw' });
     it('authenticates, and a wrong secret fails without showing it', async () => {
-      process.env['RCM_TEST_WARM_PW'] = 'warm-writer-secret-pw';
-      const target = { id: `pw-${process.pid}`, mode: 'standalone' as const, endpoints: [{ host: '127.0.0.1', port: own.server.port }], tls: { enabled: false }, secretRef: { kind: 'env' as const, name: 'RCM_TEST_WARM_PW' } };
+      process.env['REDIS_SECRET_TEST_WARM_PW'] = 'warm-writer-secret-pw';
+      const target = { id: `pw-${process.pid}`, mode: 'standalone' as const, endpoints: [{ host: '127.0.0.1', port: own.server.port }], tls: { enabled: false }, secretRef: { kind: 'env' as const, name: 'REDIS_SECRET_TEST_WARM_PW' } };
       const writer = new WarmWriter(await writeTopology(target), { mode: 'overwrite' });
       await writer.connect();
       writer.addValue({ key: 'pw:1', value: 'ok', ttlMs: null });

@@ -10,7 +10,7 @@ export interface HostOptions {
   hostname?: string;
   /** Applied to process.env before the app loads (like local.settings.json `Values`). */
   settings?: Record<string, string>;
-  /** Host keys. A missing functionKey / masterKey is generated at random; eventGridKey unset = webhook open. */
+  /** Host keys; any not given is generated at random. `eventGridKey` is the `eventgrid_extension` system key the Event Grid webhook requires. */
   keys?: { functionKey?: string; masterKey?: string; eventGridKey?: string };
   /** @default <appDir>/infra/eventgrid-subscriptions.json when present */
   subscriptionsFile?: string;
@@ -39,7 +39,8 @@ export interface HostedFunction {
 export interface RunningHost {
   /** e.g. http://127.0.0.1:7071 */
   url: string;
-  keys: { functionKey: string; masterKey: string };
+  /** `eventGridKey`: the `eventgrid_extension` system key (`?code=` of the Event Grid webhook; the local topics deliver with it). */
+  keys: { functionKey: string; masterKey: string; eventGridKey: string };
   /** The app's CloudEvents custom topic, for `EventGridPublisherClient(endpoint, 'CloudEvent', new AzureKeyCredential(key))`. */
   topic: { endpoint: string; key: string };
   /** Stands in for the Microsoft.Cache system topic (Event Grid schema). */

@@ -10,14 +10,14 @@ import { installCoreApi } from './core/installCoreApi.js';
 import { createInvoker } from './core/invokeFunction.js';
 import { loadEntryFiles, resolveEntryFiles } from './core/loadApp.js';
 import { readHostJson } from './core/readHostJson.js';
-import { eventGridWebhookPath, handleEventGridWebhook } from './eventgrid/eventGridWebhook.js';
+import { checkEventGridWebhookKey, eventGridWebhookPath, handleEventGridWebhook } from './eventgrid/eventGridWebhook.js';
 import { createEventDelivery } from './eventgrid/eventDelivery.js';
 import { loadSubscriptions } from './eventgrid/loadSubscriptions.js';
-import { handleTopicPublish, type LocalTopic } from './eventgrid/topicEndpoint.js';
+import { checkTopicKey, handleTopicPublish, type LocalTopic } from './eventgrid/topicEndpoint.js';
 import { handleAdmin, type FunctionSummary } from './http/adminApi.js';
 import { createHostServer } from './http/createServer.js';
-import { buildHttpRoutes, handleHttpTrigger, triggerBinding } from './http/httpRoutes.js';
-import { generateKey, type HostKeys } from './http/keys.js';
+import { buildHttpRoutes, handleHttpTrigger, matchHttpTrigger, triggerBinding } from './http/httpRoutes.js';
+import { generateKey, presentedKey, sameKey, type HostKeys } from './http/keys.js';
 import { createTimerRunner, type TimerRunner } from './timer/timerRunner.js';
 import { parseTimerSchedule, resolveAppSetting } from './timer/timerSchedule.js';
 import type { HostOptions, RunningHost } from './hostOptions.js';
@@ -56,7 +56,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const keys: HostKeys = {
     functionKey: options.keys?.functionKey ?? generateKey(),
     masterKey: options.keys?.masterKey ?? generateKey(),
-    eventGridKey: options.keys?.eventGridKey,
+    eventGridKey: options.keys?.eventGridKey ?? generateKey(),
   };
   const invoker = createInvoker(registry, logger);
   const functions = registry.functions;
@@ -100,7 +100,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     async (functionName, event, schema) => {
       const url = new URL(`http://localhost${eventGridWebhookPath}`);
       url.searchParams.set('functionName', functionName);
-      if (keys.eventGridKey) url.searchParams.set('code', keys.eventGridKey);
+      url.searchParams.set('code', keys.eventGridKey);
       const body = Buffer.from(JSON.stringify(schema === 'CloudEvent' ? event : [event]));
       const contentType = schema === 'CloudEvent' ? 'application/cloudevents+json; charset=utf-8' : 'application/json';
       const res = await handleEventGridWebhook(
@@ -132,7 +132,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (kind === 'eventgrid') {
       const url = new URL(`http://localhost${eventGridWebhookPath}`);
       url.searchParams.set('functionName', fn.metadata.name);
-      if (keys.eventGridKey) url.searchParams.set('code', keys.eventGridKey);
+      url.searchParams.set('code', keys.eventGridKey);
       const body = Buffer.from(input ?? '');
       return handleEventGridWebhook({ method: 'POST', url, headers: { 'aeg-event-type': 'Notification' }, body }, webhookDeps).then((res) => {
         if (res.status >= 300) logger.host('warning', `Admin run of '${fn.metadata.name}' answered ${res.status}`);
@@ -140,6 +140,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     return undefined;
   };
+
+  /** Everything the headers decide, answered before a body is read (so an unauthenticated upload costs nothing). */
+  function check(req: Omit<HostRequest, 'body'>): HostResponse | undefined {
+    if (state !== 'Running') return problem(503, 'HostNotRunning', `the host is ${state.toLowerCase()}`);
+    const path = req.url.pathname;
+    const lower = path.toLowerCase();
+    if (lower === '/admin' || lower.startsWith('/admin/')) {
+      return lower.replace(/\/+$/, '') === '/admin/host/status' || sameKey(presentedKey(req), keys.masterKey)
+        ? undefined
+        : problem(401, 'Unauthorized', 'The admin API needs the master key (x-functions-key header or ?code=)');
+    }
+    if (lower === eventGridWebhookPath) return checkEventGridWebhookKey(req, keys);
+    const topic = localTopics.find((t) => t.path === lower);
+    if (topic) return req.method === 'POST' ? checkTopicKey(req, topic) : undefined;
+    const prefixPath = prefix === '' ? '' : `/${prefix.toLowerCase()}`;
+    if (prefix !== '' && lower !== prefixPath && !lower.startsWith(`${prefixPath}/`)) return undefined;
+    const match = matchHttpTrigger(routes, req, path.slice(prefixPath.length), keys);
+    return 'refused' in match ? match.refused : undefined;
+  }
 
   async function handle(req: HostRequest): Promise<HostResponse> {
     if (state !== 'Running') return problem(503, 'HostNotRunning', `the host is ${state.toLowerCase()}`);
@@ -169,7 +188,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   process.on('uncaughtException', onStray);
 
   await invoker.runAppHooks('appStart', appDir);
-  const server = createHostServer(handle, logger);
+  const server = createHostServer(handle, logger, check);
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port ?? 0, options.hostname ?? '127.0.0.1', () => {
@@ -226,7 +245,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   return {
     url,
-    keys: { functionKey: keys.functionKey, masterKey: keys.masterKey },
+    keys: { functionKey: keys.functionKey, masterKey: keys.masterKey, eventGridKey: keys.eventGridKey },
     topic: { endpoint: `${url}${topicPaths.topic}`, key: topicKey },
     redisTopic: { endpoint: `${url}${topicPaths.redis}`, key: topicKey },
     functions: summaries,

@@ -3,6 +3,7 @@ import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { jsonResponse } from '../../platform/http/ApiRequest';
 import { parseInput } from '../../platform/http/parseInput';
+import { queryOf } from '../../platform/http/queryOf';
 import type { StoredEvent } from '../../platform/store/StoredEvent';
 import { subjectOf } from '../../platform/events/toCloudEvent';
 import { named } from '../../platform/http/RouteDoc';
@@ -45,7 +46,7 @@ export const clusterEventRoutes: RouteTable = {
     },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
-      const { limit, before } = parseInput(eventsQuerySchema, Object.fromEntries(req.query), 'query');
+      const { limit, before } = parseInput(eventsQuerySchema, queryOf(req.query), 'query');
       const page = await cp.clusters.events(id, limit, before);
       const next = page.nextBefore === undefined ? undefined : `/api/clusters/${id}/events?limit=${limit}&before=${page.nextBefore}`;
       return jsonResponse(200, { items: page.events.map(entry), ...(next ? { next } : {}) });

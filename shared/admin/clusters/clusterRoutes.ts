@@ -6,16 +6,11 @@ import { resourceResponse } from '../../platform/http/resourceResponse';
 import { jsonResponse } from '../../platform/http/ApiRequest';
 import { validationError } from '../../platform/store/DomainError';
 import { clusterResourceSchema, clusterSpecSchema } from '../../platform/registry/clusterSpec';
-import { findSecrets } from '../../platform/registry/findSecrets';
+import { rejectSecrets } from '../../platform/registry/findSecrets';
 import { clusterParamsSchema } from '../../platform/registry/resourceId';
+import { cacheSecretSettingRefusal } from '../../platform/redis/cacheSecretSetting';
 import { named, resourceDoc } from '../../platform/http/RouteDoc';
 import { z } from 'zod';
-
-/** Secrets are refused before schema validation so even an unknown `password` field gets the precise message. */
-function rejectSecrets(raw: unknown): void {
-  const errors = findSecrets(raw).map((e) => ({ ...e, field: `body.${e.field}` }));
-  if (errors.length > 0) throw validationError('secret_not_allowed', 'raw secrets are not accepted; register a secretRef (env, keyVault or entra)', errors);
-}
 
 /** `/api/clusters/{id}`: GET (reader), PUT register/replace (admin, If-Match / If-None-Match), DELETE (admin). */
 const cluster = named('Cluster', clusterResourceSchema);
@@ -54,7 +49,9 @@ export const clusterRoutes: RouteTable = {
     async handle({ req, body, cp, change }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const preconditions = conditionalHeaders(req);
-      const spec = readJsonBody(req.headers.get('content-type'), body, clusterSpecSchema, rejectSecrets);
+      const spec = readJsonBody(req.headers.get('content-type'), body, clusterSpecSchema, rejectSecrets());
+      const refusal = spec.secretRef.kind === 'env' ? cacheSecretSettingRefusal(spec.secretRef.name) : null;
+      if (refusal) throw validationError('secret_ref_not_allowed', `secretRef refused: ${refusal}`, [{ field: 'body.secretRef.name', message: refusal }]);
       const { cluster, created } = await cp.clusters.put(id, spec, change, preconditions);
       return resourceResponse(req, created ? 201 : 200, cluster, created ? { location: `/api/clusters/${id}` } : {});
     },

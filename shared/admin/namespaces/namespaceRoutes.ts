@@ -9,8 +9,12 @@ import { resourceResponse } from '../../platform/http/resourceResponse';
 import { checkWarmPlan } from '../../platform/registry/checkWarmPlan';
 import { namespacePolicyResourceSchema, namespacePolicySpecSchema } from '../../platform/registry/namespacePolicy';
 import { named, resourceDoc } from '../../platform/http/RouteDoc';
+import { rejectSecrets } from '../../platform/registry/findSecrets';
 
 const clusterParams = z.object({ id: resourceIdSchema });
+
+/** The warm mapping's `key` is a key template, not a secret. */
+const warmMappingFields = /^warmPlan\.mapping\.key$/;
 
 /** `/api/clusters/{id}/namespaces/{ns}`: GET (reader), PUT (operator, If-Match / If-None-Match), DELETE (operator). */
 const policyDoc = named('NamespacePolicy', namespacePolicyResourceSchema);
@@ -50,7 +54,7 @@ export const namespaceRoutes: RouteTable = {
     async handle({ req, body, cp, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const preconditions = conditionalHeaders(req);
-      const spec = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema);
+      const spec = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema, rejectSecrets({ allowedFields: warmMappingFields }));
       checkWarmPlan(spec.warmPlan, change.principal);
       const { policy, created } = await cp.namespaces.put(id, ns, spec, change, preconditions);
       return resourceResponse(req, created ? 201 : 200, policy, created ? { location: `/api/clusters/${id}/namespaces/${ns}` } : {});

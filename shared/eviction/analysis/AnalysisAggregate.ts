@@ -88,7 +88,8 @@ function bump(map: Record<string, Counter>, bucket: string, keys: number, memory
  */
 export function addKey(aggregate: AnalysisAggregate, namespace: string, facts: KeyFacts, node: string, weight = 1, topKeys = defaultTopKeys): void {
   aggregate.keysProbed += 1;
-  const ns = (aggregate.namespaces[namespace] ??= emptyNamespace());
+  // Own properties only: a namespace named `constructor` must not find Object.prototype.constructor.
+  const ns = Object.hasOwn(aggregate.namespaces, namespace) ? (aggregate.namespaces[namespace] as NonNullable<(typeof aggregate.namespaces)[string]>) : (aggregate.namespaces[namespace] = emptyNamespace());
   const memory = facts.memoryBytes ?? 0;
   const [keys, bytes] = [weight, weight * memory];
   ns.keys += keys;
@@ -144,7 +145,7 @@ export function mergeAggregates(a: AnalysisAggregate, b: AnalysisAggregate, topK
     namespaces: structuredClone(a.namespaces),
   };
   for (const [name, source] of Object.entries(b.namespaces)) {
-    const ns = (out.namespaces[name] ??= emptyNamespace());
+    const ns = Object.hasOwn(out.namespaces, name) ? (out.namespaces[name] as NonNullable<(typeof out.namespaces)[string]>) : (out.namespaces[name] = emptyNamespace());
     ns.keys += source.keys;
     ns.memoryBytes += source.memoryBytes;
     ns.variance.keys += source.variance.keys;

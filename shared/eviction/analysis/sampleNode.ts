@@ -59,7 +59,7 @@ export async function sampleNode(redis: Redis, options: SampleNodeOptions): Prom
     sums.set(namespace, { samples: s.samples + 1, memoryBytes: s.memoryBytes + memory, memoryBytesSquared: s.memoryBytesSquared + memory * memory });
   }
   for (const [namespace, s] of sums) {
-    const ns = aggregate.namespaces[namespace];
+    const ns = Object.hasOwn(aggregate.namespaces, namespace) ? aggregate.namespaces[namespace] : undefined;
     if (ns) ns.variance = estimateVariance(s, n, dbsize);
   }
   return { dbsize, aggregate };

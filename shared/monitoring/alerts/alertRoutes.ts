@@ -5,6 +5,7 @@ import type { RouteTable } from '../../platform/http/apiHandler';
 import { conditionalHeaders } from '../../platform/http/conditionalHeaders';
 import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
+import { rejectSecrets } from '../../platform/registry/findSecrets';
 import { resourceResponse } from '../../platform/http/resourceResponse';
 import { monitoring, type Monitoring } from '../collection/openMonitoring';
 import { validationError } from '../../platform/store/DomainError';
@@ -95,7 +96,7 @@ export function alertRuleRoutesFor(open: () => Promise<Monitoring>): RouteTable 
       async handle({ req, body, cp, change }) {
         const { id } = parseInput(params, req.params, 'params');
         const ifMatch = ifMatchVersion(conditionalHeaders(req).ifMatch);
-        const { rules } = readJsonBody(req.headers.get('content-type'), body, alertRuleOverridesSchema);
+        const { rules } = readJsonBody(req.headers.get('content-type'), body, alertRuleOverridesSchema, rejectSecrets());
         await cp.clusters.get(id);
         return resourceResponse(req, 200, await (await open()).alerts.rules.put(id, rules, change, ifMatch));
       },

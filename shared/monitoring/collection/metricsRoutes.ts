@@ -3,6 +3,7 @@ import { resourceIdSchema } from '../../platform/registry/resourceId';
 import { jsonResponse } from '../../platform/http/ApiRequest';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
+import { queryOf } from '../../platform/http/queryOf';
 import { validationError } from '../../platform/store/DomainError';
 import { historyColumns } from './historyColumns';
 import { buildSeries } from './metricSeries';
@@ -49,7 +50,7 @@ export function metricsRoutesFor(open: () => Promise<Monitoring>): RouteTable {
       },
       async handle({ req, cp }) {
         const { id } = parseInput(params, req.params, 'params');
-        const query = parseInput(metricsQuerySchema, Object.fromEntries(req.query), 'query');
+        const query = parseInput(metricsQuerySchema, queryOf(req.query), 'query');
         await cp.clusters.get(id);
         const m = await open();
         const to = query.to ?? Date.now();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiRequest, ApiResponse } from '../../platform/http/ApiRequest';
 import { dashboardAssetNames } from './dashboardAssetNames';
+import { problemResponse } from '../../platform/http/problem';
 import { dashboardPage } from './dashboardPage';
 import { dashboardScript } from './dashboardScript';
 import { dashboardStyles } from './dashboardStyles';
@@ -43,6 +44,9 @@ export function dashboardPageResponse(req: ApiRequest): ApiResponse {
 export function dashboardAssetResponse(req: ApiRequest): ApiResponse {
   const name = dashboardAssetNames.find((n) => n === req.params['name']);
   const found = name === undefined ? undefined : dashboardAssets[name];
-  if (!found) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }, body: 'no such asset' };
+  if (!found) {
+    const missing = problemResponse(404, 'asset_not_found', `no dashboard asset by that name (known: ${dashboardAssetNames.join(', ')})`, [{ field: 'params.name', message: 'unknown asset' }]);
+    return { ...missing, headers: { ...missing.headers, ...securityHeaders } };
+  }
   return serve(req, found, 'public, max-age=300, must-revalidate');
 }

@@ -20,6 +20,12 @@ export const appSettingsSchema = z.object({
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   /** Topic access key: local host only. In Azure the managed identity is used and no key is set. */
   EVENTGRID_TOPIC_KEY: z.string().min(1).optional(),
+  /**
+   * More app settings an `env` secret reference may name (comma-separated), besides those starting with
+   * `REDIS_SECRET_` or `REDIS_PASSWORD`. The app's own settings (storage, API keys, topic key...) are never allowed.
+   * @default none
+   */
+  REDIS_SECRET_SETTINGS: z.string().optional(),
   /** Redis the manager itself checks on `/api/health`; locally the spawned redis-server. */
   REDIS_URL: z.string().min(1).optional(),
   /** Application Insights connection string; when set, telemetry goes to Azure Monitor. */

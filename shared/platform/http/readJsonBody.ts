@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { DomainError, validationError } from '../store/DomainError';
+import { DomainError } from '../store/DomainError';
+import { parseJsonBounded } from './parseJsonBounded';
 import { parseInput } from './parseInput';
 
 /**
@@ -11,12 +12,7 @@ export function readJsonBody<S extends z.ZodType>(contentType: string | null, bo
   if (!contentType || !/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
     throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'send the body as application/json');
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    throw validationError('invalid_json', 'the request body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
-  }
+  const raw = parseJsonBounded(body);
   inspect?.(raw);
   return parseInput(schema, raw, 'body');
 }

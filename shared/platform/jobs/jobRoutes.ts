@@ -3,6 +3,7 @@ import { clusterParamsSchema } from '../registry/resourceId';
 import { jsonResponse } from '../http/ApiRequest';
 import type { RouteTable } from '../http/apiHandler';
 import { parseInput } from '../http/parseInput';
+import { queryOf } from '../http/queryOf';
 import { JobService } from './JobService';
 import { jobRuntime } from './jobRuntime';
 import { named, openObject, type ResponseDoc } from '../http/RouteDoc';
@@ -73,7 +74,7 @@ export const clusterJobRoutes: RouteTable = {
     },
     async handle({ req, cp }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
-      const { limit } = parseInput(listQuery, Object.fromEntries(req.query), 'query');
+      const { limit } = parseInput(listQuery, queryOf(req.query), 'query');
       await cp.clusters.get(id);
       return jsonResponse(200, { items: await new JobService(await jobRuntime(cp)).list(id, limit) });
     },

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { EntraTokenAuth, type EntraTokenAuthOptions } from './EntraTokenAuth';
 import { RedisAccessError } from './redisErrors';
+import { cacheSecretSettingRefusal } from './cacheSecretSetting';
 import { readKeyVaultSecret } from './readKeyVaultSecret';
 import type { RedisTarget } from './RedisTarget';
 
@@ -29,6 +30,9 @@ export async function resolveRedisAuth(target: RedisTarget, deps: ResolveAuthDep
     case 'none':
       return username === undefined ? { kind: 'static' } : { kind: 'static', username };
     case 'env': {
+      // Checked again here, not only when registered: a stored registration must not outlive a tightened rule.
+      const refusal = cacheSecretSettingRefusal(ref.name, deps.env ?? process.env);
+      if (refusal) throw fail(`the secret reference is refused: ${refusal}`);
       const password = (deps.env ?? process.env)[ref.name];
       if (password === undefined || password === '') throw fail(`app setting '${ref.name}' named by the secret reference is not set`);
       return { kind: 'static', password, ...(username === undefined ? {} : { username }) };

@@ -2,6 +2,7 @@ import type { ChangeContext, ClusterStreams } from '../../platform/registry/Clus
 import type { DomainEvent } from '../../platform/events/catalogue';
 import { notFound } from '../../platform/store/DomainError';
 import { checkPreconditions, type Preconditions } from '../../platform/store/preconditions';
+import { namespaceIn } from './clusterStreamState';
 import type { NamespacePolicyResource, NamespacePolicySpec } from '../../platform/registry/namespacePolicy';
 
 const clusterMissing = (clusterId: string) => notFound('cluster_not_found', `cluster '${clusterId}' is not registered`);
@@ -13,7 +14,7 @@ export class NamespaceService {
   async get(clusterId: string, namespace: string): Promise<NamespacePolicyResource> {
     const { state } = await this.streams.load(clusterId);
     if (!state.cluster) throw clusterMissing(clusterId);
-    const policy = state.namespaces[namespace];
+    const policy = namespaceIn(state, namespace);
     if (!policy) throw notFound('namespace_not_found', `namespace '${namespace}' has no policy on cluster '${clusterId}'`);
     return policy;
   }
@@ -29,13 +30,13 @@ export class NamespaceService {
     let created = false;
     const { state } = await this.streams.change(clusterId, context, (current): DomainEvent[] => {
       if (!current.cluster) throw clusterMissing(clusterId);
-      const existing = current.namespaces[namespace] ?? null;
+      const existing = namespaceIn(current, namespace) ?? null;
       checkPreconditions(existing, preconditions);
       created = existing === null;
       if (existing && sameSpec(existing, policy)) return [];
       return [{ type: 'RedisClusterManager.Namespace.PolicyChanged', data: { clusterId, namespace, policy, created } }];
     });
-    const written = state.namespaces[namespace];
+    const written = namespaceIn(state, namespace);
     if (!written) throw new Error('projection lost the namespace just written');
     return { policy: written, created };
   }
@@ -43,7 +44,7 @@ export class NamespaceService {
   async remove(clusterId: string, namespace: string, context: ChangeContext, preconditions?: Preconditions): Promise<void> {
     await this.streams.change(clusterId, context, (current): DomainEvent[] => {
       if (!current.cluster) throw clusterMissing(clusterId);
-      const existing = current.namespaces[namespace];
+      const existing = namespaceIn(current, namespace);
       if (!existing) throw notFound('namespace_not_found', `namespace '${namespace}' has no policy on cluster '${clusterId}'`);
       checkPreconditions(existing, preconditions);
       return [{ type: 'RedisClusterManager.Namespace.Removed', data: { clusterId, namespace } }];

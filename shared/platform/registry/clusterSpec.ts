@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainTextSchema } from './plainText';
 
 /** Hostname (RFC 1123), IPv4 or bracket-less IPv6. */
 const hostSchema = z
@@ -50,7 +51,7 @@ export const clusterModes = ['standalone', 'cluster', 'azure-cache-for-redis', '
 
 /** What an admin registers (PUT body). Unknown fields are refused so a typo never silently drops a setting. */
 export const clusterSpecSchema = z.strictObject({
-  displayName: z.string().min(1).max(100).optional(),
+  displayName: plainTextSchema(100).min(1).optional(),
   mode: z.enum(clusterModes),
   endpoints: z.array(endpointSchema).min(1).max(64),
   tls: z
@@ -69,7 +70,7 @@ export const clusterSpecSchema = z.strictObject({
     .regex(/^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]{1,90}\/providers\/Microsoft\.Cache\/(redis|redisEnterprise)\/[^/]{1,63}$/i, 'must be the ARM id of an Azure cache')
     .optional(),
   labels: z
-    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'label names are lower-case a-z, 0-9, ., _ and -'), z.string().max(256))
+    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'label names are lower-case a-z, 0-9, ., _ and -'), plainTextSchema(256))
     .refine((r) => Object.keys(r).length <= 20, 'at most 20 labels')
     .optional(),
 });

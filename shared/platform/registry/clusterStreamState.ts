@@ -10,6 +10,14 @@ export const clusterStreamStateSchema = z.object({
 });
 export type ClusterStreamState = z.infer<typeof clusterStreamStateSchema>;
 
+/**
+ * The policy of `namespace`, own properties only: ids come from URLs, and `state.namespaces['constructor']` would
+ * otherwise be `Object.prototype.constructor` (a phantom policy that reads, deletes and invalidates as if it existed).
+ */
+export function namespaceIn(state: ClusterStreamState, namespace: string): ClusterStreamState['namespaces'][string] | undefined {
+  return Object.hasOwn(state.namespaces, namespace) ? state.namespaces[namespace] : undefined;
+}
+
 export const emptyClusterState: ClusterStreamState = { cluster: null, namespaces: {} };
 
 /** The projection: a pure fold, so replaying the stream and the snapshot written at append time must agree. */

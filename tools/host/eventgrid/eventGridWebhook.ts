@@ -2,7 +2,7 @@ import type { RegisteredFunction } from '../core/createCoreApi.js';
 import { json, problem, type HostRequest, type HostResponse } from '../core/hostTypes.js';
 import type { Invoker } from '../core/invokeFunction.js';
 import { triggerBinding } from '../http/httpRoutes.js';
-import { sameKey, type HostKeys } from '../http/keys.js';
+import { presentedKey, sameKey, type HostKeys } from '../http/keys.js';
 import { eventId, parseEvents, type GridEvent } from './parseEvents.js';
 
 export const eventGridWebhookPath = '/runtime/webhooks/eventgrid';
@@ -24,15 +24,24 @@ function invokeForEvent(fn: RegisteredFunction, triggerName: string, event: Grid
 }
 
 /**
+ * The webhook takes only the `eventgrid_extension` system key (or the master key), as `?code=` or `x-functions-key`,
+ * like the real host: without it anyone who can reach the host (any web page, with a text/plain "simple" request)
+ * could deliver forged events to subscribers that change data.
+ */
+export function checkEventGridWebhookKey(req: Pick<HostRequest, 'headers' | 'url'>, keys: HostKeys): HostResponse | undefined {
+  const key = presentedKey(req);
+  if (sameKey(key, keys.eventGridKey) || sameKey(key, keys.masterKey)) return undefined;
+  return problem(401, 'Unauthorized', "The Event Grid webhook needs the 'eventgrid_extension' system key (?code= or x-functions-key)");
+}
+
+/**
  * `POST /runtime/webhooks/eventgrid?functionName=NAME` with the Event Grid extension's semantics:
  * `aeg-event-type` SubscriptionValidation / Notification / Unsubscribe, the CloudEvents OPTIONS
  * handshake, one invocation per event, 202 when all succeed and 500 when any fails.
  */
 export async function handleEventGridWebhook(req: HostRequest, deps: WebhookDeps): Promise<HostResponse> {
-  const code = req.url.searchParams.get('code');
-  if (deps.keys.eventGridKey && !sameKey(code, deps.keys.eventGridKey) && !sameKey(code, deps.keys.masterKey)) {
-    return problem(401, 'Unauthorized', "The Event Grid webhook needs the 'eventgrid_extension' system key as ?code=");
-  }
+  const refused = checkEventGridWebhookKey(req, deps.keys);
+  if (refused) return refused;
   if (req.method === 'OPTIONS') {
     const origin = req.headers['webhook-request-origin'];
     if (!origin) return problem(400, 'MissingHeader', "OPTIONS needs the 'WebHook-Request-Origin' header (CloudEvents abuse protection)");

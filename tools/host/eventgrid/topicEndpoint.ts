@@ -19,6 +19,11 @@ function gridError(status: number, code: string, message: string): HostResponse 
   };
 }
 
+/** The topic's key check, also run before the body is read (an unauthenticated batch is never buffered). */
+export function checkTopicKey(req: Pick<HostRequest, 'headers'>, topic: LocalTopic): HostResponse | undefined {
+  return sameKey(req.headers['aeg-sas-key'], topic.key) ? undefined : gridError(401, 'Unauthorized', "the request needs a valid 'aeg-sas-key' header");
+}
+
 const maxBatchBytes = 1024 * 1024;
 
 /**
@@ -30,9 +35,8 @@ export function handleTopicPublish(req: HostRequest, topic: LocalTopic, delivery
   if (!req.url.searchParams.get('api-version')) {
     return gridError(400, 'BadRequest', "query parameter 'api-version' is required");
   }
-  if (!sameKey(req.headers['aeg-sas-key'], topic.key)) {
-    return gridError(401, 'Unauthorized', "the request needs a valid 'aeg-sas-key' header");
-  }
+  const refused = checkTopicKey(req, topic);
+  if (refused) return refused;
   if (req.body.length > maxBatchBytes) return gridError(413, 'RequestEntityTooLarge', 'a batch may hold at most 1 MB');
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const allowed =

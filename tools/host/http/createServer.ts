@@ -5,19 +5,37 @@ import type { HostLogger } from '../core/hostLogger.js';
 /** The real host rejects bodies over 100 MB. */
 const maxBodyBytes = 100 * 1024 * 1024;
 
+/**
+ * Reads the body up to `maxBodyBytes`: a declared `content-length` over it is refused before a byte is read, and a
+ * chunked body stops being read (and buffered) the moment it passes the limit.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return Promise.resolve('tooLarge');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? 'tooLarge' : Buffer.concat(chunks)));
+      if (size <= maxBodyBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      resolve('tooLarge');
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * True when the raw request path has a `.` or `..` segment, plain or percent-encoded (`%2e`), split at `/` or `\`
+ * (URL parsing treats both as separators for http). `new URL` would resolve it, so `/clusters/fz/namespaces/%2e%2e`
+ * reached `DELETE /clusters/fz`: refused before anything is routed.
+ */
+export function hasDotSegment(rawUrl: string): boolean {
+  const path = rawUrl.split(/[?#]/, 1)[0] ?? '';
+  return path.split(/[/\\]/).some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 function toHeaders(req: IncomingMessage): Record<string, string> {
@@ -35,23 +53,41 @@ function send(res: ServerResponse, response: HostResponse): void {
   res.end(body);
 }
 
+/** Answers without reading the rest of the body: the connection closes once the answer is out, so nothing more is read. */
+function refuse(req: IncomingMessage, res: ServerResponse, response: HostResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  res.shouldKeepAlive = false;
+  send(res, { ...response, headers: { ...response.headers, connection: 'close' } });
+  res.once('finish', () => req.socket.destroy());
+}
+
+/** What the host knows before the body: answers a refusal (unknown route, method, missing or wrong key) or undefined to go on. */
+export type HeadCheck = (req: Omit<HostRequest, 'body'>) => HostResponse | undefined;
+
 /**
- * The HTTP front door: reads each request fully, hands it to `handle`, writes the answer. Anything that
- * goes wrong per request becomes a JSON error for that request only; the server keeps serving.
+ * The HTTP front door: checks what the headers decide (`check`: route, method, keys) before the body is read, then
+ * reads the body (bounded), hands it to `handle`, writes the answer. Anything that goes wrong per request becomes a
+ * JSON error for that request only; the server keeps serving.
  */
-export function createHostServer(handle: (req: HostRequest) => Promise<HostResponse>, logger: HostLogger): Server {
+export function createHostServer(handle: (req: HostRequest) => Promise<HostResponse>, logger: HostLogger, check: HeadCheck = () => undefined): Server {
   const server = createServer((req, res) => {
     void (async () => {
       try {
+        if (hasDotSegment(req.url ?? '/')) {
+          return refuse(req, res, problem(400, 'DotSegment', "'.' and '..' path segments (also encoded as %2e) are not allowed"));
+        }
         let url: URL;
         try {
           url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
         } catch {
-          return send(res, problem(400, 'BadRequest', 'the request URL is malformed'));
+          return refuse(req, res, problem(400, 'BadRequest', 'the request URL is malformed'));
         }
+        const head = { method: (req.method ?? 'GET').toUpperCase(), url, headers: toHeaders(req) };
+        const refused = check(head);
+        if (refused) return refuse(req, res, refused);
         const body = await readBody(req);
-        if (body === 'tooLarge') return send(res, problem(413, 'PayloadTooLarge', 'request bodies are limited to 100 MB'));
-        send(res, await handle({ method: (req.method ?? 'GET').toUpperCase(), url, headers: toHeaders(req), body }));
+        if (body === 'tooLarge') return refuse(req, res, problem(413, 'PayloadTooLarge', 'request bodies are limited to 100 MB'));
+        send(res, await handle({ ...head, body }));
       } catch (err) {
         logger.host('error', `Request ${req.method} ${req.url?.split('?')[0]} failed in the host: ${err instanceof Error ? err.message : String(err)}`);
         send(res, problem(500, 'HostError', 'the host failed to process the request'));

@@ -44,6 +44,31 @@ export function buildHttpRoutes(functions: Iterable<RegisteredFunction>): HttpRo
   return routes.sort((a, b) => compareRoutes(a.template, b.template));
 }
 
+/**
+ * What the headers decide for a request to `/{routePrefix}/...` (`path` is what follows the prefix): the matching
+ * route and its parameters, or the refusal (404 no route, 405 method, 401 key) — before the body is read.
+ */
+export function matchHttpTrigger(
+  routes: HttpRoute[],
+  req: Omit<HostRequest, 'body'>,
+  path: string,
+  keys: HostKeys,
+): { route: HttpRoute; params: Record<string, string> } | { refused: HostResponse } {
+  const matches = routes
+    .map((route) => ({ route, params: matchRoute(route.template, path) }))
+    .filter((m): m is { route: HttpRoute; params: Record<string, string> } => m.params !== undefined);
+  if (matches.length === 0) return { refused: problem(404, 'RouteNotFound', `No function matches ${req.method} ${req.url.pathname}`) };
+  const match = matches.find((m) => !m.route.methods || m.route.methods.includes(req.method));
+  if (!match) {
+    const allow = [...new Set(matches.flatMap((m) => m.route.methods ?? []))].sort().join(', ');
+    return { refused: problem(405, 'MethodNotAllowed', `${req.method} is not allowed on ${req.url.pathname}`, {}, { allow }) };
+  }
+  if (!isAuthorized(match.route.authLevel, req, keys)) {
+    return { refused: problem(401, 'Unauthorized', `A valid ${match.route.authLevel === 'admin' ? 'master' : 'function'} key is required (x-functions-key header or ?code=)`) };
+  }
+  return match;
+}
+
 /** Answers one request to `/{routePrefix}/...`; `path` is what follows the prefix. */
 export async function handleHttpTrigger(
   routes: HttpRoute[],
@@ -52,19 +77,9 @@ export async function handleHttpTrigger(
   keys: HostKeys,
   invoker: Invoker,
 ): Promise<HostResponse> {
-  const matches = routes
-    .map((route) => ({ route, params: matchRoute(route.template, path) }))
-    .filter((m): m is { route: HttpRoute; params: Record<string, string> } => m.params !== undefined);
-  if (matches.length === 0) return problem(404, 'RouteNotFound', `No function matches ${req.method} ${req.url.pathname}`);
-  const match = matches.find((m) => !m.route.methods || m.route.methods.includes(req.method));
-  if (!match) {
-    const allow = [...new Set(matches.flatMap((m) => m.route.methods ?? []))].sort().join(', ');
-    return problem(405, 'MethodNotAllowed', `${req.method} is not allowed on ${req.url.pathname}`, {}, { allow });
-  }
+  const match = matchHttpTrigger(routes, req, path, keys);
+  if ('refused' in match) return match.refused;
   const { route, params } = match;
-  if (!isAuthorized(route.authLevel, req, keys)) {
-    return problem(401, 'Unauthorized', `A valid ${route.authLevel === 'admin' ? 'master' : 'function'} key is required (x-functions-key header or ?code=)`);
-  }
   const { http, triggerMetadata } = toRpcHttpRequest(req, params);
   const outcome = await invoker.invoke(route.fn, {
     inputData: [{ name: route.triggerName, data: { http } }],

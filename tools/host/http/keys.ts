@@ -4,8 +4,8 @@ import type { HostRequest } from '../core/hostTypes.js';
 export interface HostKeys {
   functionKey: string;
   masterKey: string;
-  /** The `eventgrid_extension` system key; when set, the Event Grid webhook requires it as `?code=`. */
-  eventGridKey?: string;
+  /** The `eventgrid_extension` system key: the Event Grid webhook requires it (`?code=` or `x-functions-key`), as the real host does. */
+  eventGridKey: string;
 }
 
 /** A key in the shape the real host generates (URL-safe, 56 chars). */
@@ -21,12 +21,12 @@ export function sameKey(given: string | undefined | null, expected: string | und
 }
 
 /** The key a caller presented: `x-functions-key` header first, then `?code=`. */
-export function presentedKey(req: HostRequest): string | undefined {
+export function presentedKey(req: Pick<HostRequest, 'headers' | 'url'>): string | undefined {
   return req.headers['x-functions-key'] ?? req.url.searchParams.get('code') ?? undefined;
 }
 
 /** `anonymous` lets anyone in; `function` takes the function key or the master key; `admin` only the master key. */
-export function isAuthorized(authLevel: string, req: HostRequest, keys: HostKeys): boolean {
+export function isAuthorized(authLevel: string, req: Pick<HostRequest, 'headers' | 'url'>, keys: HostKeys): boolean {
   const level = authLevel.toLowerCase();
   if (level === 'anonymous') return true;
   const key = presentedKey(req);
