@@ -5,6 +5,7 @@ import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import { JobService } from '../platform/jobs/JobService';
 import { conflict } from '../platform/store/DomainError';
 import { checkWarmPlan } from '../platform/registry/checkWarmPlan';
+import { protectionReasons, requireForce } from '../platform/registry/protectedOverlap';
 import type { WarmJobParams } from './warmJobParams';
 
 export interface WarmRequest {
@@ -16,11 +17,14 @@ export interface WarmRequest {
   causationId?: string;
   /** Makes creation idempotent: the same key never creates a second job (timers on several instances, redeliveries). */
   idempotencyKey?: string;
+  /** Required (with the admin role) when the plan overwrites and the namespace may hold keys of a protected one. @default false */
+  force?: boolean;
 }
 
 /**
  * Starts a warm of one namespace from its plan: a `warm` job on the job machinery (continued in bounded chunks) and
- * `Warm.Requested` in the cluster's stream. 404 unknown cluster / namespace, 409 `warm_plan_missing`.
+ * `Warm.Requested` in the cluster's stream. 404 unknown cluster / namespace, 409 `warm_plan_missing`; 409
+ * `namespace_protected` / 403 for an overwriting plan whose keys may be a protected namespace's without admin + `force`.
  */
 export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: ChangeContext): Promise<{ job: JobRecord; created: boolean }> {
   const policy = await rt.cp.namespaces.get(request.clusterId, request.namespace);
@@ -28,6 +32,11 @@ export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: 
   if (plan === null) throw conflict('warm_plan_missing', `namespace '${request.namespace}' has no warm plan (set warmPlan on its policy)`);
   // The allow-list may have changed since the plan was saved; who may set allowPrivateNetworks was checked then.
   checkWarmPlan(plan, null);
+  // `nx` never replaces a key, so only overwriting plans (overwrite, version-compare) can hurt protected keys.
+  if (plan.writeMode !== 'nx') {
+    const policies = await rt.cp.namespaces.list(request.clusterId);
+    requireForce(protectionReasons(policy.keyPattern, policies).map((r) => `a '${plan.writeMode}' warm of namespace '${request.namespace}': ${r}`), request.force ?? false, change.principal);
+  }
   const params: WarmJobParams = {
     namespace: request.namespace,
     keyPattern: policy.keyPattern,

@@ -20,6 +20,8 @@ export const warmRequestSchema = z.strictObject({
   namespace: resourceIdSchema,
   /** Read and check the whole source, write nothing; the job's counts say what would be written. @default false */
   dryRun: z.boolean().default(false),
+  /** Required (with the admin role) for an overwriting plan whose keys may belong to a protected namespace. @default false */
+  force: z.boolean().default(false),
 });
 
 /** `POST /api/clusters/{id}/namespaces/{ns}/warm-snapshot` body. */
@@ -47,7 +49,7 @@ export const warmRoutes: RouteTable = {
       const { id } = parseInput(clusterParams, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, warmRequestSchema);
       await cp.clusters.get(id);
-      const { job } = await requestWarm(await jobRuntime(cp), { clusterId: id, namespace: request.namespace, reason: 'manual', dryRun: request.dryRun }, change);
+      const { job } = await requestWarm(await jobRuntime(cp), { clusterId: id, namespace: request.namespace, reason: 'manual', dryRun: request.dryRun, force: request.force }, change);
       return acceptedJob(job);
     },
   },

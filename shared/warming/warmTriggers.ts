@@ -6,6 +6,7 @@ import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
 import { firesInMinute } from '../platform/schedule/cronSchedule';
 import { requestWarm } from './requestWarm';
+import { isDomainError } from '../platform/store/DomainError';
 import type { WarmPlan } from '../platform/registry/warmPlan';
 import { namespaceIn } from '../platform/registry/clusterStreamState';
 
@@ -13,6 +14,20 @@ import { namespaceIn } from '../platform/registry/clusterStreamState';
 export interface TriggerLog {
   log(...args: unknown[]): void;
   warn(...args: unknown[]): void;
+}
+
+/**
+ * `requestWarm` for the automatic triggers: an overwriting plan that reaches a protected namespace needs a person's
+ * admin + force, so automation skips it with a log line instead of failing the whole tick or delivery.
+ */
+async function warmUnlessProtected(rt: JobRuntime, request: Parameters<typeof requestWarm>[1], change: Parameters<typeof requestWarm>[2], log: TriggerLog): Promise<Awaited<ReturnType<typeof requestWarm>> | null> {
+  try {
+    return await requestWarm(rt, request, change);
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== 'namespace_protected') throw error;
+    log.warn(`warm of ${request.clusterId}/${request.namespace} skipped: ${error.message}`);
+    return null;
+  }
 }
 
 type Planned = { cluster: ClusterResource; policy: NamespacePolicyResource; plan: WarmPlan };
@@ -37,7 +52,9 @@ export async function runScheduledWarms(rt: JobRuntime, now: Date, log: TriggerL
   for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
     if (plan.schedule === null || !firesInMinute(plan.schedule, now)) continue;
     const change = { principal: systemPrincipal, correlationId: `warm-schedule-${minute}` };
-    const { job, created } = await requestWarm(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'schedule', idempotencyKey: `schedule:${minute}` }, change);
+    const warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'schedule', idempotencyKey: `schedule:${minute}` }, change, log);
+    if (!warm) continue;
+    const { job, created } = warm;
     if (created) started.push(job.id);
     log.log(`warm schedule: ${cluster.id}/${policy.namespace} -> job ${job.id}${created ? '' : ' (already started)'}`);
   }
@@ -70,7 +87,9 @@ export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: T
       return;
     }
     const change = { principal: systemPrincipal, correlationId: event.id };
-    const { job } = await requestWarm(rt, { clusterId, namespace, reason: 'invalidation', causationId: event.id, idempotencyKey: `invalidation:${jobId}` }, change);
+    const warm = await warmUnlessProtected(rt, { clusterId, namespace, reason: 'invalidation', causationId: event.id, idempotencyKey: `invalidation:${jobId}` }, change, log);
+    if (!warm) return;
+    const { job } = warm;
     started = job.id;
     log.log(`warmOnInvalidation: ${clusterId}/${namespace} invalidated by job ${jobId} -> warm job ${job.id}`);
   });
@@ -113,7 +132,9 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
       const matches = id !== undefined && (resource.startsWith(id) || (cacheName !== undefined && id.endsWith(`/${cacheName}`)));
       if (!matches || !plan.rewarmAfterMaintenance) continue;
       const change = { principal: systemPrincipal, correlationId: event.id };
-      const { job } = await requestWarm(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey: `azure:${event.id}` }, change);
+      const warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey: `azure:${event.id}` }, change, log);
+      if (!warm) continue;
+      const { job } = warm;
       started.push(job.id);
       log.log(`warmOnAzureMaintenance: ${event.eventType} on ${cluster.id} -> warm ${policy.namespace} job ${job.id}`);
     }

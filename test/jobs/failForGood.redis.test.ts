@@ -19,6 +19,7 @@ let counter = 0;
 beforeAll(async () => {
   process.env['AzureWebJobsStorage'] = azuriteConnectionString();
   process.env['STATE_TABLE_PREFIX'] = uniqueTableName('failgood');
+  process.env['WARM_BLOB_CONTAINERS'] = 'warm-*';
   rt = await jobWorkerRuntime(await controlPlane());
   rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 5 } };
 });

@@ -17,7 +17,7 @@ describe('killing the host mid-warm', () => {
     let text = '';
     for (let i = 0; i < keys; i++) text += `{"id":${i},"value":"value-${i}-${'x'.repeat(40)}"}\n`;
     const { container, blob } = await uploadBlob(Buffer.from(text));
-    const settings = { AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warmkill'), JOB_CHUNK_BUDGET_MS: '1500', JOB_LEASE_GRACE_MS: '1000' };
+    const settings = { AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warmkill'), WARM_BLOB_CONTAINERS: 'warm-*', JOB_CHUNK_BUDGET_MS: '1500', JOB_LEASE_GRACE_MS: '1000' };
 
     const first = await startHostChild(settings);
     await call(first.url, 'PUT', '/api/clusters/wk', { mode: 'standalone', endpoints: [{ host: rh, port }], secretRef: { kind: 'none' } });

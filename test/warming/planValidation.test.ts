@@ -9,6 +9,7 @@ const put = (ns: string, warmPlan: unknown, as: 'admin' | 'operator' = 'operator
   callRoutes(cp, namespaceRoutes, { method: 'PUT', path: `/clusters/pv/namespaces/${ns}`, params: { id: 'pv', ns }, body: { keyPattern: 'p:*', ttlSeconds: 60, warmPlan }, as });
 
 beforeAll(async () => {
+  process.env['WARM_BLOB_CONTAINERS'] = 'src,feeds-*';
   cp = await testControlPlane();
   const created = await callRoutes(cp, clusterRoutes, { method: 'PUT', path: '/clusters/pv', params: { id: 'pv' }, body: { mode: 'standalone', endpoints: [{ host: '127.0.0.1', port: 6390 }], secretRef: { kind: 'none' } } });
   expect(created.status).toBe(201);
@@ -54,5 +55,20 @@ describe('warm plans on the namespace policy', () => {
     const asAdmin = await put('priv', plan, 'admin');
     expect(asAdmin.status).toBe(400);
     expect(asAdmin.json.detail).toContain("host '10.0.0.8' is not in WARM_HTTP_ALLOWED_HOSTS");
+  });
+
+  it.each([
+    [{ source: { kind: 'blob', container: 'other', blob: 'a' }, mapping: { key: 'p:{id}' } }, 'body.warmPlan.source.container', "container 'other' is not one of WARM_BLOB_CONTAINERS (src, feeds-*)"],
+    [{ source: { kind: 'blob', container: 'azure-webjobs-secrets', blob: 'host.json' }, mapping: { key: 'p:{id}' } }, 'body.warmPlan.source.container', "container 'azure-webjobs-secrets' is not one of"],
+    [{ source: { kind: 'redis', clusterId: 'never-registered' } }, 'body.warmPlan.source.clusterId', "cluster 'never-registered' is not registered"],
+  ])('refuses a source outside what is configured or registered, even for an admin (%#)', async (plan, field, message) => {
+    const res = await put('src', plan, 'admin');
+    expect([res.status, res.json.code]).toEqual([400, 'warm_source_refused']);
+    expect(res.json.errors).toEqual([{ field, message: expect.stringContaining(message) }]);
+  });
+
+  it('accepts a configured container by prefix and a registered source cluster', async () => {
+    expect((await put('feeds', { source: { kind: 'blob', container: 'feeds-2026', blob: 'a' }, mapping: { key: 'p:{id}' } })).status).toBe(201);
+    expect((await put('copy', { source: { kind: 'redis', clusterId: 'pv' } })).status).toBe(201);
   });
 });

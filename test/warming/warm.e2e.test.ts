@@ -13,7 +13,7 @@ const jitter = 10;
 describe('warming through the local host', () => {
   let host: { proc: BackgroundProcess; url: string };
   beforeAll(async () => {
-    host = await startHostChild({ AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warm'), WARM_HTTP_ALLOWED_HOSTS: '127.0.0.1' });
+    host = await startHostChild({ AzureWebJobsStorage: azuriteConnectionString(), STATE_TABLE_PREFIX: uniqueTableName('warm'), WARM_HTTP_ALLOWED_HOSTS: '127.0.0.1', WARM_BLOB_CONTAINERS: 'warm-*' });
   });
   afterAll(async () => {
     host.proc.child.kill('SIGTERM');

@@ -21,6 +21,7 @@ let counter = 0;
 beforeAll(async () => {
   process.env['AzureWebJobsStorage'] = azuriteConnectionString();
   process.env['STATE_TABLE_PREFIX'] = uniqueTableName('warmjob');
+  process.env['WARM_BLOB_CONTAINERS'] = 'warm-*';
   rt = await jobWorkerRuntime(await controlPlane());
   // maxFailedChunks well above 1: a permanent failure must fail the job in its first chunk, not after retries.
   rt = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 5000, maxFailedChunks: 5 } };
@@ -79,7 +80,7 @@ describe('warm job on the job machinery', () => {
 
   it('a missing source blob fails the job in its first chunk; a namespace without a plan is a 409', async () => {
     const prefix = keyPrefix('missing');
-    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container: 'no-such-container', blob: 'x.ndjson' }, mapping: { key: `${prefix}{id}` } });
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container: 'warm-no-such-container', blob: 'x.ndjson' }, mapping: { key: `${prefix}{id}` } });
     const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
     expect(await runJobChunk(job.id, { ...rt, log: () => undefined })).toEqual({ outcome: 'ran', status: 'failed', chunk: 1 });
     const final = (await rt.store.get(job.id))?.job;

@@ -41,7 +41,7 @@ export const invalidationRoutes: RouteTable = {
       const request = body.trim() === '' ? invalidateRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, invalidateRequestSchema);
       const cluster = await cp.clusters.get(id);
       const policy = await cp.namespaces.get(id, ns);
-      const pattern = resolvePattern(policy, request.pattern, request.force, principal);
+      const pattern = resolvePattern(policy, request.pattern, request.force, principal, await cp.namespaces.list(id));
       return withRedisProblems(async () => {
         if (request.dryRun) return jsonResponse(200, await estimateMatches(cluster, pattern, request.sampleSize));
         await preflight(cluster);

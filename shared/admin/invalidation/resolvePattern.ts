@@ -1,15 +1,17 @@
 import type { Principal } from '../../platform/auth/Principal';
 import { literalPrefix } from '../../platform/keyspace/redisGlob';
 import type { NamespacePolicyResource } from '../../platform/registry/namespacePolicy';
-import { conflict, forbidden, validationError } from '../../platform/store/DomainError';
+import { validationError } from '../../platform/store/DomainError';
+import { protectionReasons, requireForce } from '../../platform/registry/protectedOverlap';
 
 /**
  * The pattern a bulk operation may SCAN in a namespace. A requested pattern must stay inside the namespace: its
  * literal prefix (up to the first glob character) must extend the namespace pattern's, so `*`, `*:x` or another
  * namespace's keys are refused (400 `pattern_not_namespace_scoped`). A pattern without any literal prefix (the
- * policy itself says `*`) and protected namespaces need `force` (409 otherwise) and the admin role (403).
+ * policy itself says `*`), and a pattern that may match a key of any protected namespace of the cluster (this one
+ * or another, by glob intersection), need `force` (409 otherwise) and the admin role (403).
  */
-export function resolvePattern(policy: NamespacePolicyResource, requested: string | undefined, force: boolean, principal: Principal): string {
+export function resolvePattern(policy: NamespacePolicyResource, requested: string | undefined, force: boolean, principal: Principal, policies: readonly NamespacePolicyResource[] = [policy]): string {
   const scope = literalPrefix(policy.keyPattern);
   const pattern = requested ?? policy.keyPattern;
   if (requested !== undefined && requested !== policy.keyPattern) {
@@ -23,9 +25,7 @@ export function resolvePattern(policy: NamespacePolicyResource, requested: strin
   const reasons: string[] = [];
   if (policy.protected) reasons.push(`namespace '${policy.namespace}' is protected`);
   if (literalPrefix(pattern) === '') reasons.push(`pattern '${pattern}' has no literal prefix and matches every key`);
-  if (reasons.length > 0) {
-    if (!force) throw conflict('namespace_protected', `${reasons.join('; ')}: send "force": true (admin role) to proceed`);
-    if (principal.role !== 'admin') throw forbidden(`${reasons.join('; ')}: force needs the admin role`);
-  }
+  reasons.push(...protectionReasons(pattern, policies.filter((p) => p.namespace !== policy.namespace)));
+  requireForce(reasons, force, principal);
   return pattern;
 }

@@ -10,6 +10,7 @@ import { checkWarmPlan } from '../../platform/registry/checkWarmPlan';
 import { namespacePolicyResourceSchema, namespacePolicySpecSchema } from '../../platform/registry/namespacePolicy';
 import { named, resourceDoc } from '../../platform/http/RouteDoc';
 import { rejectSecrets } from '../../platform/registry/findSecrets';
+import { validationError } from '../../platform/store/DomainError';
 
 const clusterParams = z.object({ id: resourceIdSchema });
 
@@ -56,6 +57,11 @@ export const namespaceRoutes: RouteTable = {
       const preconditions = conditionalHeaders(req);
       const spec = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema, rejectSecrets({ allowedFields: warmMappingFields }));
       checkWarmPlan(spec.warmPlan, change.principal);
+      const source = spec.warmPlan?.source;
+      if (source?.kind === 'redis' && !(await cp.clusters.list()).some((c) => c.id === source.clusterId)) {
+        const why = `cluster '${source.clusterId}' is not registered`;
+        throw validationError('warm_source_refused', `warm source refused: ${why}`, [{ field: 'body.warmPlan.source.clusterId', message: why }]);
+      }
       const { policy, created } = await cp.namespaces.put(id, ns, spec, change, preconditions);
       return resourceResponse(req, created ? 201 : 200, policy, created ? { location: `/api/clusters/${id}/namespaces/${ns}` } : {});
     },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { systemPrincipal } from '../../platform/auth/Principal';
 import { literalPrefix } from '../../platform/keyspace/redisGlob';
+import { protectedNamespacesReached } from '../../platform/registry/protectedOverlap';
 import type { JobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService } from '../../platform/jobs/JobService';
 import type { TtlHygieneParams } from './ttlHygieneRequest';
@@ -16,17 +17,21 @@ export interface ScheduleResult {
 /**
  * The daily timer's work: one TTL hygiene job per namespace whose policy has a TTL, on every cluster, with the
  * default pacing. The job id is derived from the day, cluster and namespace, so timers firing on several
- * instances (or twice) create each job once. Protected and match-everything namespaces need a person's `force`.
+ * instances (or twice) create each job once. Protected and match-everything namespaces, and namespaces whose pattern
+ * may match keys of a protected one, need a person's `force`.
  */
 export async function scheduleTtlHygiene(rt: JobRuntime, day = new Date()): Promise<ScheduleResult> {
   const result: ScheduleResult = { created: [], existing: [], skipped: [] };
   const jobs = new JobService(rt);
   const date = day.toISOString().slice(0, 10).replace(/-/g, '');
   for (const cluster of await rt.cp.clusters.list()) {
-    for (const policy of await rt.cp.namespaces.list(cluster.id)) {
+    const policies = await rt.cp.namespaces.list(cluster.id);
+    for (const policy of policies) {
       if (policy.ttlSeconds === null) continue;
-      if (policy.protected || literalPrefix(policy.keyPattern) === '') {
-        result.skipped.push({ clusterId: cluster.id, namespace: policy.namespace, reason: policy.protected ? 'protected' : 'pattern matches every key' });
+      const reaches = protectedNamespacesReached(policy.keyPattern, policies.filter((p) => p.namespace !== policy.namespace));
+      if (policy.protected || literalPrefix(policy.keyPattern) === '' || reaches.length > 0) {
+        const reason = policy.protected ? 'protected' : reaches.length > 0 ? `pattern may match keys of protected ${reaches.join(', ')}` : 'pattern matches every key';
+        result.skipped.push({ clusterId: cluster.id, namespace: policy.namespace, reason });
         continue;
       }
       const id = `ttl-hygiene-${date}-${createHash('sha256').update(`${cluster.id}/${policy.namespace}`).digest('hex').slice(0, 16)}`;

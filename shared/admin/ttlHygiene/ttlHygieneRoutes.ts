@@ -39,7 +39,7 @@ export const ttlHygieneRoutes: RouteTable = {
       const cluster = await cp.clusters.get(id);
       const policy = await cp.namespaces.get(id, ns);
       if (policy.ttlSeconds === null) throw conflict('namespace_has_no_ttl', `namespace '${ns}' has no TTL in its policy; nothing to enforce`);
-      const pattern = resolvePattern(policy, undefined, request.force, principal);
+      const pattern = resolvePattern(policy, undefined, request.force, principal, await cp.namespaces.list(id));
       return withRedisProblems(async () => {
         await preflight(cluster);
         const params: TtlHygieneParams = {

@@ -1,4 +1,5 @@
 import { listNodes } from '../../platform/topology/listNodes';
+import { protectedNamespacesReached } from '../../platform/registry/protectedOverlap';
 import { Throttle } from '../analysis/Throttle';
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import type { AnalysisNamespace } from '../analysis/analyzeCluster';
@@ -24,12 +25,20 @@ export interface ShortenAction {
 
 /**
  * The opt-in reaction to memory pressure: in cache namespaces of low priority (not protected, not persistent, with
- * a policy TTL), bring every key's remaining TTL down to half the policy TTL — `PEXPIRE key ms LT` only ever
+ * a policy TTL, and whose pattern cannot match a protected namespace's keys), bring every key's remaining TTL down to half the policy TTL — `PEXPIRE key ms LT` only ever
  * shortens (keys without TTL get one), so running it twice changes nothing more. SCAN MATCH per master, bounded
  * and throttled.
  */
 export async function shortenLowPriorityTtls(connection: RedisConnection, namespaces: readonly AnalysisNamespace[], options: ShortenOptions = {}): Promise<ShortenAction[]> {
-  const eligible = namespaces.filter((n) => n.priority < (options.priorityBelow ?? 30) && !n.protected && n.retention !== 'persistent' && n.ttlSeconds !== null);
+  const eligible = namespaces.filter(
+    (n) =>
+      n.priority < (options.priorityBelow ?? 30) &&
+      !n.protected &&
+      n.retention !== 'persistent' &&
+      n.ttlSeconds !== null &&
+      // Protection is about keys: a low-priority pattern that may match a protected namespace's keys is left alone.
+      protectedNamespacesReached(n.keyPattern, namespaces).length === 0,
+  );
   if (eligible.length === 0) return [];
   const masters = (await listNodes(connection)).nodes.filter((n) => n.role === 'master');
   const actions: ShortenAction[] = [];

@@ -1,6 +1,7 @@
 import { AlertRuleStore } from '../alerts/AlertRuleStore';
 import { AlertService } from '../alerts/AlertService';
 import { AlertStateStore } from '../alerts/AlertStateStore';
+import { alertStateTableSuffix } from '../../platform/alerts/alertStateTable';
 import type { AppSettings } from '../../platform/config/appSettings';
 import { loadSettings } from '../../platform/config/loadSettings';
 import { storageTarget, tableClient } from '../../platform/storage/storageClients';
@@ -20,7 +21,7 @@ export interface Monitoring {
 export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane, env: NodeJS.ProcessEnv = process.env): Promise<Monitoring> {
   const target = storageTarget(appSettings);
   const table = (suffix: string) => tableClient(target, `${cp.settings.tablePrefix}${suffix}`);
-  const tables = [table('monitorstate'), table('metrics'), table('alerts'), table('alertrules')] as const;
+  const tables = [table('monitorstate'), table('metrics'), table(alertStateTableSuffix), table('alertrules')] as const;
   await Promise.all(tables.map((t) => t.createTable()));
   const [state, history, alertStates, alertRules] = tables;
   return {

@@ -27,14 +27,50 @@ const lists = blocked.map(([net, prefix, type, why]) => {
   return { list, why };
 });
 
-/** Why `address` is not a public unicast address, or null when it is. IPv4-mapped IPv6 is checked as IPv4. */
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included), or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const octets = (dotted[1] as string).split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${(((octets[0] ?? 0) << 8) | (octets[1] ?? 0)).toString(16)}:${(((octets[2] ?? 0) << 8) | (octets[3] ?? 0)).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const part = (h: string | undefined) => (h ? h.split(':').map((g) => parseInt(g, 16)) : []);
+  const head = part(halves[0]);
+  const tail = part(halves[1]);
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array<number>(Math.max(0, fill)).fill(0), ...tail];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries and routes to: IPv4-mapped `::ffff:a.b.c.d` (also written
+ * `::ffff:7f00:1`), the deprecated IPv4-compatible `::a.b.c.d` (`::7f00:1`), and 6to4 `2002:AABB:CCDD::`. Else null.
+ */
+function embeddedIPv4(address: string): string | null {
+  const g = ipv6Groups(address);
+  if (!g) return null;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && g[5] === 0xffff) return v4(g[6] as number, g[7] as number);
+  if (zeros(0, 6) && ((g[6] as number) !== 0 || (g[7] as number) > 1)) return v4(g[6] as number, g[7] as number);
+  if (g[0] === 0x2002) return v4(g[1] as number, g[2] as number);
+  return null;
+}
+
+/**
+ * Why `address` is not a public unicast address, or null when it is. An IPv6 address that carries an IPv4 one
+ * (mapped, IPv4-compatible, 6to4) is judged by that IPv4 address: `http://[::7f00:1]/` is 127.0.0.1.
+ */
 export function nonPublicReason(address: string): string | null {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  const ip = mapped ? (mapped[1] as string) : address;
-  const family = isIP(ip);
+  const family = isIP(address);
   if (family === 0) return 'not an IP address';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const { list, why } of lists) if (list.check(ip, type)) return why;
+  const embedded = family === 6 ? embeddedIPv4(address) : null;
+  const ip = embedded ?? address;
+  const type = embedded !== null || family === 4 ? 'ipv4' : 'ipv6';
+  for (const { list, why } of lists) if (list.check(ip, type)) return embedded ? `${why} (IPv4 ${embedded} inside IPv6 ${address})` : why;
   return null;
 }
 

@@ -1,6 +1,7 @@
 import type { ChangeContext, ClusterStreams } from '../../platform/registry/ClusterStreams';
 import type { DomainEvent } from '../../platform/events/catalogue';
-import { notFound } from '../../platform/store/DomainError';
+import { forbidden, notFound } from '../../platform/store/DomainError';
+import { hasRole } from '../auth/Principal';
 import { checkPreconditions, type Preconditions } from '../../platform/store/preconditions';
 import { namespaceIn } from './clusterStreamState';
 import type { NamespacePolicyResource, NamespacePolicySpec } from '../../platform/registry/namespacePolicy';
@@ -32,6 +33,8 @@ export class NamespaceService {
       if (!current.cluster) throw clusterMissing(clusterId);
       const existing = namespaceIn(current, namespace) ?? null;
       checkPreconditions(existing, preconditions);
+      if ((existing?.protected ?? false) !== policy.protected) requireAdmin(context, `changing 'protected' of namespace '${namespace}'`);
+      if (existing?.protected && existing.keyPattern !== policy.keyPattern) requireAdmin(context, `changing the keyPattern of protected namespace '${namespace}'`);
       created = existing === null;
       if (existing && sameSpec(existing, policy)) return [];
       return [{ type: 'RedisClusterManager.Namespace.PolicyChanged', data: { clusterId, namespace, policy, created } }];
@@ -47,9 +50,15 @@ export class NamespaceService {
       const existing = namespaceIn(current, namespace);
       if (!existing) throw notFound('namespace_not_found', `namespace '${namespace}' has no policy on cluster '${clusterId}'`);
       checkPreconditions(existing, preconditions);
+      if (existing.protected) requireAdmin(context, `removing protected namespace '${namespace}'`);
       return [{ type: 'RedisClusterManager.Namespace.Removed', data: { clusterId, namespace } }];
     });
   }
+}
+
+/** Protection itself is the admin's: an operator who could unprotect, re-pattern or delete would get around it. */
+function requireAdmin(context: ChangeContext, what: string): void {
+  if (!hasRole(context.principal.role, 'admin')) throw forbidden(`${what} needs the admin role`);
 }
 
 function sameSpec(existing: NamespacePolicyResource, spec: NamespacePolicySpec): boolean {
