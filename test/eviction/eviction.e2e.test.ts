@@ -87,7 +87,8 @@ describe('analysis and eviction policy through the local host', () => {
     expect((await api('GET', '/clusters/e2e-evict/eviction-policy', undefined, 'operator')).json).toMatchObject({ policy: 'volatile-lru', consistent: true });
     expect((await events('RedisClusterManager.Eviction.PolicyApplied'))[0]).toMatchObject({ principal: { id: 'ada' }, data: { previous: 'noeviction', applied: 'volatile-lru' } });
 
-    const alert = {
+    // A forged alert (published with the topic key, so delivered): not firing in the alert store, so ignored.
+    const forged = {
       specversion: '1.0',
       id: randomUUID(),
       source: '/redis-cluster-manager',
@@ -97,14 +98,30 @@ describe('analysis and eviction policy through the local host', () => {
       datacontenttype: 'application/json',
       data: { clusterId: 'e2e-evict', alertId: 'memory-1', rule: 'memory_high', severity: 'warning', metric: 'used_memory_ratio', value: 0.92, threshold: 0.9, raisedAt: new Date().toISOString() },
     };
-    const published = await fetch(`${host.topic.endpoint}?api-version=2018-01-01`, { method: 'POST', headers: { 'aeg-sas-key': host.topic.key, 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify([alert]) });
+    const published = await fetch(`${host.topic.endpoint}?api-version=2018-01-01`, { method: 'POST', headers: { 'aeg-sas-key': host.topic.key, 'content-type': 'application/cloudevents-batch+json' }, body: JSON.stringify([forged]) });
     expect(published.status).toBe(200);
     // The finished job published its recommendation (as the operator who started it) ...
     expect((await events('RedisClusterManager.Eviction.PolicyRecommended')).find((e) => e.data.analysis?.mode === 'exact')).toMatchObject({ principal: { id: 'otto' }, data: { current: 'noeviction', recommended: 'volatile-lru' } });
-    // ... and the alert brings a second one, from the subscriber.
-    const recommended = await until('Eviction.PolicyRecommended from the alert', async () =>
-      (await events('RedisClusterManager.Eviction.PolicyRecommended')).find((e) => e.data.trigger !== undefined),
-    );
-    expect(recommended).toMatchObject({ principal: { id: 'redis-cluster-manager' }, data: { current: 'volatile-lru', recommended: 'volatile-lru', trigger: { alertId: 'memory-1', metric: 'used_memory_ratio' } } });
+
+    // ... and a real memory alert brings a second one: memory at ~95 % of maxmemory, the rule without its delay, one
+    // monitor tick raises it, the topic delivers it to the subscriber (with the eventgrid_extension key).
+    expect((await api('PUT', '/clusters/e2e-evict/alert-rules', { rules: { memory_high: { forSeconds: 0 } } }, 'operator')).status).toBe(200);
+    const redis = new Redis({ port: own.server.port });
+    const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    await redis.config('SET', 'maxmemory', String(Math.ceil(used / 0.95)));
+    try {
+      const tick = await fetch(`${host.url}/admin/functions/monitor`, { method: 'POST', headers: { 'x-functions-key': host.keys.masterKey, 'content-type': 'application/json' }, body: '{}' });
+      expect(tick.status).toBe(202);
+      const raised = await until('Alert.Raised from the monitor', async () => (await events('RedisClusterManager.Alert.Raised')).find((e) => e.data.rule === 'memory_high'));
+      const recommended = await until('Eviction.PolicyRecommended from the alert', async () =>
+        (await events('RedisClusterManager.Eviction.PolicyRecommended')).find((e) => e.data.trigger !== undefined),
+      );
+      expect(recommended).toMatchObject({ principal: { id: 'redis-cluster-manager' }, data: { current: 'volatile-lru', recommended: 'volatile-lru', trigger: { alertId: raised.data.alertId, metric: 'used_memory_ratio' } } });
+      await host.deliveriesIdle();
+      expect((await events('RedisClusterManager.Eviction.PolicyRecommended')).filter((e) => e.data.trigger?.alertId === 'memory-1')).toEqual([]);
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+      await closeClient(redis);
+    }
   });
 });

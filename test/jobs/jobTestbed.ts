@@ -31,7 +31,8 @@ export async function jobTestbed(mode: 'standalone' | 'cluster', seeds: { host: 
     clusterId,
     jobs,
     async namespace(ns: string, policy: Partial<NamespacePolicySpec> & { keyPattern: string }) {
-      await cp.namespaces.put(clusterId, ns, { ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null, ...policy }, change);
+      // Set up by an admin: protecting a namespace is an admin's decision.
+      await cp.namespaces.put(clusterId, ns, { ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null, ...policy }, { ...change, principal: { ...operator, id: 'ada', role: 'admin' } });
     },
     create: (job: Omit<NewJob, 'clusterId'>) => jobs.create({ ...job, clusterId }, change),
     /** Runs chunks (as the event chain would) until the job is final; returns every chunk's outcome. */

@@ -85,9 +85,9 @@ describe('warm job on the job machinery', () => {
     expect(await runJobChunk(job.id, { ...rt, log: () => undefined })).toEqual({ outcome: 'ran', status: 'failed', chunk: 1 });
     const final = (await rt.store.get(job.id))?.job;
     expect(final).toMatchObject({ status: 'failed', chunks: 1, failedChunks: 0 });
-    expect(final?.error).toMatchObject({ code: 'source_unreachable', message: 'blob no-such-container/x.ndjson does not exist' });
+    expect(final?.error).toMatchObject({ code: 'source_unreachable', message: 'blob warm-no-such-container/x.ndjson does not exist' });
     const failed = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Failed');
-    expect(failed.map((e) => e.data)).toEqual([expect.objectContaining({ jobId: job.id, error: { code: 'source_unreachable', message: 'blob no-such-container/x.ndjson does not exist' } })]);
+    expect(failed.map((e) => e.data)).toEqual([expect.objectContaining({ jobId: job.id, error: { code: 'source_unreachable', message: 'blob warm-no-such-container/x.ndjson does not exist' } })]);
     await rt.cp.namespaces.put(clusterId, 'bare', { keyPattern: 'b:*', ttlSeconds: null, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: null }, change);
     await expect(requestWarm(rt, { clusterId, namespace: 'bare', reason: 'manual' }, change)).rejects.toMatchObject({ code: 'warm_plan_missing' });
   });
