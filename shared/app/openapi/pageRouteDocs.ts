@@ -1,6 +1,7 @@
 import type { DocumentedRoutes } from '../../platform/http/RouteDoc';
 import { healthRouteDocs } from '../../platform/health/healthRouteDocs';
 import { dashboardAssetDocs, dashboardPageDocs } from '../../monitoring/console/dashboardRouteDocs';
+import { apiReferenceAssetDocs, apiReferencePageDocs } from '../apiReference/apiReferenceRouteDocs';
 
 /**
  * The descriptions of HTTP functions whose handler is not a route table (pages, the anonymous health probe), by
@@ -10,4 +11,6 @@ export const pageRouteDocs: Record<string, DocumentedRoutes> = {
   health: healthRouteDocs,
   dashboard: dashboardPageDocs,
   dashboardAssets: dashboardAssetDocs,
+  apiReference: apiReferencePageDocs,
+  apiReferenceAssets: apiReferenceAssetDocs,
 };
