@@ -11,6 +11,7 @@ const loaders: Record<string, () => Promise<JobKind>> = {
   'ttl-hygiene': async () => (await import('../admin/ttlHygiene/ttlHygieneJob.js')).ttlHygieneJob,
   analysis: async () => (await import('../eviction/analysis/analysisJob.js')).analysisJob,
   warm: async () => (await import('../warming/warmJob.js')).warmJob,
+  'stream-action': async () => (await import('../admin/messaging/streamActionJob.js')).streamActionJob,
 };
 
 /** The kind, or undefined for a name this release does not know. */

@@ -3,21 +3,22 @@ import type { JobKind } from '../../platform/jobs/JobKind';
 import type { CursorRecord, JobRecord } from '../../platform/jobs/JobRecord';
 import { scanKeyspace, type ShardCursorState } from '../../platform/keyspace/scanKeyspace';
 import type { InvalidateParams } from './invalidationRequest';
-import { unlinkKeys } from './unlinkKeys';
+import { invalidationOperation } from './unlinkKeys';
 
 /** Job kind `invalidate`: SCAN MATCH + pipelined UNLINK on every master; `Keys.Invalidated` when done. */
 export const invalidateJob: JobKind = {
   name: 'invalidate',
   async runChunk(ctx) {
     const params = ctx.job.params as unknown as InvalidateParams;
-    const result = await scanKeyspace(ctx, unlinkKeys, {
+    const result = await scanKeyspace(ctx, invalidationOperation(params.force === true), {
       pattern: params.pattern,
       scanCount: params.scanCount,
       keysPerSecondPerNode: params.keysPerSecondPerNode,
       latencyGuard: params.latencyGuard,
       maxKeys: params.maxKeys,
     });
-    return { done: result.done, result: { limitReached: result.limitReached, guardBackoffs: result.guardBackoffs } };
+    const skippedMessaging = ctx.cursors.reduce((sum, c) => sum + (c.counts['skippedMessaging'] ?? 0), 0);
+    return { done: result.done, result: { limitReached: result.limitReached, guardBackoffs: result.guardBackoffs, ...(skippedMessaging > 0 ? { skippedMessaging } : {}) } };
   },
   completionEvents(job: JobRecord, cursors: readonly CursorRecord[]): DomainEvent[] {
     const params = job.params as unknown as InvalidateParams;

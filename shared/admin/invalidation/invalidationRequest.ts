@@ -28,7 +28,7 @@ export const invalidateRequestSchema = z.strictObject({
   pattern: keyPatternSchema.optional(),
   /** Estimate how many keys match (sampling) instead of deleting; answers 200 at once. @default false */
   dryRun: z.boolean().default(false),
-  /** Required (with the admin role) for protected namespaces and match-everything patterns. @default false */
+  /** Required (with the admin role) for protected and persistent namespaces and match-everything patterns; also lets the job delete stream and queue keys. @default false */
   force: z.boolean().default(false),
   /** Most keys the job deletes; it stops there (`limitReached`). @default 10000000 */
   maxKeys: z.int().min(1).max(1_000_000_000).default(10_000_000),
@@ -45,4 +45,6 @@ export interface InvalidateParams {
   keysPerSecondPerNode: number | null;
   latencyGuard: { maxLatencyMs: number } | null;
   scanCount: number;
+  /** Admin's force: stream and queue keys are deleted too. Absent in jobs created before 0.2.0. */
+  force?: boolean;
 }

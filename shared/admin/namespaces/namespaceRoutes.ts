@@ -7,15 +7,30 @@ import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
 import { resourceResponse } from '../../platform/http/resourceResponse';
 import { checkWarmPlan } from '../../platform/registry/checkWarmPlan';
-import { namespacePolicyResourceSchema, namespacePolicySpecSchema } from '../../platform/registry/namespacePolicy';
+import { namespacePolicyResourceSchema, namespacePolicySpecSchema, type NamespacePolicySpec } from '../../platform/registry/namespacePolicy';
 import { named, resourceDoc } from '../../platform/http/RouteDoc';
 import { rejectSecrets } from '../../platform/registry/findSecrets';
-import { validationError } from '../../platform/store/DomainError';
+import { forbidden, validationError } from '../../platform/store/DomainError';
+import { hasRole, type Principal } from '../../platform/auth/Principal';
+import type { ControlPlane } from '../../platform/controlPlane';
 
 const clusterParams = z.object({ id: resourceIdSchema });
 
 /** The warm mapping's `key` is a key template, not a secret. */
 const warmMappingFields = /^warmPlan\.mapping\.key$/;
+
+/**
+ * `retention: persistent` protects streams and queues from eviction; it is set by discovery or an operator. A PUT
+ * that leaves `retention` out keeps the current value (an unrelated edit must not drop the protection), and
+ * turning `persistent` back into `cache` is an admin's decision (403 otherwise).
+ */
+async function keepRetention(cp: ControlPlane, id: string, ns: string, spec: NamespacePolicySpec, principal: Principal): Promise<NamespacePolicySpec> {
+  const current = (await cp.namespaces.list(id)).find((p) => p.namespace === ns);
+  if (current?.retention !== 'persistent') return spec;
+  if (spec.retention === undefined) return { ...spec, retention: 'persistent' };
+  if (spec.retention === 'cache' && !hasRole(principal.role, 'admin')) throw forbidden(`namespace '${ns}' is marked persistent (it holds streams or queues): setting retention back to cache needs the admin role`);
+  return spec;
+}
 
 /** `/api/clusters/{id}/namespaces/{ns}`: GET (reader), PUT (operator, If-Match / If-None-Match), DELETE (operator). */
 const policyDoc = named('NamespacePolicy', namespacePolicyResourceSchema);
@@ -55,13 +70,14 @@ export const namespaceRoutes: RouteTable = {
     async handle({ req, body, cp, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const preconditions = conditionalHeaders(req);
-      const spec = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema, rejectSecrets({ allowedFields: warmMappingFields }));
-      checkWarmPlan(spec.warmPlan, change.principal);
-      const source = spec.warmPlan?.source;
+      const parsed = readJsonBody(req.headers.get('content-type'), body, namespacePolicySpecSchema, rejectSecrets({ allowedFields: warmMappingFields }));
+      checkWarmPlan(parsed.warmPlan, change.principal);
+      const source = parsed.warmPlan?.source;
       if (source?.kind === 'redis' && !(await cp.clusters.list()).some((c) => c.id === source.clusterId)) {
         const why = `cluster '${source.clusterId}' is not registered`;
         throw validationError('warm_source_refused', `warm source refused: ${why}`, [{ field: 'body.warmPlan.source.clusterId', message: why }]);
       }
+      const spec = await keepRetention(cp, id, ns, parsed, change.principal);
       const { policy, created } = await cp.namespaces.put(id, ns, spec, change, preconditions);
       return resourceResponse(req, created ? 201 : 200, policy, created ? { location: `/api/clusters/${id}/namespaces/${ns}` } : {});
     },

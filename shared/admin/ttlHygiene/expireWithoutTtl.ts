@@ -2,20 +2,27 @@ import type { Counts } from '../../platform/jobs/JobRecord';
 import { groupKeys } from '../../platform/keyspace/groupKeys';
 import { pipelined, type Command } from '../../platform/keyspace/pipelined';
 import type { KeyspaceOperation } from '../../platform/keyspace/scanKeyspace';
+import { countSkipped, isMessagingKey } from '../messaging/dropMessagingKeys';
 
 const add = (counts: Counts, name: string, n: number) => (counts[name] = (counts[name] ?? 0) + n);
 
 /**
  * TTL hygiene on scanned keys: `TTL` for each (pipelined) picks the keys without one (-1); each gets
  * `EXPIRE key ttl+jitter NX` (Redis 7), so a TTL set meanwhile by the application is never replaced. A dry run
- * only counts. Counts: `withoutTtl` (seen without TTL), `ttlSet` (EXPIRE replies of 1).
+ * only counts. Streams and queues (lists) never get a TTL unless `force` (counted as `skippedMessaging`).
+ * Counts: `withoutTtl` (seen without TTL, messaging keys excluded), `ttlSet` (EXPIRE replies of 1).
+ * @param force @default false
  */
-export function expireWithoutTtl(ttlSeconds: number, jitterPercent: number, dryRun: boolean): KeyspaceOperation {
+export function expireWithoutTtl(ttlSeconds: number, jitterPercent: number, dryRun: boolean, force = false): KeyspaceOperation {
   const ttlFor = () => ttlSeconds + Math.floor(Math.random() * (Math.floor((ttlSeconds * jitterPercent) / 100) + 1));
   return {
     async select(node, keys, counts, pace) {
-      const ttls = await pipelined(node, keys.map((k): Command => ['ttl', k]), pace.guard);
-      const without = keys.filter((_, i) => Number(ttls[i]) === -1);
+      // TYPE rides in the same round trip as TTL: streams and lists without TTL are messaging keys, never expired.
+      const perKey = force ? 1 : 2;
+      const replies = await pipelined(node, keys.flatMap((k): Command[] => (force ? [['ttl', k]] : [['ttl', k], ['type', k]])), pace.guard);
+      const noTtl = keys.filter((_, i) => Number(replies[i * perKey]) === -1);
+      const without = force ? noTtl : keys.filter((_, i) => Number(replies[i * 2]) === -1 && !isMessagingKey(replies[i * 2 + 1], -1));
+      countSkipped(counts, noTtl.length - without.length);
       add(counts, 'withoutTtl', without.length);
       return dryRun ? [] : without;
     },

@@ -29,8 +29,8 @@ export async function scheduleTtlHygiene(rt: JobRuntime, day = new Date()): Prom
     for (const policy of policies) {
       if (policy.ttlSeconds === null) continue;
       const reaches = protectedNamespacesReached(policy.keyPattern, policies.filter((p) => p.namespace !== policy.namespace));
-      if (policy.protected || literalPrefix(policy.keyPattern) === '' || reaches.length > 0) {
-        const reason = policy.protected ? 'protected' : reaches.length > 0 ? `pattern may match keys of protected ${reaches.join(', ')}` : 'pattern matches every key';
+      if (policy.protected || policy.retention === 'persistent' || literalPrefix(policy.keyPattern) === '' || reaches.length > 0) {
+        const reason = policy.protected ? 'protected' : policy.retention === 'persistent' ? 'persistent (streams or queues)' : reaches.length > 0 ? `pattern may match keys of protected ${reaches.join(', ')}` : 'pattern matches every key';
         result.skipped.push({ clusterId: cluster.id, namespace: policy.namespace, reason });
         continue;
       }
@@ -43,6 +43,7 @@ export async function scheduleTtlHygiene(rt: JobRuntime, day = new Date()): Prom
         keysPerSecondPerNode: 20_000,
         latencyGuard: { maxLatencyMs: 2 },
         scanCount: 1000,
+        force: false,
       };
       const { created } = await jobs.create(
         { id, kind: 'ttl-hygiene', clusterId: cluster.id, namespace: policy.namespace, params: { ...params } },

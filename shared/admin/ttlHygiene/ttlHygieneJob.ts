@@ -8,7 +8,7 @@ export const ttlHygieneJob: JobKind = {
   name: 'ttl-hygiene',
   async runChunk(ctx) {
     const p = ctx.job.params as unknown as TtlHygieneParams;
-    const result = await scanKeyspace(ctx, expireWithoutTtl(p.ttlSeconds, p.jitterPercent, p.dryRun), {
+    const result = await scanKeyspace(ctx, expireWithoutTtl(p.ttlSeconds, p.jitterPercent, p.dryRun, p.force === true), {
       pattern: p.pattern,
       scanCount: p.scanCount,
       keysPerSecondPerNode: p.keysPerSecondPerNode,

@@ -5,7 +5,7 @@ import { pacingFields } from '../invalidation/invalidationRequest';
 export const ttlHygieneRequestSchema = z.strictObject({
   /** Count keys without a TTL, change nothing. @default false */
   dryRun: z.boolean().default(false),
-  /** Required (with the admin role) for protected namespaces. @default false */
+  /** Required (with the admin role) for protected and persistent namespaces; also lets the job touch stream and queue keys. @default false */
   force: z.boolean().default(false),
   ...pacingFields,
 });
@@ -19,4 +19,6 @@ export interface TtlHygieneParams {
   keysPerSecondPerNode: number | null;
   latencyGuard: { maxLatencyMs: number } | null;
   scanCount: number;
+  /** Admin's force: stream and queue keys are not skipped. Absent in jobs created before 0.2.0. */
+  force?: boolean;
 }

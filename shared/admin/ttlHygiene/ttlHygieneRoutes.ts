@@ -50,6 +50,8 @@ export const ttlHygieneRoutes: RouteTable = {
           keysPerSecondPerNode: request.keysPerSecondPerNode,
           latencyGuard: request.latencyGuard,
           scanCount: request.scanCount,
+          // Only an admin's force lets the job touch stream and queue keys (an operator's does nothing here).
+          force: request.force && principal.role === 'admin',
         };
         const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'ttl-hygiene', clusterId: id, namespace: ns, params: { ...params } }, change);
         return acceptedJob(job);

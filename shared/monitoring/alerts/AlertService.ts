@@ -2,8 +2,9 @@ import { systemPrincipal } from '../../platform/auth/Principal';
 import type { ClusterStreams } from '../../platform/registry/ClusterStreams';
 import type { DomainEvent } from '../../platform/events/catalogue';
 import type { NodeReading } from '../collection/NodeReading';
+import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
 import type { AlertRuleStore } from './AlertRuleStore';
-import type { AlertState } from './AlertState';
+import { keyOf, type AlertState } from './AlertState';
 import type { AlertStateStore } from './AlertStateStore';
 import { evaluateAlerts } from './evaluateAlerts';
 
@@ -29,19 +30,19 @@ export class AlertService {
     private readonly streams: ClusterStreams,
   ) {}
 
-  async evaluate(clusterId: string, readings: readonly NodeReading[], now: number, correlationId: string): Promise<AlertOutcome> {
+  async evaluate(clusterId: string, readings: readonly NodeReading[], now: number, correlationId: string, messaging?: ClusterMessaging): Promise<AlertOutcome> {
     const [rules, current] = await Promise.all([this.rules.rules(clusterId), this.states.load(clusterId)]);
-    const decision = evaluateAlerts(clusterId, readings, rules, current, now);
+    const decision = evaluateAlerts(clusterId, readings, rules, current, now, messaging);
     // Resolved incidents: the event first, then the state goes (a failed record leaves it firing for the next tick).
     const resolvedEvents = decision.resolve.map(({ state, value }): DomainEvent => ({
       type: 'RedisClusterManager.Alert.Resolved',
-      data: { clusterId, alertId: state.alertId ?? '', rule: state.rule, metric: state.metric, severity: state.severity, ...(state.node ? { node: state.node } : {}), value, resolvedAt: new Date(now).toISOString() },
+      data: { clusterId, alertId: state.alertId ?? '', rule: state.rule, metric: state.metric, severity: state.severity, ...(state.node ? { node: state.node } : {}), ...state.subject, value, resolvedAt: new Date(now).toISOString() },
     }));
     const unresolved = new Set<string>();
     try {
       await this.record(clusterId, correlationId, resolvedEvents);
     } catch (error) {
-      for (const { state } of decision.resolve) unresolved.add(`${state.rule}~${state.node ?? 'cluster'}`);
+      for (const { state } of decision.resolve) unresolved.add(keyOf(state));
       console.warn(`[monitor] ${clusterId}: recording ${resolvedEvents.length} Alert.Resolved failed; retried next tick: ${(error as Error).message}`);
     }
     await this.states.apply(clusterId, decision.upserts, [...decision.deletes].filter((k) => !unresolved.has(k)));
@@ -54,6 +55,7 @@ export class AlertService {
         severity: state.severity,
         metric: state.metric,
         ...(state.node ? { node: state.node } : {}),
+        ...state.subject,
         value: state.value,
         threshold: state.threshold,
         raisedAt: new Date(state.raisedAt ?? now).toISOString(),
@@ -64,14 +66,14 @@ export class AlertService {
       try {
         await this.record(clusterId, correlationId, raisedEvents);
         raised = decision.raise;
-        const announced = new Map(raised.map((s) => [`${s.rule}~${s.node ?? 'cluster'}`, { ...s, announced: true }] as const));
+        const announced = new Map(raised.map((s) => [keyOf(s), { ...s, announced: true }] as const));
         await this.states.apply(clusterId, announced, []);
       } catch (error) {
         console.warn(`[monitor] ${clusterId}: recording ${raisedEvents.length} Alert.Raised failed; retried next tick: ${(error as Error).message}`);
       }
     }
     const active = [...current.keys(), ...decision.upserts.keys()].filter((k, i, all) => all.indexOf(k) === i && !decision.deletes.has(k)).length;
-    return { raised, resolved: decision.resolve.filter(({ state }) => !unresolved.has(`${state.rule}~${state.node ?? 'cluster'}`)).map(({ state }) => state), active };
+    return { raised, resolved: decision.resolve.filter(({ state }) => !unresolved.has(keyOf(state))).map(({ state }) => state), active };
   }
 
   /** Alerts of a cluster as kept: firing first, then pending. */

@@ -1,3 +1,4 @@
+import type { MessagingSubject } from '../messaging/messagingSubjects';
 import type { AlertMetric, AlertSeverity } from './alertRules';
 
 /** One open incident (or would-be incident) of a rule on a node or the whole cluster, as kept between ticks. */
@@ -20,9 +21,17 @@ export interface AlertState {
   threshold: number;
   /** Last time the value was seen (ms). */
   lastSeen: number;
+  /** Messaging rules: the stream / group / consumer inside the node, and its row-key safe id. */
+  subject?: MessagingSubject;
+  subjectId?: string;
 }
 
-/** Row key of an alert state: `<rule>~<node or cluster>`. */
-export function alertKey(rule: string, node: string | null): string {
-  return `${rule}~${node ?? 'cluster'}`;
+/** Row key of an alert state: `<rule>~<node or cluster>`, plus `~<subject id>` for messaging subjects. */
+export function alertKey(rule: string, node: string | null, subjectId?: string): string {
+  return `${rule}~${node ?? 'cluster'}${subjectId ? `~${subjectId}` : ''}`;
+}
+
+/** The row key of a kept state. */
+export function keyOf(state: Pick<AlertState, 'rule' | 'node' | 'subjectId'>): string {
+  return alertKey(state.rule, state.node, state.subjectId);
 }

@@ -12,7 +12,12 @@ export type AlertMetric =
   | 'replication_lag_s'
   | 'rtt_ms'
   | 'latency_event_ms'
-  | 'slowlog_growth';
+  | 'slowlog_growth'
+  | 'pubsub_output_buffer_ratio'
+  | SubjectMetric;
+
+/** Metrics of subjects inside a node (a stream, a consumer group, a consumer): read from the messaging snapshot. */
+export type SubjectMetric = 'stream_lag_growth_intervals' | 'stream_oldest_pending_idle_s' | 'stream_consumer_idle_s' | 'stream_unbounded_length';
 
 export const alertSeverities = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof alertSeverities)[number];
@@ -35,8 +40,8 @@ export interface AlertRule extends RuleSettings {
   metric: AlertMetric;
   /** `above`: fires when value > raiseAt, clears when value <= clearAt; `below` the other way round. */
   direction: 'above' | 'below';
-  /** `node`: one incident per node; `cluster`: one for the whole cluster. */
-  scope: 'node' | 'cluster';
+  /** `node`: one incident per node; `cluster`: one for the whole cluster; `stream` / `group` / `consumer`: one per messaging subject. */
+  scope: 'node' | 'cluster' | 'stream' | 'group' | 'consumer';
   description: string;
 }
 
@@ -48,7 +53,7 @@ const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 
 export const minLookupsForHitRatio = 100;
 
 /** How each metric is read from a node's reading. */
-export const nodeValues: Record<Exclude<AlertMetric, 'cluster_state_ok'>, NodeValue> = {
+export const nodeValues: Record<Exclude<AlertMetric, 'cluster_state_ok' | SubjectMetric>, NodeValue> = {
   used_memory_ratio: (r) => r.memoryUsedRatio,
   hit_ratio: (r) => ((r.hitsDelta ?? 0) + (r.missesDelta ?? 0) >= minLookupsForHitRatio ? r.hitRatio : null),
   evicted_keys_per_s: (r) => r.evictionsPerSec,
@@ -60,6 +65,7 @@ export const nodeValues: Record<Exclude<AlertMetric, 'cluster_state_ok'>, NodeVa
   rtt_ms: (r) => r.rttMs,
   latency_event_ms: (r) => r.latencyEventMs,
   slowlog_growth: (r) => r.slowlogNew,
+  pubsub_output_buffer_ratio: (r) => r.messaging?.pubsubBufferRatio ?? null,
 };
 
 /** The whole cluster's `cluster_state`: 0 when any reachable node reports `fail`, null in standalone mode. */
@@ -82,6 +88,12 @@ export const defaultAlertRules: readonly AlertRule[] = [
   { id: 'rtt_high', metric: 'rtt_ms', direction: 'above', scope: 'node', raiseAt: 50, clearAt: 20, forSeconds: 60, severity: 'warning', enabled: true, description: 'PING round trip from the function app, ms' },
   { id: 'latency_spike', metric: 'latency_event_ms', direction: 'above', scope: 'node', raiseAt: 100, clearAt: 20, forSeconds: 0, severity: 'warning', enabled: true, description: 'worst LATENCY LATEST spike of the interval, ms (needs latency-monitor-threshold)' },
   { id: 'slowlog_growth', metric: 'slowlog_growth', direction: 'above', scope: 'node', raiseAt: 20, clearAt: 2, forSeconds: 0, severity: 'info', enabled: true, description: 'SLOWLOG entries added during the interval' },
+  // Messaging (docs/monitoring.md, "Messaging"): subjects come from the tick's discovery snapshot.
+  { id: 'stream_lag_growing', metric: 'stream_lag_growth_intervals', direction: 'above', scope: 'group', raiseAt: 2, clearAt: 0, forSeconds: 0, severity: 'warning', enabled: true, description: 'consecutive intervals in which a consumer group\'s lag grew (fires on the 3rd; a shrinking lag clears it)' },
+  { id: 'stream_pending_stuck', metric: 'stream_oldest_pending_idle_s', direction: 'above', scope: 'group', raiseAt: 300, clearAt: 60, forSeconds: 0, severity: 'warning', enabled: true, description: 'seconds since the oldest pending entry of a group was delivered (XPENDING idle)' },
+  { id: 'stream_consumer_dead', metric: 'stream_consumer_idle_s', direction: 'above', scope: 'consumer', raiseAt: 300, clearAt: 60, forSeconds: 0, severity: 'warning', enabled: true, description: 'seconds a consumer with pending entries has been idle (a dead worker: claim its entries)' },
+  { id: 'stream_unbounded', metric: 'stream_unbounded_length', direction: 'above', scope: 'stream', raiseAt: 1_000_000, clearAt: 0, forSeconds: 0, severity: 'warning', enabled: true, description: 'entries of a growing stream that was never trimmed (no MAXLEN/MINID); trimming clears it' },
+  { id: 'pubsub_buffer_near_limit', metric: 'pubsub_output_buffer_ratio', direction: 'above', scope: 'node', raiseAt: 0.8, clearAt: 0.5, forSeconds: 0, severity: 'critical', enabled: true, description: 'largest subscriber output buffer / client-output-buffer-limit pubsub (at 1 Redis disconnects it and its messages are lost)' },
 ];
 
 export const ruleIds = defaultAlertRules.map((r) => r.id);

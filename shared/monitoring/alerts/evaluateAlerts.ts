@@ -1,5 +1,7 @@
 import type { NodeReading } from '../collection/NodeReading';
-import { clusterStateValue, nodeValues, type AlertRule } from './alertRules';
+import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
+import { messagingSubjects, type MessagingSubject } from '../messaging/messagingSubjects';
+import { clusterStateValue, nodeValues, type AlertRule, type SubjectMetric } from './alertRules';
 import { alertKey, type AlertState } from './AlertState';
 
 /** What a tick decided: states to write or delete, and the incidents to announce. */
@@ -20,19 +22,24 @@ export interface AlertDecision {
  * `clearAt` (one `Alert.Resolved`); between the two thresholds nothing changes. An unknown value (node unreachable
  * for a memory rule, no lookups for the hit ratio) keeps the state as it is; a subject no longer in the cluster ends it.
  */
-export function evaluateAlerts(clusterId: string, readings: readonly NodeReading[], rules: readonly AlertRule[], current: ReadonlyMap<string, AlertState>, now: number): AlertDecision {
+export function evaluateAlerts(clusterId: string, readings: readonly NodeReading[], rules: readonly AlertRule[], current: ReadonlyMap<string, AlertState>, now: number, messaging?: ClusterMessaging): AlertDecision {
   const decision: AlertDecision = { upserts: new Map(), deletes: new Set(), raise: [], resolve: [] };
   const seen = new Set<string>();
   for (const rule of rules) {
     if (!rule.enabled) continue;
-    const subjects: { node: string | null; value: number | null }[] =
+    const subjects: { node: string | null; value: number | null; subject?: MessagingSubject; subjectId?: string }[] =
       rule.scope === 'cluster'
         ? [{ node: null, value: clusterStateValue(readings) }]
-        : readings.map((r) => ({ node: r.node, value: rule.metric === 'cluster_state_ok' ? null : nodeValues[rule.metric](r) }));
-    for (const { node, value } of subjects) {
-      const key = alertKey(rule.id, node);
+        : rule.scope === 'node'
+          ? readings.map((r) => ({ node: r.node, value: rule.metric in nodeValues ? nodeValues[rule.metric as keyof typeof nodeValues](r) : null }))
+          : // Without a snapshot (discovery off or failed) the messaging states are kept as they are.
+            messaging
+            ? messagingSubjects(rule.metric as SubjectMetric, messaging)
+            : [...current.values()].filter((s) => s.rule === rule.id).map((s) => ({ node: s.node, value: null, ...(s.subject ? { subject: s.subject } : {}), ...(s.subjectId ? { subjectId: s.subjectId } : {}) }));
+    for (const { node, value, subject, subjectId } of subjects) {
+      const key = alertKey(rule.id, node, subjectId);
       seen.add(key);
-      step(decision, clusterId, rule, key, node, value, current.get(key), now);
+      step(decision, clusterId, rule, key, node, value, current.get(key), now, subject && subjectId ? { subject, subjectId } : undefined);
     }
   }
   // States of disabled rules, removed nodes or removed rules end without an incident of their own.
@@ -44,7 +51,7 @@ export function evaluateAlerts(clusterId: string, readings: readonly NodeReading
   return decision;
 }
 
-function step(d: AlertDecision, clusterId: string, rule: AlertRule, key: string, node: string | null, value: number | null, state: AlertState | undefined, now: number): void {
+function step(d: AlertDecision, clusterId: string, rule: AlertRule, key: string, node: string | null, value: number | null, state: AlertState | undefined, now: number, about?: { subject: MessagingSubject; subjectId: string }): void {
   if (value === null) {
     if (state?.status === 'firing' && !state.announced) d.raise.push(state);
     return;
@@ -53,7 +60,7 @@ function step(d: AlertDecision, clusterId: string, rule: AlertRule, key: string,
   const cleared = rule.direction === 'above' ? value <= rule.clearAt : value >= rule.clearAt;
   if (!state) {
     if (!breached) return;
-    const opened: AlertState = { rule: rule.id, metric: rule.metric, severity: rule.severity, node, status: 'pending', since: now, alertId: null, raisedAt: null, announced: false, value, threshold: rule.raiseAt, lastSeen: now };
+    const opened: AlertState = { rule: rule.id, metric: rule.metric, severity: rule.severity, node, status: 'pending', since: now, alertId: null, raisedAt: null, announced: false, value, threshold: rule.raiseAt, lastSeen: now, ...about };
     promote(d, clusterId, rule, key, opened, now);
     return;
   }
@@ -78,12 +85,14 @@ function promote(d: AlertDecision, clusterId: string, rule: AlertRule, key: stri
     d.upserts.set(key, pending);
     return;
   }
-  const firing: AlertState = { ...pending, status: 'firing', raisedAt: now, alertId: alertIdOf(clusterId, rule.id, pending.node, pending.since), announced: false };
+  const firing: AlertState = { ...pending, status: 'firing', raisedAt: now, alertId: alertIdOf(clusterId, rule.id, pending.node, pending.since, pending.subjectId), announced: false };
   d.upserts.set(key, firing);
   d.raise.push(firing);
 }
 
 /** Stable per incident: the same breach always gets the same id (so a re-announcement is recognisable). */
-export function alertIdOf(clusterId: string, rule: string, node: string | null, since: number): string {
-  return `${clusterId}.${rule}.${(node ?? 'cluster').replace(/[^A-Za-z0-9.:-]/g, '_')}.${since}`.slice(0, 128);
+export function alertIdOf(clusterId: string, rule: string, node: string | null, since: number, subjectId?: string): string {
+  const base = `${clusterId}.${rule}.${(node ?? 'cluster').replace(/[^A-Za-z0-9.:-]/g, '_')}.${since}`;
+  // The subject id goes first when there is one, so cutting at 128 characters never drops what tells incidents apart.
+  return (subjectId ? `${subjectId}.${base}` : base).slice(0, 128);
 }

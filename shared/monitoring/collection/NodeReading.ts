@@ -1,3 +1,4 @@
+import type { MessagingSummary } from '../messaging/summarizeMessaging';
 import type { NodeCounters } from './NodeSample';
 
 /**
@@ -60,4 +61,6 @@ export interface NodeReading {
   slowlogNew: number | null;
   /** The counters as read (what `prometheus-redis-exporter` shows as `*_total`). */
   totals: Omit<NodeCounters, 'rejectedConnections'> | null;
+  /** Masters with messaging discovery on: streams, queues and Pub/Sub totals of this tick (`docs/monitoring.md`). */
+  messaging?: MessagingSummary | null;
 }

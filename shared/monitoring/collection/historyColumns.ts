@@ -39,6 +39,21 @@ export const historyColumns: readonly SeriesDefinition[] = [
   { metric: 'slots_fail', unit: '{slot}', label: 'Slots fail', read: (r) => r.slotsFail },
   { metric: 'up', unit: '1', label: 'Reachable', read: (r) => (r.reachable ? 1 : 0) },
   { metric: 'collection_ms', unit: 'ms', label: 'Collection time', read: (r) => r.collectionMs },
+  // Messaging (masters with discovery on): totals per node; per-stream detail is in GET …/streams.
+  { metric: 'streams', unit: '{stream}', label: 'Streams', read: (r) => r.messaging?.streams ?? null },
+  { metric: 'stream_entries', unit: '{entry}', label: 'Stream entries', read: (r) => r.messaging?.streamEntries ?? null },
+  { metric: 'stream_groups', unit: '{group}', label: 'Consumer groups', read: (r) => r.messaging?.groups ?? null },
+  { metric: 'stream_consumers', unit: '{consumer}', label: 'Consumers', read: (r) => r.messaging?.consumers ?? null },
+  { metric: 'stream_pending', unit: '{entry}', label: 'Pending entries', read: (r) => r.messaging?.pending ?? null },
+  { metric: 'stream_lag_max', unit: '{entry}', label: 'Largest group lag', read: (r) => r.messaging?.maxLag ?? null },
+  { metric: 'stream_pending_idle_max_seconds', unit: 's', label: 'Oldest pending entry idle', read: (r) => r.messaging?.maxPendingIdleSeconds ?? null },
+  { metric: 'queues', unit: '{queue}', label: 'Queues (lists without TTL)', read: (r) => r.messaging?.queues ?? null },
+  { metric: 'queue_items', unit: '{item}', label: 'Queued items', read: (r) => r.messaging?.queueItems ?? null },
+  { metric: 'pubsub_channels', unit: '{channel}', label: 'Pub/Sub channels', read: (r) => r.messaging?.pubsubChannels ?? null },
+  { metric: 'pubsub_patterns', unit: '{pattern}', label: 'Pub/Sub patterns', read: (r) => r.messaging?.pubsubPatterns ?? null },
+  { metric: 'pubsub_clients', unit: '{client}', label: 'Pub/Sub clients', read: (r) => r.messaging?.pubsubClients ?? null },
+  { metric: 'pubsub_buffer_ratio', unit: '1', label: 'Subscriber buffer / limit', read: (r) => r.messaging?.pubsubBufferRatio ?? null },
+  { metric: 'messaging_discovery_ms', unit: 'ms', label: 'Messaging discovery time', read: (r) => r.messaging?.discoveryMs ?? null },
 ];
 
 /** Four significant digits: charts need no more, and rows stay small. */

@@ -27,6 +27,7 @@ export async function monitorTick(log: (line: string) => void): Promise<TickResu
       alerts: m.alerts,
       settings: m.settings,
       exportReadings: (readings) => t.record(readings),
+      messaging: { store: m.messaging, streams: m.cp.streams, namespaces: async (id) => (await m.cp.namespaces.list(id)).map(({ namespace, keyPattern }) => ({ namespace, keyPattern })) },
       log,
     },
     tickBudgetMs(m.settings),

@@ -17,6 +17,16 @@ export const monitoringSettingsSchema = z.object({
   MONITOR_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
   /** Clusters collected at the same time. @default 8 */
   MONITOR_CLUSTER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Streams, queues and Pub/Sub discovery on every master each tick (`docs/monitoring.md`, "Messaging"). @default on */
+  MONITOR_MESSAGING: z.enum(['on', 'off']).default('on'),
+  /** Streams + queues kept per node; more are reported as `truncated`. @default 10000 */
+  MONITOR_MESSAGING_MAX_KEYS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Streams and queues read per second per node (XINFO / LLEN batches). @default 5000 */
+  MONITOR_MESSAGING_KEYS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  /** Keys SCAN visits per node and tick (its COUNTs summed); a larger keyspace is covered over several ticks. @default 200000 */
+  MONITOR_MESSAGING_SCAN_KEYS_PER_TICK: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  /** Latency guard of the discovery scan: PING above this pauses and shrinks it; 0 = off. @default 5 */
+  MONITOR_MESSAGING_MAX_LATENCY_MS: z.coerce.number().min(0).max(1000).default(5),
 });
 
 export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;

@@ -4,7 +4,8 @@ import { AlertStateStore } from '../alerts/AlertStateStore';
 import { alertStateTableSuffix } from '../../platform/alerts/alertStateTable';
 import type { AppSettings } from '../../platform/config/appSettings';
 import { loadSettings } from '../../platform/config/loadSettings';
-import { storageTarget, tableClient } from '../../platform/storage/storageClients';
+import { blobServiceClient, storageTarget, tableClient } from '../../platform/storage/storageClients';
+import { MessagingStore, messagingContainerName } from '../messaging/MessagingStore';
 import { controlPlane, type ControlPlane } from '../../platform/controlPlane';
 import { monitoringSettings, type MonitoringSettings } from './monitoringSettings';
 import { MonitorStore } from './MonitorStore';
@@ -14,20 +15,24 @@ export interface Monitoring {
   settings: MonitoringSettings;
   store: MonitorStore;
   alerts: AlertService;
+  /** Last messaging snapshot per cluster (blobs). */
+  messaging: MessagingStore;
   cp: ControlPlane;
 }
 
-/** Opens the monitoring tables (`<prefix>monitorstate`, `metrics`, `alerts`, `alertrules`), creating them when missing. */
+/** Opens the monitoring tables (`<prefix>monitorstate`, `metrics`, `alerts`, `alertrules`) and the messaging container, creating them when missing. */
 export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane, env: NodeJS.ProcessEnv = process.env): Promise<Monitoring> {
   const target = storageTarget(appSettings);
   const table = (suffix: string) => tableClient(target, `${cp.settings.tablePrefix}${suffix}`);
   const tables = [table('monitorstate'), table('metrics'), table(alertStateTableSuffix), table('alertrules')] as const;
-  await Promise.all(tables.map((t) => t.createTable()));
+  const container = blobServiceClient(target).getContainerClient(messagingContainerName(cp.settings.tablePrefix));
+  await Promise.all([...tables.map((t) => t.createTable()), container.createIfNotExists()]);
   const [state, history, alertStates, alertRules] = tables;
   return {
     settings: monitoringSettings(env),
     store: new MonitorStore(state, history),
     alerts: new AlertService(new AlertStateStore(alertStates), new AlertRuleStore(alertRules), cp.streams),
+    messaging: new MessagingStore(container),
     cp,
   };
 }

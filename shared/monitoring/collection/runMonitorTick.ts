@@ -12,6 +12,9 @@ import type { NodeReading } from './NodeReading';
 import { unreachableSample, type NodeSample } from './NodeSample';
 import type { MonitoringSettings } from './monitoringSettings';
 import { StepTimeoutError, withTimeout } from './withTimeout';
+import { monitorMessaging, type MessagingDeps } from '../messaging/monitorMessaging';
+import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
+import type { MessagingTick } from '../messaging/monitorMessaging';
 
 export interface MonitorDeps {
   listClusters(): Promise<ClusterResource[]>;
@@ -21,6 +24,8 @@ export interface MonitorDeps {
   settings: MonitoringSettings;
   /** Hands each tick's readings to OpenTelemetry (`shared/monitoring/collection`). */
   exportReadings?(readings: readonly NodeReading[]): void | Promise<void>;
+  /** Streams, queues and Pub/Sub discovery (`MONITOR_MESSAGING`); absent = off. */
+  messaging?: MessagingDeps;
   log?(line: string): void;
 }
 
@@ -35,6 +40,8 @@ export interface ClusterTickResult {
   totalMs: number;
   readings: NodeReading[];
   alerts: AlertOutcome | null;
+  /** The messaging snapshot of this tick, when discovery is on and ran. */
+  messaging: ClusterMessaging | null;
 }
 
 export interface TickResult {
@@ -91,7 +98,20 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   }
   const collectMs = performance.now() - started;
   const before = new Map((previous?.samples ?? []).map((s) => [s.node, s] as const));
-  const readings = deriveReadings(cluster.id, samples, before);
+  const derived = deriveReadings(cluster.id, samples, before);
+  let messaging: MessagingTick | null = null;
+  if (deps.messaging && deps.settings.MONITOR_MESSAGING === 'on') {
+    // Its own bounded run after the node collection: a slow discovery never turns nodes into "unreachable".
+    messaging = await monitorMessaging(deps.messaging, deps.connections, cluster, samples, deadline, deps.settings, tickId, deps.log).catch((failure: unknown) => {
+      deps.log?.(`[monitor] ${cluster.id}: messaging discovery failed: ${(failure as Error).message}`);
+      return null;
+    });
+  }
+  const summaries = new Map((messaging?.summaries ?? []).map((m) => [m.node, m.summary] as const));
+  const readings = derived.map((r): NodeReading => {
+    const summary = summaries.get(r.node);
+    return summary ? { ...r, messaging: summary } : r;
+  });
   const at = Date.now();
   // A node that did not answer keeps its last good sample as the base of the next rates.
   const kept = samples.map((s) => (s.reachable ? s : (before.get(s.node) ?? s)));
@@ -100,7 +120,7 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   await deps.exportReadings?.(readings);
   let alerts: AlertOutcome | null = null;
   try {
-    alerts = await deps.alerts.evaluate(cluster.id, readings, at, tickId);
+    alerts = await deps.alerts.evaluate(cluster.id, readings, at, tickId, messaging?.snapshot);
     for (const a of alerts.raised) deps.log?.(`[monitor] ${cluster.id}: alert raised ${a.rule} ${a.node ?? ''} value ${a.value} (threshold ${a.threshold})`);
     for (const a of alerts.resolved) deps.log?.(`[monitor] ${cluster.id}: alert resolved ${a.rule} ${a.node ?? ''}`);
   } catch (failure) {
@@ -118,6 +138,7 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
     totalMs: performance.now() - started,
     readings,
     alerts,
+    messaging: messaging?.snapshot ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import { clusterRegisteredData, clusterRemovedData, clusterUpdatedData } from '.
 import { evictionPolicyAppliedData, evictionPolicyRecommendedData } from './schemas/evictionEvents';
 import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas/jobEvents';
 import { keysInvalidatedData } from './schemas/keysEvents';
+import { messagingWorkloadDiscoveredData } from './schemas/messagingEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
 import { notificationChannelChangedData, notificationChannelRemovedData } from './schemas/notificationEvents';
 import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
@@ -32,6 +33,7 @@ export const eventCatalogue = {
   'RedisClusterManager.Eviction.PolicyApplied': evictionPolicyAppliedData,
   'RedisClusterManager.Notification.ChannelChanged': notificationChannelChangedData,
   'RedisClusterManager.Notification.ChannelRemoved': notificationChannelRemovedData,
+  'RedisClusterManager.Messaging.WorkloadDiscovered': messagingWorkloadDiscoveredData,
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;

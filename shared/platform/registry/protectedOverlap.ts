@@ -4,13 +4,14 @@ import { conflict, forbidden } from '../store/DomainError';
 import type { NamespacePolicyResource } from './namespacePolicy';
 
 /**
- * Protected namespaces of a cluster that `pattern` may reach: protection is about keys, not names, so a namespace
+ * Protected (or persistent) namespaces of a cluster that `pattern` may reach: protection is about keys, not names, so a namespace
  * `ov` with pattern `app:p:*` (or `app*`) reaches the keys of protected `app:p:*` just as that namespace itself does.
  * Overlap is decided by glob intersection (`globsIntersect`): only a proof of disjointness leaves one out.
  */
-export function protectedNamespacesReached(pattern: string, policies: Iterable<Pick<NamespacePolicyResource, 'namespace' | 'keyPattern' | 'protected'>>): string[] {
+export function protectedNamespacesReached(pattern: string, policies: Iterable<Pick<NamespacePolicyResource, 'namespace' | 'keyPattern' | 'protected'> & { retention?: 'cache' | 'persistent' | undefined }>): string[] {
   const reached: string[] = [];
-  for (const policy of policies) if (policy.protected && globsIntersect(pattern, policy.keyPattern)) reached.push(policy.namespace);
+  // Persistent namespaces (streams, queues: the only copy of their messages) are protected whatever their flag says.
+  for (const policy of policies) if ((policy.protected || policy.retention === 'persistent') && globsIntersect(pattern, policy.keyPattern)) reached.push(policy.namespace);
   return reached.sort();
 }
 

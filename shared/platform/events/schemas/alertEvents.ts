@@ -16,7 +16,20 @@ const alertMetric = z.enum([
   'rtt_ms',
   'latency_event_ms',
   'slowlog_growth',
+  'stream_lag_growth_intervals',
+  'stream_oldest_pending_idle_s',
+  'stream_consumer_idle_s',
+  'stream_unbounded_length',
+  'pubsub_output_buffer_ratio',
 ]);
+
+/** What a messaging alert is about inside the node: a stream, one of its consumer groups, one consumer. */
+const messagingSubject = {
+  /** Stream key (UTF-8, or base64 with a `b64:` prefix for binary keys). */
+  stream: z.string().max(1100).optional(),
+  group: z.string().max(1100).optional(),
+  consumer: z.string().max(1100).optional(),
+};
 
 /** `RedisClusterManager.Alert.Raised`: a monitored metric crossed its threshold (eviction reacts to memory alerts). */
 export const alertRaisedData = z.strictObject({
@@ -27,6 +40,7 @@ export const alertRaisedData = z.strictObject({
   metric: alertMetric,
   /** host:port of the node, absent when the alert is about the whole cluster. */
   node: z.string().max(260).optional(),
+  ...messagingSubject,
   value: z.number(),
   threshold: z.number(),
   raisedAt: z.iso.datetime(),
@@ -42,6 +56,7 @@ export const alertResolvedData = z.strictObject({
   severity: z.enum(['info', 'warning', 'critical']).optional(),
   /** host:port of the node, absent when the alert was about the whole cluster. */
   node: z.string().max(260).optional(),
+  ...messagingSubject,
   value: z.number(),
   resolvedAt: z.iso.datetime(),
 });

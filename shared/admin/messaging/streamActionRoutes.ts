@@ -1,0 +1,67 @@
+import { hasRole } from '../../platform/auth/Principal';
+import type { RouteTable } from '../../platform/http/apiHandler';
+import { parseInput } from '../../platform/http/parseInput';
+import { readJsonBody } from '../../platform/http/readJsonBody';
+import { acceptedJob, jobAcceptedDoc } from '../../platform/jobs/jobRoutes';
+import { named } from '../../platform/http/RouteDoc';
+import { jobRuntime } from '../../platform/jobs/jobRuntime';
+import { JobService } from '../../platform/jobs/JobService';
+import { withRedis } from '../../platform/redis/redisConnections';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { clusterParamsSchema } from '../../platform/registry/resourceId';
+import { conflict, forbidden, notFound, validationError } from '../../platform/store/DomainError';
+import { streamActionRequestSchema, type StreamActionParams } from './streamActionRequest';
+
+/**
+ * `POST /api/clusters/{id}/stream-actions` (operator; a forced trim needs admin): `claim`, `trim` or
+ * `remove-consumer` on one stream, as a `stream-action` job (202 + `Location`; `dryRun` too, its job reports what
+ * would happen). Checked before any job exists: the key is a stream (404 `stream_not_found`, 409 `not_a_stream`),
+ * the group exists (404 `group_not_found`), a consumer to remove holds nothing (409 `consumer_has_pending`).
+ */
+export const streamActionRoutes: RouteTable = {
+  POST: {
+    role: 'operator',
+    doc: {
+      operationId: 'streamAction',
+      summary: 'Claim stuck entries to a consumer (XAUTOCLAIM), trim a stream below what its groups still need, or remove a consumer without pending entries, as an audited job; dryRun reports what would happen',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('StreamActionRequest', streamActionRequestSchema) },
+      responses: {
+        '202': jobAcceptedDoc,
+        '404': 'unknown cluster, stream_not_found, group_not_found, consumer_not_found',
+        '409': 'not_a_stream, consumer_has_pending',
+        '503': redisUnavailableDoc,
+      },
+    },
+    async handle({ req, body, cp, principal, change }) {
+      const { id } = parseInput(clusterParamsSchema, req.params, 'params');
+      const request = readJsonBody(req.headers.get('content-type'), body, streamActionRequestSchema);
+      if (request.action === 'trim' && request.force && !hasRole(principal.role, 'admin')) throw forbidden('a forced trim can drop entries consumer groups still need: it needs the admin role');
+      const key = request.keyEncoding === 'base64' ? Buffer.from(request.key, 'base64') : Buffer.from(request.key, 'utf8');
+      if (key.length === 0 || key.length > 1024) throw validationError('invalid_key', 'key must be 1-1024 bytes', [{ field: 'body.key', message: 'must be 1-1024 bytes' }]);
+      const cluster = await cp.clusters.get(id);
+      return withRedisProblems(async () => {
+        await withRedis(cluster, async (connection) => {
+          const client = await connection.client();
+          const type = String(await client.call('TYPE', key));
+          if (type === 'none') throw notFound('stream_not_found', `no key '${request.key.slice(0, 200)}' on cluster '${id}'`);
+          if (type !== 'stream') throw conflict('not_a_stream', `key '${request.key.slice(0, 200)}' is a ${type}, not a stream`);
+          if (request.action === 'trim') return;
+          const groups = ((await client.call('XINFO', 'GROUPS', key)) as unknown[][]).map((g) => String(g[g.indexOf('name') + 1]));
+          if (!groups.includes(request.group)) throw notFound('group_not_found', `stream has no consumer group '${request.group.slice(0, 200)}'`);
+          if (request.action === 'remove-consumer') {
+            const consumers = (await client.call('XINFO', 'CONSUMERS', key, request.group)) as unknown[][];
+            const target = consumers.find((c) => String(c[c.indexOf('name') + 1]) === request.consumer);
+            if (!target) throw notFound('consumer_not_found', `group '${request.group.slice(0, 200)}' has no consumer '${request.consumer.slice(0, 200)}'`);
+            const pending = Number(target[target.indexOf('pending') + 1]);
+            if (pending > 0) throw conflict('consumer_has_pending', `consumer '${request.consumer.slice(0, 200)}' holds ${pending} pending entries: claim them to another consumer first`);
+          }
+        }, { timeoutMs: 5000 });
+        const { key: _key, keyEncoding: _encoding, ...rest } = request;
+        const params = { ...rest, keyBase64: key.toString('base64') } as StreamActionParams;
+        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'stream-action', clusterId: id, params: { ...params } }, change);
+        return acceptedJob(job);
+      });
+    },
+  },
+};
