@@ -4,7 +4,7 @@ import type { ClusterResource } from '../platform/registry/clusterSpec';
 import { parseCloudEvent } from '../platform/events/cloudEventSchema';
 import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
-import { firesInMinute } from '../platform/schedule/cronSchedule';
+import { firesInMinute, ncrontabProblem, parseNcrontab } from '../platform/schedule/ncrontab';
 import { requestWarm } from './requestWarm';
 import { isDomainError } from '../platform/store/DomainError';
 import type { WarmPlan } from '../platform/registry/warmPlan';
@@ -50,7 +50,14 @@ export async function runScheduledWarms(rt: JobRuntime, now: Date, log: TriggerL
   const minute = now.toISOString().slice(0, 16);
   const started: string[] = [];
   for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
-    if (plan.schedule === null || !firesInMinute(plan.schedule, now)) continue;
+    if (plan.schedule === null) continue;
+    // Saved plans were validated; a schedule stored before a parser change is skipped with a reason, not thrown.
+    const problem = ncrontabProblem(plan.schedule);
+    if (problem) {
+      log.warn(`warm schedule: ${cluster.id}/${policy.namespace} skipped: ${problem}`);
+      continue;
+    }
+    if (!firesInMinute(parseNcrontab(plan.schedule), now)) continue;
     const change = { principal: systemPrincipal, correlationId: `warm-schedule-${minute}` };
     const warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'schedule', idempotencyKey: `schedule:${minute}` }, change, log);
     if (!warm) continue;

@@ -4,7 +4,8 @@ import { jobWorkerRuntime, type JobWorkerRuntime } from '../../shared/app/jobKin
 import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
 import { controlPlane } from '../../shared/platform/controlPlane';
 import { clusterStreamId } from '../../shared/platform/store/streamId';
-import { firesInMinute, parseCron } from '../../shared/platform/schedule/cronSchedule';
+import { warmPlanSchema } from '../../shared/platform/registry/warmPlan';
+import { parseTimerSchedule } from '../../tools/host/timer/timerSchedule';
 import { requestWarm } from '../../shared/warming/requestWarm';
 import { runScheduledWarms, warmAfterAzureMaintenance, warmAfterInvalidation } from '../../shared/warming/warmTriggers';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
@@ -153,13 +154,22 @@ describe('event subscribers', () => {
 });
 
 describe('NCRONTAB schedules', () => {
-  it('parses six fields and fires in the right minutes', () => {
-    expect(parseCron('0 0 3 * * *').ok).toBe(true);
-    expect(parseCron('0 3 * * *')).toMatchObject({ ok: false, problem: expect.stringContaining('6 fields') });
-    expect(parseCron('0 61 * * * *')).toMatchObject({ ok: false });
-    expect(firesInMinute('0 0 3 * * *', new Date('2030-01-01T03:00:30Z'))).toBe(true);
-    expect(firesInMinute('0 0 3 * * *', new Date('2030-01-01T04:00:00Z'))).toBe(false);
-    expect(firesInMinute('0 */15 * * * 1-5', new Date('2030-01-05T10:15:00Z'))).toBe(false); // a Saturday
-    expect(firesInMinute('0 */15 * * * 1-5', new Date('2030-01-07T10:45:00Z'))).toBe(true);
+  const plan = (schedule: string) => warmPlanSchema.safeParse({ source: { kind: 'blob', container: 'warm', blob: 'a.ndjson' }, mapping: { key: 'warm:{id}' }, schedule });
+  const hostAccepts = (schedule: string) => {
+    try {
+      parseTimerSchedule(schedule);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('a warm plan accepts exactly the schedules the host timers accept (one parser)', () => {
+    const accepted = ['0 0 3 * * *', '0 0 9 * * MON', '0 30 9 * Jan Mon', '0 0 12 * * MON-FRI', '5-1 * * * * *', '0 0 0 * * sunday'];
+    const refused = ['0 0 0 * * 7', '0 3 * * *', '0 61 * * * *', '0 0 0 * FOO *'];
+    for (const schedule of [...accepted, ...refused]) {
+      expect([schedule, plan(schedule).success, hostAccepts(schedule)]).toEqual([schedule, accepted.includes(schedule), accepted.includes(schedule)]);
+    }
+    expect(plan('0 0 0 * * 7').error?.issues[0]?.message).toMatch(/7 is outside 0-6/);
   });
 });

@@ -5,6 +5,6 @@
  */
 export { startHost } from './startHost.js';
 export type { DeadLetter, DeliveryOptions } from './eventgrid/eventDelivery.js';
-export { parseNcrontab, nextOccurrence } from './timer/ncrontab.js';
+export { parseNcrontab, nextOccurrence } from '../../shared/platform/schedule/ncrontab.js';
 
 export type { HostOptions, HostedFunction, RunningHost } from './hostOptions.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCron } from '../schedule/cronSchedule';
+import { ncrontabProblem } from '../schedule/ncrontab';
 
 const blobName = z.string().min(1).max(1024).regex(/^[^\\]+$/, 'must be a blob name without backslashes');
 const containerName = z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a Blob Storage container name');
@@ -76,7 +76,10 @@ export const warmPlanSchema = z
     schedule: z
       .string()
       .max(128)
-      .refine((s) => parseCron(s).ok, { message: 'must be a six-field NCRONTAB schedule, e.g. "0 0 3 * * *"' })
+      .superRefine((s, ctx) => {
+        const problem = ncrontabProblem(s);
+        if (problem) ctx.addIssue({ code: 'custom', message: `must be a six-field NCRONTAB schedule, e.g. "0 0 3 * * *" (${problem})` });
+      })
       .nullable()
       .default(null),
     /** Warm again when the namespace is invalidated (`Keys.Invalidated`). @default false */

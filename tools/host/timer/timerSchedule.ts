@@ -1,4 +1,4 @@
-import { nextOccurrence, parseNcrontab } from './ncrontab.js';
+import { nextOccurrence, parseNcrontab } from '../../../shared/platform/schedule/ncrontab.js';
 
 /** A timer trigger schedule: NCRONTAB, or a TimeSpan `[d.]hh:mm:ss` interval as the real host also accepts. */
 export interface TimerSchedule {
