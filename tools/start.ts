@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHost, type RunningHost } from './host';
-import { spawnAzurite, spawnRedis, spawnRedisCluster } from './local';
+import { spawnAzurite, spawnRedis, spawnRedisCluster, supervise, type AzuriteProcess, type RedisProcess } from './local';
 
 /**
  * `npm start`: the whole product on embedded defaults — Azurite, a redis-server (or REDIS_URL), optionally a
@@ -94,8 +94,10 @@ async function main(): Promise<void> {
     const redisUrl = process.env.REDIS_URL ?? values.REDIS_URL;
     const [azurite, redis, cluster] = await Promise.all([
       // On disk, so registrations, audit log and job checkpoints survive a restart (as Table Storage would).
-      spawnAzurite({ dir: join(stateDir, 'azurite'), inMemory: false }),
-      redisUrl ? undefined : spawnRedis({ dir: join(stateDir, 'redis') }),
+      // Supervised: an Azurite or redis-server that dies is started again behind the same ports (with backoff,
+      // logged), so the app's connections recover by themselves without a restart of npm start.
+      supervise<AzuriteProcess>('azurite', (previous) => spawnAzurite({ dir: join(stateDir, 'azurite'), inMemory: false, ...(previous ? { ports: previous.ports } : {}) })),
+      redisUrl ? undefined : supervise<RedisProcess>('redis-server', (previous) => spawnRedis({ dir: join(stateDir, 'redis'), ...(previous ? { port: previous.port } : {}) })),
       flags.cluster ? spawnRedisCluster({ dir: freshDir(join(stateDir, 'cluster')) }) : undefined,
     ]);
     stops.push(() => azurite.stop());
@@ -105,8 +107,8 @@ async function main(): Promise<void> {
     // 'UseDevelopmentStorage=true' (what `func start` wants) means the embedded Azurite here.
     if (values.AzureWebJobsStorage === 'UseDevelopmentStorage=true') delete values.AzureWebJobsStorage;
     const settings: Record<string, string> = {
-      AzureWebJobsStorage: azurite.connectionString,
-      REDIS_URL: redisUrl ?? (redis as NonNullable<typeof redis>).url,
+      AzureWebJobsStorage: azurite.current().connectionString,
+      REDIS_URL: redisUrl ?? (redis as NonNullable<typeof redis>).current().url,
       ...(cluster ? { LOCAL_CLUSTER_SEEDS: cluster.seeds.map((s) => `${s.host}:${s.port}`).join(',') } : {}),
       ...values,
     };
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
       `  admin API key ${keys.adminApiKey}   (header x-api-key; principal local-admin, role admin)`,
       `  clusters     ${registered.join(', ')}   (curl -H "x-functions-key: ${host.keys.functionKey}" -H "x-api-key: ${keys.adminApiKey}" ${host.url}/api/clusters)`,
       `  Event Grid   ${host.topic.endpoint}   (aeg-sas-key ${host.topic.key})`,
-      `  Azurite      ${azurite.blobEndpoint} | ${azurite.tableEndpoint}   (state in .local/azurite)`,
+      `  Azurite      ${azurite.current().blobEndpoint} | ${azurite.current().tableEndpoint}   (state in .local/azurite)`,
       `  Redis        ${settings.REDIS_URL}${redisUrl ? ' (REDIS_URL)' : ' (spawned redis-server)'}`,
       ...(cluster ? [`  Cluster      ${cluster.seeds.map((s) => `${s.host}:${s.port}`).join(' ')}  (3 masters, 3 replicas)`] : []),
       `  functions    ${host.functions.map((f) => f.name).join(', ')}`,

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { spawnManaged } from './managedProcess';
+import { describeExit, spawnManaged } from './managedProcess';
 import { waitFor } from './waitFor';
 import { workDir } from './workDir';
 
@@ -14,8 +14,8 @@ export interface AzuriteProcess {
   ports: { blob: number; queue: number; table: number };
   pid: number;
   dir: string;
-  /** Resolves when the process has exited, for whatever reason (a supervisor watches it). */
-  exited: Promise<void>;
+  /** Resolves when the process has exited, for whatever reason, with how (`code 1`, `signal SIGKILL`). */
+  exited: Promise<string>;
   /** SIGTERM (Azurite saves its state then), SIGKILL only after the grace period; waits for exit; idempotent. */
   stop(): Promise<void>;
 }
@@ -103,7 +103,7 @@ export async function spawnAzurite(opts: SpawnAzuriteOptions = {}): Promise<Azur
     `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`;
   const portOf = (service: string): number => Number(new URL(endpoints.get(service) ?? 'http://x:0').port);
   const ports = { blob: portOf('Blob'), queue: portOf('Queue'), table: portOf('Table') };
-  return { blobEndpoint, queueEndpoint, tableEndpoint, connectionString, ports, pid: proc.pid, dir: dir.path, exited: proc.exited, stop };
+  return { blobEndpoint, queueEndpoint, tableEndpoint, connectionString, ports, pid: proc.pid, dir: dir.path, exited: proc.exited.then(() => describeExit(proc.child)), stop };
 }
 
 /** `node_modules/azurite/dist/src/azurite.js`, found by walking up from this file and from the cwd. */

@@ -7,3 +7,4 @@ export { spawnRedis, redisServerPath, type RedisProcess, type SpawnRedisOptions 
 export { spawnRedisCluster, type RedisClusterProcesses, type SpawnRedisClusterOptions } from './redisCluster';
 export { spawnAzurite, AZURITE_ACCOUNT, AZURITE_KEY, type AzuriteProcess, type SpawnAzuriteOptions } from './azurite';
 export { redisCommand, redisText, parseInfo, type RespValue, type RedisCommandOptions } from './redisCommand';
+export { supervise, type Supervisable, type Supervised, type SuperviseOptions } from './supervise';

@@ -64,3 +64,8 @@ export function spawnManaged(command: string, args: string[], options: SpawnMana
   };
   return { child, pid, exited, hasExited: () => done, stop };
 }
+
+/** How a child ended, for logs: `code 0`, `signal SIGKILL`. */
+export function describeExit(child: ChildProcess): string {
+  return child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode ?? 'unknown'}`;
+}

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { freePort } from './freePort';
 import { logTail } from './logTail';
-import { spawnManaged } from './managedProcess';
+import { describeExit, spawnManaged } from './managedProcess';
 import { redisText } from './redisCommand';
 import { waitFor } from './waitFor';
 import { workDir } from './workDir';
@@ -15,8 +15,8 @@ export interface RedisProcess {
   pid: number;
   /** Working directory (log file `redis.log`, cluster `nodes.conf`). */
   dir: string;
-  /** Resolves when the process has exited, for whatever reason (a supervisor watches it). */
-  exited: Promise<void>;
+  /** Resolves when the process has exited, for whatever reason, with how (`code 1`, `signal SIGKILL`). */
+  exited: Promise<string>;
   /** SIGTERM, SIGKILL after 5 s; waits for exit; idempotent. */
   stop(): Promise<void>;
 }
@@ -98,5 +98,5 @@ async function startOnce(bin: string, port: number, opts: SpawnRedisOptions): Pr
     throw new Error(`redis-server failed to start on port ${port}: ${(err as Error).message}\n--- ${dir.path} ---\n${tail}`, { cause: err });
   }
   const auth = opts.password !== undefined ? `:${encodeURIComponent(opts.password)}@` : '';
-  return { host: HOST, port, url: `redis://${auth}${HOST}:${port}`, pid: proc.pid, dir: dir.path, exited: proc.exited, stop };
+  return { host: HOST, port, url: `redis://${auth}${HOST}:${port}`, pid: proc.pid, dir: dir.path, exited: proc.exited.then(() => describeExit(proc.child)), stop };
 }
