@@ -18,7 +18,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
       size += chunk.length;
       if (size <= maxBodyBytes) return void chunks.push(chunk);
       req.off('data', onData);
-      req.pause();
       chunks.length = 0;
       resolve('tooLarge');
     };
@@ -53,12 +52,32 @@ function send(res: ServerResponse, response: HostResponse): void {
   res.end(body);
 }
 
-/** Answers without reading the rest of the body: the connection closes once the answer is out, so nothing more is read. */
+/** After a refusal, at most this much of the body is read (and dropped) before the connection is cut. @default 16 MiB */
+const lingerBytes = 16 * 1024 * 1024;
+/** ...or for at most this long. @default 2000 */
+const lingerMs = 2000;
+
+/**
+ * Answers without keeping any of the body. The rest of it is read and dropped for a short while (a "lingering
+ * close": cutting the connection at once would reset it before a client still sending has read the answer), then the
+ * connection is closed. Memory stays flat however large or endless the upload.
+ */
 function refuse(req: IncomingMessage, res: ServerResponse, response: HostResponse): void {
   if (res.headersSent || res.destroyed) return;
-  res.shouldKeepAlive = false;
-  send(res, { ...response, headers: { ...response.headers, connection: 'close' } });
-  res.once('finish', () => req.socket.destroy());
+  // No `connection: close`: Node would then cut the socket as soon as the answer is written, resetting it under a
+  // client still sending (which then never sees the answer). The linger below closes it instead.
+  send(res, response);
+  if (req.complete) return;
+  let dropped = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, lingerMs);
+  timer.unref();
+  req.socket.once('close', () => clearTimeout(timer));
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > lingerBytes) cut();
+  });
+  req.resume();
 }
 
 /** What the host knows before the body: answers a refusal (unknown route, method, missing or wrong key) or undefined to go on. */
