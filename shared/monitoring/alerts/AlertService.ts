@@ -76,6 +76,11 @@ export class AlertService {
     return { raised, resolved: decision.resolve.filter(({ state }) => !unresolved.has(keyOf(state))).map(({ state }) => state), active };
   }
 
+  /** Alert states of every cluster, by cluster id (one query). */
+  all(): Promise<Map<string, AlertState[]>> {
+    return this.states.loadAll();
+  }
+
   /** Alerts of a cluster as kept: firing first, then pending. */
   async active(clusterId: string): Promise<AlertState[]> {
     const states = [...(await this.states.load(clusterId)).values()];

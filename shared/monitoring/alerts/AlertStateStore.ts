@@ -12,6 +12,17 @@ export class AlertStateStore {
     return states;
   }
 
+  /** Every cluster's alert states in one query, by cluster id. */
+  async loadAll(): Promise<Map<string, AlertState[]>> {
+    const all = new Map<string, AlertState[]>();
+    for await (const row of this.table.listEntities<{ partitionKey: string; state: string }>()) {
+      const list = all.get(row.partitionKey) ?? [];
+      list.push(JSON.parse(row.state) as AlertState);
+      all.set(row.partitionKey, list);
+    }
+    return all;
+  }
+
   /** Writes and deletes in one transaction per 100 rows (one cluster = one partition). */
   async apply(clusterId: string, upserts: ReadonlyMap<string, AlertState>, deletes: Iterable<string>): Promise<void> {
     const actions: TransactionAction[] = [

@@ -68,6 +68,8 @@ export interface NodeSample {
   blockedClients: number | null;
   keys: number | null;
   expires: number | null;
+  /** Keys per database as `INFO keyspace` lists them (the Prometheus endpoint's `redis_db_keys{db}`). Absent in older states. */
+  databases?: { db: string; keys: number; expires: number }[];
   /** `master_repl_offset` (masters) or `slave_repl_offset` (replicas). */
   replOffset: number | null;
   masterLinkUp: boolean | null;

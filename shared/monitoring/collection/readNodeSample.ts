@@ -30,6 +30,9 @@ export function readNodeSample(replies: NodeReplies): Omit<NodeSample, 'node' | 
     blockedClients: n('blocked_clients'),
     keys,
     expires,
+    databases: Object.entries(info)
+      .filter(([field]) => /^db\d+$/.test(field))
+      .map(([db, value]) => ({ db, keys: Number(/keys=(\d+)/.exec(value)?.[1] ?? 0), expires: Number(/expires=(\d+)/.exec(value)?.[1] ?? 0) })),
     replOffset: n(replica ? 'slave_repl_offset' : 'master_repl_offset'),
     masterLinkUp: replica ? link === 'up' : null,
     masterLastIoSeconds: replica ? n('master_last_io_seconds_ago') : null,

@@ -1,0 +1,67 @@
+import type { JobRecord } from '../../platform/jobs/JobRecord';
+import type { AlertState } from '../alerts/AlertState';
+import { Exposition, labelSet } from './Exposition';
+import { exporterFamilies as x, rcmFamilies as r } from './prometheusFamilies';
+import { scrapeColumns, type ScrapeRow } from './scrapeRow';
+
+/** What one cluster contributes to a scrape, all read from Table Storage. */
+export interface ClusterSnapshot {
+  clusterId: string;
+  row: ScrapeRow | undefined;
+  alerts: readonly AlertState[];
+}
+
+export interface RenderOptions {
+  now: number;
+  /** A cluster whose last tick is older than this has its node series left out, so Prometheus marks them stale. */
+  maxSampleAgeMs: number;
+}
+
+/**
+ * The text exposition of every registered cluster's latest stored samples (no Redis round trip): redis_exporter's
+ * names and labels for the overlap, plus `rcm_…` families (rates of the interval, alerts, jobs).
+ */
+export function renderPrometheus(clusters: readonly ClusterSnapshot[], jobs: readonly JobRecord[], options: RenderOptions): string {
+  const out = new Exposition();
+  out.add(r.clusters, '', clusters.length);
+  for (const { clusterId, row } of clusters) {
+    if (!row) continue;
+    out.add(r.sampleTimestamp, labelSet({ cluster: clusterId }), Math.floor(row.at / 1000));
+    if (options.now - row.at > options.maxSampleAgeMs) continue;
+    for (const n of row.nodes) {
+      const base = { instance: n.node, cluster: clusterId, role: n.role, shard: n.shard };
+      const labels = labelSet(base);
+      out.add(x.up, labels, n.up);
+      if (!n.up || !n.values) continue;
+      // Like the exporter, db0 is always listed (0 when empty); other databases when INFO lists them.
+      const dbs = n.dbs ?? [];
+      for (const [db, keys, expires] of [dbs.find((d) => d[0] === 'db0') ?? ['db0', 0, 0], ...dbs.filter((d) => d[0] !== 'db0')]) {
+        const dbLabels = labelSet({ ...base, db });
+        out.add(x.dbKeys, dbLabels, keys);
+        out.add(x.dbKeysExpiring, dbLabels, expires);
+      }
+      if (n.master) {
+        const colon = n.master.at.lastIndexOf(':');
+        out.add(x.masterLinkUp, labelSet({ ...base, master_host: n.master.at.slice(0, colon), master_port: n.master.at.slice(colon + 1) }), n.master.linkUp);
+      }
+      scrapeColumns.forEach((column, i) => out.add(column.family, column.labels ? labelSet({ ...base, ...column.labels }) : labels, n.values?.[i]));
+    }
+  }
+  out.declare(r.alertsFiring);
+  for (const { clusterId, alerts } of clusters) {
+    for (const severity of ['info', 'warning', 'critical'] as const) {
+      const labels = labelSet({ cluster: clusterId, severity });
+      out.add(r.alertsFiring, labels, alerts.filter((a) => a.status === 'firing' && a.severity === severity).length);
+      out.add(r.alertsPending, labels, alerts.filter((a) => a.status === 'pending' && a.severity === severity).length);
+    }
+  }
+  out.declare(r.jobsActive);
+  const active = new Map<string, number>();
+  for (const job of jobs) {
+    const key = labelSet({ cluster: job.clusterId, kind: job.kind, status: job.status });
+    active.set(key, (active.get(key) ?? 0) + 1);
+    for (const [counterName, value] of Object.entries(job.progress)) out.add(r.jobProgress, labelSet({ cluster: job.clusterId, job: job.id, kind: job.kind, counter: counterName }), value);
+  }
+  for (const [labels, count] of active) out.add(r.jobsActive, labels, count);
+  return out.toString();
+}
