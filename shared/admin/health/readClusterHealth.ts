@@ -1,4 +1,4 @@
-import { withRedis } from '../../platform/redis/redisConnections';
+import { withSharedRead } from '../../platform/redis/redisConnections';
 import type { RedisConnectionManager } from '../../platform/redis/RedisConnectionManager';
 import type { RedisTarget } from '../../platform/redis/RedisTarget';
 import { collectSnapshot, type TopologySnapshot } from '../../platform/topology/collectSnapshot';
@@ -14,6 +14,7 @@ import type { ResourceThresholds } from './checkNodeResources';
 export async function readClusterHealth(target: RedisTarget, options: { manager?: RedisConnectionManager; thresholds?: ResourceThresholds } = {}): Promise<HealthReport> {
   // Health also looks for keys in slots their node does not own (redis-cli's --cluster-search-multiple-owners).
   const collect = (c: RedisConnection): Promise<TopologySnapshot> => collectSnapshot(c, { searchKeysInUnownedSlots: true });
-  const snapshot = await (options.manager ? options.manager.run(target, collect) : withRedis(target, collect));
+  // Concurrent health checks of one cluster share one collection (single flight, as topology does).
+  const snapshot = await (options.manager ? options.manager.runShared(target, 'health', collect) : withSharedRead(target, 'health', collect));
   return assessHealth(target.id, snapshot, options.thresholds);
 }

@@ -4,6 +4,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { azureCredential } from '../config/azureCredential';
 import { isDomainError } from '../store/DomainError';
 import { Bulkhead, BulkheadFullError, type BulkheadOptions } from './Bulkhead';
+import { SingleFlight } from './SingleFlight';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot } from './CircuitBreaker';
 import { classifyRedisError } from './classifyRedisError';
 import { ClusterConnections, type RedisTopologyMode } from './ClusterConnections';
@@ -19,6 +20,8 @@ export interface ConnectionManagerOptions extends Partial<RedisClientSettings> {
   breaker?: CircuitBreakerOptions;
   /** Per-cluster bulkhead. @default { maxConcurrent: 8, maxQueued: 32, queueTimeoutMs: 2000 } */
   bulkhead?: BulkheadOptions;
+  /** How long a shared read's result (`runShared`) is reused after it completed. @default 500 */
+  sharedReadWindowMs?: number;
   /** Upper bound of one `run()` whatever the callback does. @default 15000 */
   operationTimeoutMs?: number;
   /** Azure credential for Key Vault and Entra ID. @default azureCredential(clientId ?? AZURE_CLIENT_ID) */
@@ -66,9 +69,11 @@ export class RedisConnectionManager {
   private readonly pool = new Map<string, PoolEntry>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly bulkheads = new Map<string, Bulkhead>();
+  private readonly shared: SingleFlight;
   private readonly settings: RedisClientSettings;
 
   constructor(private readonly options: ConnectionManagerOptions = {}) {
+    this.shared = new SingleFlight(options.sharedReadWindowMs ?? 500);
     this.settings = {
       connectTimeoutMs: options.connectTimeoutMs ?? defaultRedisClientSettings.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs ?? defaultRedisClientSettings.commandTimeoutMs,
@@ -124,6 +129,15 @@ export class RedisConnectionManager {
       mapped.details.circuit = breaker.snapshot();
       throw mapped;
     }
+  }
+
+  /**
+   * `run` for a read whose result every concurrent caller can share (`key` names the read, e.g. `topology`):
+   * identical reads of one cluster (same registration) in flight at once, or within the single-flight window after
+   * one succeeded, cost one operation and one bulkhead slot, so 50 readers do not queue 50 collections.
+   */
+  runShared<T>(target: RedisTarget, key: string, operation: (connection: RedisConnection) => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
+    return this.shared.run(`${target.id}\n${registrationHash(target)}\n${key}`, () => this.run(target, operation, runOptions));
   }
 
   /** The circuit of a cluster as the API shows it. */

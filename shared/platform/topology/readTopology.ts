@@ -1,4 +1,4 @@
-import { withRedis } from '../redis/redisConnections';
+import { withSharedRead } from '../redis/redisConnections';
 import type { RedisConnectionManager } from '../redis/RedisConnectionManager';
 import type { RedisTarget } from '../redis/RedisTarget';
 import { buildTopology, type Topology } from './buildTopology';
@@ -9,6 +9,7 @@ import { collectSnapshot } from './collectSnapshot';
  * @param manager @default the process-wide pool
  */
 export function readTopology(target: RedisTarget, manager?: RedisConnectionManager): Promise<Topology> {
-  const snapshot = manager ? manager.run(target, (c) => collectSnapshot(c)) : withRedis(target, (c) => collectSnapshot(c));
+  // Concurrent readers of one cluster share one collection (single flight), so they do not fill its bulkhead.
+  const snapshot = manager ? manager.runShared(target, 'topology', (c) => collectSnapshot(c)) : withSharedRead(target, 'topology', (c) => collectSnapshot(c));
   return snapshot.then((s) => buildTopology(target.id, s));
 }
