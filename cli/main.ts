@@ -117,6 +117,12 @@ function report(err: unknown, json: boolean): number {
   return exitCodes.failure;
 }
 
+// `rcm top | head -3`: the reader went away; stop quietly (exit 0, as `yes | head` does), not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(exitCodes.ok);
+  throw err;
+});
+
 const argv = process.argv.slice(2);
 run(argv).then(
   (code) => {

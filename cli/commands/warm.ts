@@ -3,13 +3,14 @@ import { formatBytes, formatCount, formatDuration } from '../output/format';
 import { confirm } from '../prompt';
 import { jobOptions, startedJob, type AcceptedJob } from './jobStart';
 
-const USAGE = 'warm CLUSTER NS [--dry-run] [--no-wait]';
+const USAGE = 'warm CLUSTER NS [--dry-run] [--force] [--no-wait]';
 
 export const warmCommand: CommandSpec = {
   usage: [USAGE],
   description: 'Runs the namespace\'s warm plan (its source: a blob, an HTTP URL or another Redis) as a job: writes with NX or version checks, so fresher data is never overwritten, and applies the namespace TTL with jitter. --dry-run reads and checks the source and writes nothing.',
   options: {
     'dry-run': { type: 'boolean', description: 'read and check the source, write nothing' },
+    force: { type: 'boolean', description: 'allow an overwriting plan whose keys may belong to a protected namespace (admin only)' },
     ...jobOptions,
   },
   examples: ['rcm warm main users', 'rcm warm main users --dry-run --json'],
@@ -19,7 +20,7 @@ export const warmCommand: CommandSpec = {
     noExtraPositionals(ctx, 2, USAGE);
     const dryRun = ctx.flags['dry-run'] === true;
     if (!dryRun) await confirm(ctx, [`This writes the warm plan's records of namespace '${ns}' into cluster '${cluster}' (keys Redis already holds are left alone).`], `Warm namespace '${ns}' on cluster '${cluster}'?`);
-    const accepted = (await ctx.api().call<AcceptedJob>('POST', `/api/clusters/${encodeURIComponent(cluster)}/warm`, { body: { namespace: ns, dryRun } })).body;
+    const accepted = (await ctx.api().call<AcceptedJob>('POST', `/api/clusters/${encodeURIComponent(cluster)}/warm`, { body: { namespace: ns, dryRun, ...(ctx.flags.force === true ? { force: true } : {}) } })).body;
     return startedJob(ctx, accepted, `warm ${cluster}/${ns}${dryRun ? ' (dry run)' : ''}`, {}, (job) => {
       const p = job.progress;
       const seconds = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : null;

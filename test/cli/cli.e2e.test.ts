@@ -2,7 +2,7 @@ import { mkdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../tools/local/index';
-import { connectStandalone, keyPrefix } from '../helpers/redis';
+import { connectCluster, connectStandalone, keyPrefix } from '../helpers/redis';
 import { runCommand } from '../helpers/processes';
 import { functionKey, json, keys, rcmBin, rows, useCliHarness } from './cliHarness';
 
@@ -269,9 +269,43 @@ describe('cluster views', () => {
       for (const n of s.nodes) expect(n.opsPerSec).toBeGreaterThan(0);
       for (const n of s.nodes) expect(n.clients).toBeGreaterThan(0);
     }
+    // A reader that goes away (| head) ends rcm quietly with exit 0, no EPIPE stack trace.
+    const env = Object.entries(h.env()).map(([k, v]) => `${k}='${v}'`).join(' ');
+    const piped = await runCommand('bash', ['-c', `env ${env} '${process.execPath}' '${rcmBin}' top grid --count 5 | head -1; echo "rcm exit \${PIPESTATUS[0]}" >&2`], { timeoutMs: 60_000 });
+    expect(piped.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(piped.stderr).toBe('rcm exit 0\n');
     const plain = await h.rcm(['top', 'grid', '--count', '1']);
     expect(rows(plain)).toHaveLength(6);
     expect(rows(plain)[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('warm', () => {
+  it('ns set --warm-plan stores the plan; warm copies the namespace from another registered cluster and prints the counts', async () => {
+    const { host, port } = standalone();
+    const seeds = inject('redisCluster').seeds;
+    expect((await h.rcm(['clusters', 'add', 'warm-src', '--mode', 'standalone', '--endpoint', `${host}:${port}`])).code).toBe(0);
+    expect((await h.rcm(['clusters', 'add', 'warm-dst', '--mode', 'cluster', ...seeds.flatMap((s) => ['--endpoint', `${s.host}:${s.port}`])])).code).toBe(0);
+    const prefix = keyPrefix('cli-warm');
+    const plan = join(h.home, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ source: { kind: 'redis', clusterId: 'warm-src', readFrom: 'master' } }));
+    expect((await h.rcm(['ns', 'set', 'warm-dst', 'catalog', '--pattern', `${prefix}c:*`, '--ttl', '3600', '--warm-plan', plan])).code).toBe(0);
+    expect(rows(await h.rcm(['ns', 'ls', 'warm-dst']))[0]?.[5]).toBe('redis');
+    const source = connectStandalone();
+    const pipeline = source.pipeline();
+    for (let i = 0; i < 300; i++) pipeline.set(`${prefix}c:${i}`, `item-${i}`);
+    await pipeline.exec();
+
+    const refused = await h.rcm(['warm', 'warm-dst', 'catalog']);
+    expect(refused.code).toBe(2);
+    const dry = await h.rcm(['warm', 'warm-dst', 'catalog', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/read 300 records, .*\(dry run: nothing written\)\.\n$/);
+    const run = await h.rcm(['warm', 'warm-dst', 'catalog', '--yes']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Job warm-\S+ succeeded in \d+s: read 300 records, wrote 300 keys \([\d.]+ KiB\), skipped 0, failed 0\.\n$/);
+    const target = connectCluster();
+    expect(await target.get(`${prefix}c:42`)).toBe('item-42');
   });
 });
 
