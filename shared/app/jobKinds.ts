@@ -12,6 +12,7 @@ const loaders: Record<string, () => Promise<JobKind>> = {
   analysis: async () => (await import('../eviction/analysis/analysisJob.js')).analysisJob,
   warm: async () => (await import('../warming/warmJob.js')).warmJob,
   'stream-action': async () => (await import('../admin/messaging/streamActionJob.js')).streamActionJob,
+  slots: async () => (await import('../admin/slots/slotJob.js')).slotJob,
 };
 
 /** The kind, or undefined for a name this release does not know. */

@@ -75,6 +75,20 @@ export class ClusterConnections {
     return pending;
   }
 
+  /** MIGRATE's `AUTH <password>` / `AUTH2 <user> <password>` (the current token for Entra). */
+  nodeAuthArgs(): string[] {
+    const auth = this.auth;
+    if (auth.kind === 'entra') return ['AUTH2', auth.tokenAuth.username, auth.tokenAuth.password];
+    if (auth.password === undefined) return [];
+    return auth.username === undefined ? ['AUTH', auth.password] : ['AUTH2', auth.username, auth.password];
+  }
+
+  /** An unpooled node connection with its own command timeout (see `RedisConnection.dedicatedNode`). */
+  dedicatedNode(address: NodeAddress, commandTimeoutMs: number): Promise<Redis> {
+    if (this.closed) return Promise.reject(new Error('Connection is closed.'));
+    return openNodeClient(address, this.target, this.auth, { ...this.settings, commandTimeoutMs });
+  }
+
   /** `INFO` over a short-lived connection with no ready check (see `RedisConnection.infoOnce`). */
   async infoOnce(address: NodeAddress, timeoutMs: number): Promise<string> {
     const redis = new RedisClient({

@@ -46,6 +46,17 @@ export interface RedisConnection {
    * node is loading its dataset (the pooled connection waits for the load to finish and so looks timed out).
    */
   infoOnce(address: NodeAddress, timeoutMs: number): Promise<string>;
+  /**
+   * A connection of its own to one node (not pooled; the caller quits it), with its own command timeout: for
+   * commands that legitimately run longer than the pool's (a MIGRATE of a big key) and so no other caller
+   * queues behind them.
+   */
+  dedicatedNode(address: NodeAddress, commandTimeoutMs: number): Promise<Redis>;
+  /**
+   * The `AUTH`/`AUTH2` arguments a node-to-node command (MIGRATE) must carry to reach another node of this
+   * cluster; empty without credentials. Holds the secret: pass it to Redis only, never into a message or log.
+   */
+  nodeAuthArgs(): string[];
   /** The registered endpoints. */
   readonly seeds: NodeAddress[];
 }
@@ -170,6 +181,8 @@ export class RedisConnectionManager {
         client: () => connections.client(),
         node: (address) => connections.node(address),
         infoOnce: (address, ms) => connections.infoOnce(address, ms),
+        dedicatedNode: (address, ms) => connections.dedicatedNode(address, ms),
+        nodeAuthArgs: () => connections.nodeAuthArgs(),
         seeds: connections.seeds,
       };
       return await Promise.race([operation(handle), deadline]);

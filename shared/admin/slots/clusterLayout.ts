@@ -1,0 +1,88 @@
+import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
+import { nodeKey } from '../../platform/redis/RedisTarget';
+import { DomainError } from '../../platform/store/DomainError';
+import { collectSnapshot, type NodeSnapshot } from '../../platform/topology/collectSnapshot';
+import { isReplica, selfEntry } from '../../platform/topology/parseClusterNodes';
+import { infoNumber } from '../../platform/topology/parseInfo';
+import type { SlotNode } from './migrateSlot';
+
+/** One master as a slot operation sees it. */
+export interface LayoutMaster extends SlotNode {
+  addressKey: string;
+  /** Slots it owns in its own view. */
+  slots: number[];
+  replicas: number;
+  usedMemory: number | null;
+  maxmemory: number | null;
+}
+
+/** The masters of a cluster, checked fit for moving slots. */
+export interface ClusterLayout {
+  masters: LayoutMaster[];
+  /** Owner id of every slot (undefined = uncovered). */
+  ownerOf: (string | undefined)[];
+}
+
+/**
+ * Reads the cluster and refuses (409 `cluster_not_ready`, naming why and what to do) when moving slots is unsafe:
+ * a master unreachable or failed, slots already open (migrating/importing: run fix first), masters that disagree
+ * about ownership. redis-cli checks the same before a reshard (clusterManagerCheckCluster) and stops there too.
+ */
+export async function readClusterLayout(connection: RedisConnection, options: { allowOpenSlots?: boolean } = {}): Promise<ClusterLayout> {
+  const snapshot = await collectSnapshot(connection);
+  if (snapshot.mode !== 'cluster') throw notReady('the cache is not a Redis Cluster: there are no slots to move');
+  const view = snapshot.reference.view ?? [];
+  const masters: LayoutMaster[] = [];
+  const problems: string[] = [];
+  for (const entry of view.filter((e) => !isReplica(e))) {
+    if (entry.flags.includes('fail') || entry.flags.includes('noaddr')) {
+      if (entry.slots.length > 0) problems.push(`master ${entry.id} (${entry.host}:${entry.port}) is failed and still owns slots: fail over to a replica or run fix with force`);
+      continue;
+    }
+    const node = snapshot.nodes.find((n) => n.id === entry.id);
+    const self = node?.view && selfEntry(node.view);
+    if (!node?.reachable || !self) {
+      problems.push(`master ${entry.host}:${entry.port} does not answer (${node?.failure ?? 'unknown'})`);
+      continue;
+    }
+    if (!options.allowOpenSlots && (self.migrating.length > 0 || self.importing.length > 0)) {
+      problems.push(`master ${nodeKey(node.address)} has open slots (${[...self.migrating.map((m) => m.slot), ...self.importing.map((m) => m.slot)].join(',')}): run POST …/slots/fix first`);
+    }
+    masters.push(toMaster(node, self.id, self.slots, view.filter((e) => e.masterId === self.id).length));
+  }
+  if (problems.length > 0) throw notReady(problems.join('; '));
+  const ownerOf: (string | undefined)[] = new Array<string | undefined>(16384).fill(undefined);
+  for (const master of masters) {
+    for (const slot of master.slots) {
+      const previous = ownerOf[slot];
+      if (previous !== undefined && previous !== master.id) throw notReady(`slot ${slot} is claimed by two masters: run POST …/slots/fix first`);
+      ownerOf[slot] = master.id;
+    }
+  }
+  return { masters, ownerOf };
+}
+
+function toMaster(node: NodeSnapshot, id: string, ranges: [number, number][], replicas: number): LayoutMaster {
+  const slots: number[] = [];
+  for (const [a, b] of ranges) for (let s = a; s <= b; s++) slots.push(s);
+  return {
+    id,
+    address: node.address,
+    addressKey: nodeKey(node.address),
+    slots,
+    replicas,
+    usedMemory: infoNumber(node.info, 'used_memory') ?? null,
+    maxmemory: infoNumber(node.info, 'maxmemory') || null,
+  };
+}
+
+function notReady(reason: string): DomainError {
+  return new DomainError('conflict', 'cluster_not_ready', `the cluster cannot take a slot operation now: ${reason}`);
+}
+
+/** The master a request names by id or `host:port`; 400 `unknown_node` naming the field otherwise. */
+export function findMaster(layout: ClusterLayout, ref: string, field: string): LayoutMaster {
+  const master = layout.masters.find((m) => m.id === ref || m.addressKey === ref);
+  if (!master) throw new DomainError('validation', 'unknown_node', `${field}: no reachable master is '${ref}'`, [{ field, message: `no reachable master is '${ref}'` }]);
+  return master;
+}

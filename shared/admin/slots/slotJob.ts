@@ -1,0 +1,202 @@
+import type { Redis } from 'ioredis';
+import type { DomainEvent } from '../../platform/events/catalogue';
+import type { ChunkOutcome, JobChunkContext, JobKind } from '../../platform/jobs/JobKind';
+import type { CursorRecord, JobRecord } from '../../platform/jobs/JobRecord';
+import { LatencyGuard } from '../../platform/keyspace/LatencyGuard';
+import { withRedis } from '../../platform/redis/redisConnections';
+import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
+import { formatRanges } from '../../platform/topology/slotRanges';
+import { readClusterLayout } from './clusterLayout';
+import { BusyKeyConflictError, migrateSlot, type ConnectedNode } from './migrateSlot';
+import type { MoveTuning } from './slotRequest';
+
+/** What a slot job runs: the plan's pairs, frozen when the job was created (a resume never re-plans). */
+export interface SlotJobParams {
+  operation: 'reshard' | 'rebalance' | 'remove-node';
+  tuning: MoveTuning;
+  pairs: { from: { id: string; address: string }; to: { id: string; address: string }; slots: [number, number][] }[];
+  /** remove-node: the node CLUSTER FORGET removes once it owns no slot. */
+  forget?: { id: string };
+}
+
+interface PairState {
+  pair: number;
+  /** Slots before this index (in the pair's order) are moved and announced. */
+  next: number;
+  /** Chunks that found this pair half done (a crash or a timeout). */
+  resumes: number;
+}
+
+const COUNTS = ['slotsMoved', 'keysMoved', 'bytesMoved', 'bigKeys', 'busyKeysResolved'] as const;
+/** How often a pair's progress is made durable while it moves slots. */
+const CHECKPOINT_EVERY_MS = 500;
+
+/**
+ * Job kind `slots`: moves the planned slots pair by pair (every pair in parallel, `slotConcurrency` slots at a time
+ * within one), each slot by the idempotent `migrateSlot`, and checkpoints after slots complete. A kill -9 anywhere
+ * leaves at most the in-flight slots half moved (open on both ends, every key on exactly one node); the next chunk
+ * runs them again from the start, which finishes them. Cancel and the chunk deadline stop *between* slots: a slot
+ * that started is finished first, so every slot is STABLE when the job stops.
+ */
+export const slotJob: JobKind = {
+  name: 'slots',
+  async runChunk(ctx) {
+    const params = ctx.job.params as unknown as SlotJobParams;
+    const cursors: CursorRecord[] = ctx.cursors.length > 0 ? ctx.cursors.map((c) => ({ ...c, state: { ...c.state }, counts: { ...c.counts } })) : params.pairs.map((_, i) => ({ id: `pair-${i}`, state: { pair: i, next: 0, resumes: 0 } satisfies PairState, counts: Object.fromEntries(COUNTS.map((k) => [k, 0])), done: false }));
+    if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
+    const timeoutMs = Math.max(1000, ctx.deadline - Date.now()) + 60_000;
+    return withRedis(ctx.cluster, (connection) => runPairs(ctx, connection, params, cursors), { timeoutMs });
+  },
+  completionEvents(job: JobRecord, cursors: readonly CursorRecord[]): DomainEvent[] {
+    const params = job.params as unknown as SlotJobParams;
+    const sum = (k: string): number => cursors.reduce((n, c) => n + (c.counts[k] ?? 0), 0);
+    return [
+      {
+        type: 'RedisClusterManager.Cluster.Resharded',
+        data: {
+          clusterId: job.clusterId,
+          jobId: job.id,
+          operation: params.operation,
+          slotsMoved: sum('slotsMoved'),
+          keysMoved: sum('keysMoved'),
+          keysInMovedSlots: Number(job.result?.['keysInMovedSlots'] ?? 0),
+          bytesMoved: sum('bytesMoved'),
+          bigKeys: sum('bigKeys'),
+          busyKeysResolved: sum('busyKeysResolved'),
+          resumed: cursors.some((c) => Number((c.state as unknown as PairState).resumes) > 0),
+          durationMs: Math.max(0, Date.now() - Date.parse(job.startedAt ?? job.createdAt)),
+          completedAt: new Date().toISOString(),
+          pairs: params.pairs.map((p, i) => ({
+            from: p.from.id,
+            to: p.to.id,
+            slots: formatRanges(p.slots),
+            slotCount: expand(p.slots).length,
+            keysMoved: cursors.find((c) => c.id === `pair-${i}`)?.counts['keysMoved'] ?? 0,
+          })),
+        },
+      },
+    ];
+  },
+};
+
+async function runPairs(ctx: JobChunkContext, connection: RedisConnection, params: SlotJobParams, cursors: CursorRecord[]): Promise<ChunkOutcome> {
+  // Node ids are what the plan names; addresses are looked up again (a node may have moved, e.g. a restart).
+  const layout = await readClusterLayout(connection, { allowOpenSlots: true });
+  const opened = new Map<string, Promise<ConnectedNode>>();
+  const timeout = params.tuning.migrateTimeoutMs + 60_000;
+  const open = (id: string): Promise<ConnectedNode> => {
+    let node = opened.get(id);
+    if (!node) {
+      const master = layout.masters.find((m) => m.id === id);
+      if (!master) throw new Error(`master ${id} of the plan is not a reachable master any more`);
+      node = connection.dedicatedNode(master.address, timeout).then((redis: Redis) => ({ id, address: master.address, redis }));
+      opened.set(id, node);
+    }
+    return node;
+  };
+  const authArgs = connection.nodeAuthArgs();
+  try {
+    const all = await Promise.all(layout.masters.map((m) => open(m.id)));
+    const outcomes = await Promise.all(
+      cursors.map(async (cursor): Promise<ChunkOutcome | undefined> => {
+        if (cursor.done) return undefined;
+        const state = cursor.state as unknown as PairState;
+        const pair = params.pairs[state.pair];
+        if (!pair) throw new Error(`cursor ${cursor.id} names pair ${state.pair}, which the plan does not have`);
+        const slots = expand(pair.slots);
+        // A later chunk finding the pair unfinished: a continuation after the deadline, or a resume after a crash.
+        if (ctx.job.chunks > 1) state.resumes += 1;
+        const [source, target] = await Promise.all([open(pair.from.id), open(pair.to.id)]);
+        const others = all.filter((n) => n.id !== source.id && n.id !== target.id);
+        const guard = new LatencyGuard(params.tuning.latencyGuard, 1);
+        const completed = new Set<number>();
+        let nextToStart = state.next;
+        let lastCheckpoint = Date.now();
+        let failure: ChunkOutcome | undefined;
+        const worker = async (): Promise<void> => {
+          while (failure === undefined && !ctx.shouldStop() && nextToStart < slots.length) {
+            const index = nextToStart++;
+            const slot = slots[index] as number;
+            try {
+              const moved = await migrateSlot(slot, source, target, others, { ...params.tuning, authArgs }, { guard, deadline: ctx.deadline });
+              cursor.counts['slotsMoved'] = (cursor.counts['slotsMoved'] ?? 0) + 1;
+              cursor.counts['keysMoved'] = (cursor.counts['keysMoved'] ?? 0) + moved.keysMoved;
+              cursor.counts['bytesMoved'] = (cursor.counts['bytesMoved'] ?? 0) + moved.bytesMoved;
+              cursor.counts['bigKeys'] = (cursor.counts['bigKeys'] ?? 0) + moved.bigKeys;
+              cursor.counts['busyKeysResolved'] = (cursor.counts['busyKeysResolved'] ?? 0) + moved.busyKeysResolved;
+            } catch (error) {
+              if (error instanceof BusyKeyConflictError) {
+                failure = busyKeyFailure(error, source, target);
+                return;
+              }
+              throw error;
+            }
+            completed.add(index);
+            while (completed.has(state.next)) completed.delete(state.next++);
+            if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+              lastCheckpoint = Date.now();
+              await ctx.checkpoint([{ ...cursor, state: { ...state }, counts: { ...cursor.counts } }]);
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: params.tuning.slotConcurrency }, worker));
+        // Slots that finished after one still in flight are redone next time (idempotent: "already the owner").
+        if (state.next >= slots.length) cursor.done = true;
+        await ctx.checkpoint([{ ...cursor, state: { ...state }, counts: { ...cursor.counts } }]);
+        return failure;
+      }),
+    );
+    const failed = outcomes.find((o) => o !== undefined);
+    if (failed) return failed;
+    const done = cursors.every((c) => c.done);
+    if (!done) return { done: false };
+    if (params.forget) await forgetNode(connection, layout.masters.map((m) => m.id), params.forget.id, all);
+    const keysInMovedSlots = await countMovedKeys(params, all);
+    return { done: true, result: { keysInMovedSlots, slotsMoved: cursors.reduce((n, c) => n + (c.counts['slotsMoved'] ?? 0), 0), guardBackoffs: 0 } };
+  } finally {
+    await Promise.all([...opened.values()].map((p) => p.then((n) => n.redis.quit().catch(() => n.redis.disconnect())).catch(() => undefined)));
+  }
+}
+
+/** CLUSTER COUNTKEYSINSLOT of every moved slot on its new owner (exact at the end of the job). */
+async function countMovedKeys(params: SlotJobParams, nodes: ConnectedNode[]): Promise<number> {
+  let total = 0;
+  for (const pair of params.pairs) {
+    const target = nodes.find((n) => n.id === pair.to.id);
+    if (!target) continue;
+    const pipeline = target.redis.pipeline();
+    for (const slot of expand(pair.slots)) pipeline.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot));
+    for (const [error, value] of (await pipeline.exec()) ?? []) total += error ? 0 : Number(value);
+  }
+  return total;
+}
+
+/** CLUSTER FORGET on every other node; they then ignore it for the 60 s ban window, so all must hear it now. */
+async function forgetNode(_connection: RedisConnection, _masterIds: string[], id: string, nodes: ConnectedNode[]): Promise<void> {
+  await Promise.all(
+    nodes
+      .filter((n) => n.id !== id)
+      .map((n) =>
+        n.redis.call('CLUSTER', 'FORGET', id).catch((error: unknown) => {
+          if (!/unknown node/i.test(error instanceof Error ? error.message : String(error))) throw error;
+        }),
+      ),
+  );
+}
+
+function busyKeyFailure(error: BusyKeyConflictError, source: ConnectedNode, target: ConnectedNode): ChunkOutcome {
+  return {
+    status: 'failed',
+    code: 'busykey_conflict',
+    reason:
+      `${error.message}: nothing was overwritten and slot ${error.slot} is left open (MIGRATING on ${source.address.host}:${source.address.port}, IMPORTING on ${target.address.host}:${target.address.port}); ` +
+      `compare the keys (base64: ${error.keys.slice(0, 5).join(', ')}) on both nodes, delete the copy to drop (on the target with ASKING), then run POST …/slots/fix to finish the slot.`,
+  };
+}
+
+/** Inclusive ranges → slots. */
+export function expand(ranges: readonly [number, number][]): number[] {
+  const slots: number[] = [];
+  for (const [a, b] of ranges) for (let s = a; s <= b; s++) slots.push(s);
+  return slots;
+}
