@@ -6,7 +6,9 @@ import { readJsonBody } from '../../platform/http/readJsonBody';
 import { jobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService, newJobId } from '../../platform/jobs/JobService';
 import { withRedis } from '../../platform/redis/redisConnections';
-import { withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
+import { named, openObject } from '../../platform/http/RouteDoc';
+import { jobAcceptedDoc } from '../../platform/jobs/jobRoutes';
 import type { ClusterResource } from '../../platform/registry/clusterSpec';
 import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import { conflict, forbidden } from '../../platform/store/DomainError';
@@ -26,6 +28,20 @@ import { reshardRequestSchema } from './slotRequest';
 export const reshardRoutes: RouteTable = {
   POST: {
     role: 'operator',
+    doc: {
+      operationId: 'reshardCluster',
+      summary: 'Move slots to a master: a dry-run plan (keys, bytes, big keys, risks, duration) or a resumable, lossless slot-moving job',
+      headers: ['Idempotency-Key'],
+      body: { schema: named('ReshardRequest', reshardRequestSchema) },
+      responses: {
+        '200': { description: 'dry run: the plan', body: openObject('SlotPlan', 'operation, pairs (from, to, slots, keys, estimatedBytes), slotCount, keys, estimatedBytes, bigKeys, risks, expectedDurationSeconds, tuning') },
+        '202': jobAcceptedDoc,
+        '403': 'force needs the admin role',
+        '404': 'the cluster is not registered',
+        '409': 'Azure cache (azure_cluster_writes_blocked), open slots or a master down (cluster_not_ready), another slot operation running (slot_operation_in_progress), a data-loss risk without force (plan_has_data_loss_risk), nothing to move (nothing_to_move)',
+        '503': redisUnavailableDoc,
+      },
+    },
     async handle({ req, body, cp, principal, change }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, reshardRequestSchema);
