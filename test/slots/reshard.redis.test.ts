@@ -120,5 +120,5 @@ describe('reshard through the API: plan, then a resumable saga', () => {
     expect(events).toContain('RedisClusterManager.Cluster.SlotMigrationStarted');
     const resharded = (await cp.store.read(clusterStreamId('main'))).find((e) => e.type === 'RedisClusterManager.Cluster.Resharded');
     expect(resharded?.data).toMatchObject({ slotsMoved: 5461, keysInMovedSlots: res.json.plan.keys, busyKeysResolved: 1 });
-  });
+  }, 180_000);
 });
