@@ -13,37 +13,40 @@ export interface InstrumentDefinition {
 const flag = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
 /**
- * The metrics the collector exports (docs/monitoring.md). Names follow the OpenTelemetry Collector's `redisreceiver`
- * where one exists (`redis.memory.used`, `redis.keyspace.hits`...) and the same `redis.*` scheme otherwise; units
- * are UCUM as OpenTelemetry semantic conventions want (`By`, `s`, `1`, `{command}`). Durations are seconds.
+ * The metrics the collector exports (docs/monitoring.md has the mapping table). Where Azure Monitor has a Redis
+ * platform metric for the same thing, its REST name (`cachehits`, `usedmemory`, `usedmemorypercentage`,
+ * `operationsPerSecond`, `cacheLatency`…) and its unit (percent, microseconds), so one workbook charts managed and
+ * self-hosted caches alike; the rest keep the OpenTelemetry Collector `redisreceiver` scheme (`redis.*`). Counters
+ * are cumulative as Redis reports them: with the Azure Monitor exporter's delta temporality each export carries the
+ * interval's count, which is what Azure's Total aggregation of `cachehits` / `evictedkeys` means. UCUM units.
  */
 export const monitorInstruments: readonly InstrumentDefinition[] = [
   { name: 'redis.up', unit: '1', kind: 'gauge', description: '1 when the node answered within its timeout, else 0', read: (r) => (r.reachable ? 1 : 0) },
   { name: 'redis.uptime', unit: 's', kind: 'gauge', description: 'uptime_in_seconds', read: (r) => r.uptimeSeconds },
-  { name: 'redis.node.rtt', unit: 's', kind: 'gauge', description: 'PING round trip from the function app', read: (r) => (r.rttMs === null ? null : r.rttMs / 1000) },
+  { name: 'cacheLatency', unit: 'us', kind: 'gauge', description: 'PING round trip from the function app, microseconds (Azure: cacheLatency)', read: (r) => (r.rttMs === null ? null : r.rttMs * 1000) },
   { name: 'redis.collection.duration', unit: 's', kind: 'gauge', description: 'time spent collecting the node', read: (r) => r.collectionMs / 1000 },
-  { name: 'redis.commands.processed', unit: '{command}', kind: 'counter', description: 'total_commands_processed', read: (r) => r.totals?.commands ?? null },
-  { name: 'redis.commands.rate', unit: '{command}/s', kind: 'gauge', description: 'commands per second over the interval', read: (r) => r.opsPerSec },
-  { name: 'redis.keyspace.hits', unit: '{hit}', kind: 'counter', description: 'keyspace_hits', read: (r) => r.totals?.hits ?? null },
-  { name: 'redis.keyspace.misses', unit: '{miss}', kind: 'counter', description: 'keyspace_misses', read: (r) => r.totals?.misses ?? null },
+  { name: 'totalcommandsprocessed', unit: '{command}', kind: 'counter', description: 'total_commands_processed (Azure: totalcommandsprocessed)', read: (r) => r.totals?.commands ?? null },
+  { name: 'operationsPerSecond', unit: '{command}/s', kind: 'gauge', description: 'commands per second over the interval (Azure: operationsPerSecond)', read: (r) => r.opsPerSec },
+  { name: 'cachehits', unit: '{hit}', kind: 'counter', description: 'keyspace_hits (Azure: cachehits)', read: (r) => r.totals?.hits ?? null },
+  { name: 'cachemisses', unit: '{miss}', kind: 'counter', description: 'keyspace_misses (Azure: cachemisses)', read: (r) => r.totals?.misses ?? null },
   { name: 'redis.keyspace.hit_ratio', unit: '1', kind: 'gauge', description: 'hits / (hits + misses) over the interval (not since boot)', read: (r) => r.hitRatio },
-  { name: 'redis.keys.evicted', unit: '{key}', kind: 'counter', description: 'evicted_keys', read: (r) => r.totals?.evicted ?? null },
+  { name: 'evictedkeys', unit: '{key}', kind: 'counter', description: 'evicted_keys (Azure: evictedkeys)', read: (r) => r.totals?.evicted ?? null },
   { name: 'redis.keys.evicted.rate', unit: '{key}/s', kind: 'gauge', description: 'evictions per second over the interval', read: (r) => r.evictionsPerSec },
-  { name: 'redis.keys.expired', unit: '{key}', kind: 'counter', description: 'expired_keys', read: (r) => r.totals?.expired ?? null },
+  { name: 'expiredkeys', unit: '{key}', kind: 'counter', description: 'expired_keys (Azure: expiredkeys)', read: (r) => r.totals?.expired ?? null },
   { name: 'redis.keys.expired.rate', unit: '{key}/s', kind: 'gauge', description: 'expirations per second over the interval', read: (r) => r.expirationsPerSec },
-  { name: 'redis.db.keys', unit: '{key}', kind: 'updown', description: 'keys over all databases', read: (r) => r.keys },
+  { name: 'totalkeys', unit: '{key}', kind: 'updown', description: 'keys over all databases (Azure: totalkeys)', read: (r) => r.keys },
   { name: 'redis.db.expires', unit: '{key}', kind: 'updown', description: 'keys with a TTL over all databases', read: (r) => r.expires },
-  { name: 'redis.clients.connected', unit: '{client}', kind: 'updown', description: 'connected_clients', read: (r) => r.connectedClients },
+  { name: 'connectedclients', unit: '{client}', kind: 'updown', description: 'connected_clients (Azure: connectedclients)', read: (r) => r.connectedClients },
   { name: 'redis.clients.blocked', unit: '{client}', kind: 'updown', description: 'blocked_clients', read: (r) => r.blockedClients },
   { name: 'redis.connections.received', unit: '{connection}', kind: 'counter', description: 'total_connections_received', read: (r) => r.totals?.connectionsReceived ?? null },
   { name: 'redis.net.input', unit: 'By', kind: 'counter', description: 'total_net_input_bytes', read: (r) => r.totals?.netIn ?? null },
   { name: 'redis.net.output', unit: 'By', kind: 'counter', description: 'total_net_output_bytes', read: (r) => r.totals?.netOut ?? null },
-  { name: 'redis.net.input.rate', unit: 'By/s', kind: 'gauge', description: 'network in per second over the interval', read: (r) => r.netInBytesPerSec },
-  { name: 'redis.net.output.rate', unit: 'By/s', kind: 'gauge', description: 'network out per second over the interval', read: (r) => r.netOutBytesPerSec },
-  { name: 'redis.memory.used', unit: 'By', kind: 'gauge', description: 'used_memory', read: (r) => r.usedMemoryBytes },
-  { name: 'redis.memory.rss', unit: 'By', kind: 'gauge', description: 'used_memory_rss', read: (r) => r.rssBytes },
+  { name: 'cacheWrite', unit: 'By/s', kind: 'gauge', description: 'network in per second over the interval (Azure: cacheWrite)', read: (r) => r.netInBytesPerSec },
+  { name: 'cacheRead', unit: 'By/s', kind: 'gauge', description: 'network out per second over the interval (Azure: cacheRead)', read: (r) => r.netOutBytesPerSec },
+  { name: 'usedmemory', unit: 'By', kind: 'gauge', description: 'used_memory (Azure: usedmemory)', read: (r) => r.usedMemoryBytes },
+  { name: 'usedmemoryRss', unit: 'By', kind: 'gauge', description: 'used_memory_rss (Azure: usedmemoryRss)', read: (r) => r.rssBytes },
   { name: 'redis.maxmemory', unit: 'By', kind: 'gauge', description: 'maxmemory (0 = no limit)', read: (r) => r.maxmemoryBytes },
-  { name: 'redis.memory.used_ratio', unit: '1', kind: 'gauge', description: 'used_memory / maxmemory (nodes with a limit)', read: (r) => r.memoryUsedRatio },
+  { name: 'usedmemorypercentage', unit: '%', kind: 'gauge', description: 'used_memory / maxmemory in percent, nodes with a limit (Azure: usedmemorypercentage)', read: (r) => (r.memoryUsedRatio === null ? null : r.memoryUsedRatio * 100) },
   { name: 'redis.memory.fragmentation_ratio', unit: '1', kind: 'gauge', description: 'mem_fragmentation_ratio', read: (r) => r.fragmentationRatio },
   { name: 'redis.replication.lag', unit: 'By', kind: 'gauge', description: 'replica: bytes behind its master', read: (r) => r.replicationLagBytes },
   { name: 'redis.replication.lag.time', unit: 's', kind: 'gauge', description: "replica: seconds since the master's last ack from it", read: (r) => r.replicationLagSeconds },
