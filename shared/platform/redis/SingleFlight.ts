@@ -1,14 +1,17 @@
 /**
- * Single flight with a short memory: concurrent calls for one key share one execution, and calls arriving within
- * `windowMs` after it succeeded get its result too. A failure is shared only by the calls that were waiting for it
+ * Single flight: concurrent calls for one key share one execution (and, with a `windowMs`, calls arriving that long
+ * after it succeeded get its result too). A failure is shared only by the calls that were waiting for it
  * (the next call tries again). Used for identical reads of one cluster (topology, health snapshots), so many
  * readers cost Redis one collection and the bulkhead is left for work that differs.
  */
 export class SingleFlight {
   private readonly flights = new Map<string, { promise: Promise<unknown>; settledAt?: number }>();
 
-  /** @param windowMs how long a success is reused after it completed @default 500 */
-  constructor(private readonly windowMs = 500) {}
+  /**
+   * @param windowMs how long a success is reused after it completed. @default 0: only calls that arrive while it
+   * runs share it, so a read that starts after a change always sees the change
+   */
+  constructor(private readonly windowMs = 0) {}
 
   run<T>(key: string, operation: () => Promise<T>, now: () => number = Date.now): Promise<T> {
     const existing = this.flights.get(key);
@@ -18,6 +21,10 @@ export class SingleFlight {
     flight.promise.then(
       () => {
         flight.settledAt = now();
+        if (this.windowMs <= 0) {
+          if (this.flights.get(key) === flight) this.flights.delete(key);
+          return;
+        }
         // Forget it after the window, so the map holds only recent keys.
         setTimeout(() => {
           if (this.flights.get(key) === flight) this.flights.delete(key);
