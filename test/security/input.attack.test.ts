@@ -44,6 +44,13 @@ describe('attack: secret references pointing at the app\'s own settings (3)', ()
     expect(received.join('')).toBe('');
   });
 
+  it.each(['API_KEYS', 'AzureWebJobsStorage'])('a notification channel naming %s as its URL or signing secret is refused', async (name) => {
+    const url = await host.api('PUT', '/api/notification-channels/exfil', { body: { kind: 'slack', url: { kind: 'env', name } } });
+    expect(problem(url)).toMatchObject({ status: 400, code: 'secret_ref_not_allowed', fields: ['body.url.name'] });
+    const signing = await host.api('PUT', '/api/notification-channels/exfil', { body: { kind: 'webhook', url: { kind: 'env', name: 'RCM_HOOK_URL' }, signingSecret: { kind: 'env', name } } });
+    expect(problem(signing)).toMatchObject({ status: 400, code: 'secret_ref_not_allowed', fields: ['body.signingSecret.name'] });
+  });
+
   it('a cache credential setting (REDIS_SECRET_… / REDIS_PASSWORD…) is accepted', async () => {
     expect((await host.api('PUT', '/api/clusters/okref', { body: { mode: 'standalone', endpoints: [{ host: '127.0.0.1', port: fakePort }], secretRef: { kind: 'env', name: 'REDIS_SECRET_OKREF' } } })).status).toBe(201);
     expect((await host.api('DELETE', '/api/clusters/okref')).status).toBe(204);

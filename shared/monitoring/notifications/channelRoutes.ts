@@ -10,6 +10,7 @@ import { notificationChannelSpecSchema, type NotificationChannelSpec } from '../
 import { resourceIdSchema } from '../../platform/registry/resourceId';
 import { named, openObject, resourceDoc } from '../../platform/http/RouteDoc';
 import { validationError } from '../../platform/store/DomainError';
+import { isAppOwnSetting } from '../../platform/redis/cacheSecretSetting';
 import { notifications, type Notifications } from './openNotifications';
 import { ChannelSecretUnresolved, describeRef, resolveChannelSecret } from './resolveChannelSecret';
 
@@ -56,6 +57,19 @@ async function checkChannel(n: Notifications, spec: NotificationChannelSpec): Pr
  * the network, and `allowPrivateNetworks` reaches inside it), `If-Match` / `If-None-Match`; DELETE (admin). Every
  * change is an event in the `notifications` stream (the audit log).
  */
+
+/**
+ * A channel's `env` references must not name the app's own settings (storage, API keys, topic key...): the URL one is
+ * where messages are posted, so `AzureWebJobsStorage` or `API_KEYS` would become a destination or a signing key.
+ */
+function refuseAppSettingRefs(spec: NotificationChannelSpec): void {
+  const refs: [string, { kind: string; name?: string }][] = [['body.url', spec.url], ...(spec.kind === 'webhook' ? [['body.signingSecret', spec.signingSecret] as [string, { kind: string; name?: string }]] : [])];
+  const errors = refs
+    .filter(([, ref]) => ref.kind === 'env' && ref.name !== undefined && isAppOwnSetting(ref.name))
+    .map(([field, ref]) => ({ field: `${field}.name`, message: `'${ref.name}' is one of the app's own settings, never a channel secret` }));
+  if (errors.length > 0) throw validationError('secret_ref_not_allowed', 'secret references may not name the app\'s own settings', errors);
+}
+
 export function channelRoutesFor(open: () => Promise<Notifications>): RouteTable {
   return {
     GET: {
@@ -84,6 +98,7 @@ export function channelRoutesFor(open: () => Promise<Notifications>): RouteTable
       async handle({ req, body, change }) {
         const { name } = parseInput(params, req.params, 'params');
         const spec = readJsonBody(req.headers.get('content-type'), body, notificationChannelSpecSchema);
+        refuseAppSettingRefs(spec);
         const n = await open();
         await checkChannel(n, spec);
         const { channel, created } = await n.channels.put(name, spec, change, conditionalHeaders(req));

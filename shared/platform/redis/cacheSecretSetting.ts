@@ -11,6 +11,11 @@ export const cacheSecretAllowListSetting = 'REDIS_SECRET_SETTINGS';
  */
 const ownSettings = /^(AzureWebJobs|WEBSITE_|FUNCTIONS_|APPSETTING_|AZURE_|IDENTITY_|MSI_|APPLICATIONINSIGHTS_|EVENTGRID_|APIM_|API_KEYS$|REDIS_URL$|REDIS_SECRET_SETTINGS$|LOCAL_|STATE_TABLE_PREFIX$)/i;
 
+/** True for the app's own and the platform's settings: no secret reference of any kind may name them. */
+export function isAppOwnSetting(name: string): boolean {
+  return ownSettings.test(name);
+}
+
 /**
  * Why an `env` secret reference may not name `name`, or null when it may: it must start with one of
  * `cacheSecretPrefixes` or be listed in `REDIS_SECRET_SETTINGS`, and must never be one of the app's own settings.
