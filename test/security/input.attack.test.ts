@@ -18,7 +18,7 @@ beforeAll(async () => {
   fakePort = await freePort();
   fakeRedis = createServer((socket) => socket.on('data', (d) => received.push(d.toString('latin1'))));
   await new Promise<void>((r) => fakeRedis.listen(fakePort, '127.0.0.1', r));
-  host = await startSecurityHost({ WARM_HTTP_ALLOWED_HOSTS: '::7f00:1,127.0.0.1', WARM_BLOB_CONTAINERS: 'warm-*' });
+  host = await startSecurityHost({ WARM_HTTP_ALLOWED_HOSTS: '::7f00:1,127.0.0.1', WARM_BLOB_CONTAINERS: 'warm-*', NOTIFY_ALLOWED_HOSTS: 'hooks.example.org', RCM_SEC_SLACK_URL: 'https://hooks.example.org/services/x' });
   const { host: h, port } = inject('redisStandalone');
   expect((await host.api('PUT', '/api/clusters/fz', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
   expect((await host.api('PUT', '/api/clusters/fz/namespaces/users', { as: 'operator', body: { keyPattern: 'sec-input:user:*' } })).status).toBe(201);
@@ -68,6 +68,14 @@ describe('attack: Object.prototype names as ids and keys (4)', () => {
     expect(await versionOf('fz')).toBe(before);
     expect((await host.api('PUT', '/api/clusters/fz/namespaces/constructor', { as: 'operator', body: { keyPattern: 'sec-input:ctor:*' } })).status).toBe(201);
     expect((await host.api('GET', '/api/clusters/fz/namespaces/constructor', { as: 'reader' })).json.keyPattern).toBe('sec-input:ctor:*');
+  });
+
+  it('notification channel "constructor" never created: 404 on read and delete; PUT creates it (201, not 200)', async () => {
+    expect(problem(await host.api('GET', '/api/notification-channels/constructor', { as: 'reader' }))).toMatchObject({ status: 404, code: 'channel_not_found' });
+    expect(problem(await host.api('DELETE', '/api/notification-channels/constructor'))).toMatchObject({ status: 404, code: 'channel_not_found' });
+    const created = await host.api('PUT', '/api/notification-channels/constructor', { body: { kind: 'slack', url: { kind: 'env', name: 'RCM_SEC_SLACK_URL' } } });
+    expect(created.status).toBe(201);
+    expect((await host.api('GET', '/api/notification-channels/constructor', { as: 'reader' })).json).toMatchObject({ name: 'constructor', kind: 'slack' });
   });
 
   it('__proto__ keys in labels and alert rules are a 400 naming the field, not silently dropped', async () => {

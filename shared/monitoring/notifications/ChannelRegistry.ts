@@ -8,6 +8,7 @@ import type { Outbox } from '../../platform/store/Outbox';
 import { checkPreconditions, type Preconditions } from '../../platform/store/preconditions';
 import type { StoredEvent } from '../../platform/store/StoredEvent';
 import { notificationsStreamId } from '../../platform/store/streamId';
+import { ownEntry } from '../../platform/store/ownEntry';
 
 /** A channel as the API shows it: its spec (secret *references* only), version (ETag) and who changed it. */
 export type ChannelResource = NotificationChannelSpec & {
@@ -27,7 +28,7 @@ export function foldChannels(events: readonly StoredEvent[], from: Channels = {}
   const channels: Channels = { ...from };
   for (const e of events) {
     if (e.type === 'RedisClusterManager.Notification.ChannelChanged') {
-      const before = channels[e.data.channel];
+      const before = ownEntry(channels, e.data.channel);
       const by = e.principal.id;
       channels[e.data.channel] = { ...e.data.spec, name: e.data.channel, version: e.version, createdAt: before?.createdAt ?? e.time, createdBy: before?.createdBy ?? by, updatedAt: e.time, updatedBy: by };
     } else if (e.type === 'RedisClusterManager.Notification.ChannelRemoved') {
@@ -54,7 +55,7 @@ export class ChannelRegistry {
   }
 
   async get(name: string): Promise<ChannelResource> {
-    const channel = (await this.load()).channels[name];
+    const channel = ownEntry((await this.load()).channels, name);
     if (!channel) throw notFound('channel_not_found', `notification channel '${name}' does not exist`);
     return channel;
   }
@@ -63,7 +64,7 @@ export class ChannelRegistry {
   async put(name: string, spec: NotificationChannelSpec, context: ChangeContext, preconditions?: Preconditions): Promise<{ channel: ChannelResource; created: boolean }> {
     let created = false;
     const channels = await this.change(context, (current) => {
-      const existing = current[name] ?? null;
+      const existing = ownEntry(current, name) ?? null;
       checkPreconditions(existing, preconditions);
       created = existing === null;
       return [{ type: 'RedisClusterManager.Notification.ChannelChanged', data: { channel: name, spec, created } }];
@@ -73,7 +74,7 @@ export class ChannelRegistry {
 
   async remove(name: string, context: ChangeContext, preconditions?: Preconditions): Promise<void> {
     await this.change(context, (current) => {
-      const existing = current[name];
+      const existing = ownEntry(current, name);
       if (!existing) throw notFound('channel_not_found', `notification channel '${name}' does not exist`);
       checkPreconditions(existing, preconditions);
       return [{ type: 'RedisClusterManager.Notification.ChannelRemoved', data: { channel: name } }];

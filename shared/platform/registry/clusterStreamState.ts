@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownEntry } from '../store/ownEntry';
 import type { StoredEvent } from '../store/StoredEvent';
 import { namespacePolicyResourceSchema } from './namespacePolicy';
 import { clusterResourceSchema } from './clusterSpec';
@@ -15,7 +16,7 @@ export type ClusterStreamState = z.infer<typeof clusterStreamStateSchema>;
  * otherwise be `Object.prototype.constructor` (a phantom policy that reads, deletes and invalidates as if it existed).
  */
 export function namespaceIn(state: ClusterStreamState, namespace: string): ClusterStreamState['namespaces'][string] | undefined {
-  return Object.hasOwn(state.namespaces, namespace) ? state.namespaces[namespace] : undefined;
+  return ownEntry(state.namespaces, namespace);
 }
 
 export const emptyClusterState: ClusterStreamState = { cluster: null, namespaces: {} };
