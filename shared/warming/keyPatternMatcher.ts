@@ -1,14 +1,12 @@
-import { globToRegExp } from '../platform/keyspace/globToRegExp';
+import { globMatcher } from '../platform/keyspace/redisGlob';
 
 /**
- * A Redis glob (`*`, `?`, `[...]`, `\x`) as a RegExp, the way SCAN MATCH reads it, so warm keys can be held to the
- * namespace's keyPattern: a plan never writes outside its namespace.
+ * The namespace's keyPattern as the server's own glob matcher reads it (on the key's UTF-8 bytes, as written), so
+ * warm keys can be held to it: a plan never writes outside its namespace. `prefix:*` is a prefix check.
  */
 export function keyPatternMatcher(pattern: string): { test(key: string): boolean } {
-  // The common case, `prefix:*`, is a prefix check: no regex per key on the hot path.
-  const literal = literalPrefixOf(pattern);
-  if (literal !== null) return { test: (key: string) => key.startsWith(literal) };
-  return globToRegExp(pattern);
+  const matches = globMatcher(pattern);
+  return { test: (key: string) => matches(key) };
 }
 
 /** `prefix` when the pattern is `prefix*` with no other glob character (every key starting with it matches), else null. */

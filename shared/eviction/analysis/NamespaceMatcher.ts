@@ -1,4 +1,4 @@
-import { globToRegExp } from '../../platform/keyspace/globToRegExp';
+import { globMatcher } from '../../platform/keyspace/redisGlob';
 
 /** A configured namespace: its name and Redis glob (`NamespacePolicySpec.keyPattern`). */
 export interface NamespacePattern {
@@ -26,14 +26,14 @@ export interface NamespaceMatcherOptions {
  * registered as namespace policies as they are.
  */
 export class NamespaceMatcher {
-  private readonly compiled: { name: string; regex: RegExp }[];
+  private readonly compiled: { name: string; matches: (key: Uint8Array | string) => boolean }[];
   private readonly delimiter: string;
   private readonly maxPrefixes: number;
   private readonly prefixes = new Set<string>();
 
   constructor(options: NamespaceMatcherOptions = {}) {
     const byHead = [...(options.patterns ?? [])].sort((a, b) => literalHead(b.keyPattern).length - literalHead(a.keyPattern).length);
-    this.compiled = byHead.map((p) => ({ name: p.name, regex: globToRegExp(p.keyPattern) }));
+    this.compiled = byHead.map((p) => ({ name: p.name, matches: globMatcher(p.keyPattern) }));
     this.delimiter = options.delimiter ?? ':';
     this.maxPrefixes = options.maxPrefixes ?? 200;
   }
@@ -48,10 +48,10 @@ export class NamespaceMatcher {
     for (const name of names) if (!this.isConfigured(name) && name !== unprefixedNamespace && name !== overflowNamespace) this.prefixes.add(name);
   }
 
-  /** The namespace of one key (keys are compared as latin1 so every byte is one character, as Redis globs do). */
+  /** The namespace of one key: patterns are matched on the key's bytes, as SCAN MATCH does; prefixes are read as latin1. */
   namespaceOf(key: Buffer | string): string {
+    for (const { name, matches } of this.compiled) if (matches(key)) return name;
     const text = typeof key === 'string' ? key : key.toString('latin1');
-    for (const { name, regex } of this.compiled) if (regex.test(text)) return name;
     const at = text.indexOf(this.delimiter);
     if (at <= 0) return unprefixedNamespace;
     const prefix = `${text.slice(0, at + this.delimiter.length)}*`;

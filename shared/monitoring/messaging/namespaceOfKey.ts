@@ -1,5 +1,4 @@
-import { globToRegExp } from '../../platform/keyspace/globToRegExp';
-import { literalPrefix } from '../../platform/keyspace/redisGlob';
+import { globMatcher, literalPrefix } from '../../platform/keyspace/redisGlob';
 import { resourceIdPattern } from '../../platform/registry/resourceId';
 
 /** A registered namespace: name and Redis glob. */
@@ -26,9 +25,9 @@ const escapeGlob = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}
 export function namespaceMatcher(registered: readonly NamespaceRef[]): (key: string) => KeyNamespace | null {
   const compiled = [...registered]
     .sort((a, b) => literalPrefix(b.keyPattern).length - literalPrefix(a.keyPattern).length)
-    .map((r) => ({ ...r, regex: globToRegExp(r.keyPattern) }));
+    .map((r) => ({ ...r, matches: globMatcher(r.keyPattern) }));
   return (key) => {
-    for (const r of compiled) if (r.regex.test(key)) return { namespace: r.namespace, keyPattern: r.keyPattern, registered: true };
+    for (const r of compiled) if (r.matches(key)) return { namespace: r.namespace, keyPattern: r.keyPattern, registered: true };
     if (key.startsWith('b64:')) return null;
     const colon = key.indexOf(':');
     const head = colon > 0 ? key.slice(0, colon) : key;

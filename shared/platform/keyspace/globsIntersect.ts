@@ -1,4 +1,4 @@
-import { globMatch } from './redisGlob';
+import { globElementEnd, globMatch } from './redisGlob';
 
 /** One position of a glob: `*`, or one byte out of a set (a literal, `?`, an escape or a `[...]` class). */
 type Token = { star: true } | { star: false; bytes: Uint8Array };
@@ -17,9 +17,8 @@ function tokenize(pattern: Uint8Array): Token[] {
       tokens.push({ star: true });
       continue;
     }
-    let end = i + 1;
-    if (c === 0x5c /* \ */ && i + 1 < pattern.length) end = i + 2;
-    else if (c === 0x5b /* [ */) end = classEnd(pattern, i) + 1;
+    // Element boundaries from the matcher itself (`[a-]x]`, unterminated classes and escapes split as the server splits them).
+    const end = globElementEnd(pattern, i);
     const token = pattern.subarray(i, end);
     const bytes = new Uint8Array(256);
     const one = new Uint8Array(1);
@@ -33,16 +32,7 @@ function tokenize(pattern: Uint8Array): Token[] {
   return tokens;
 }
 
-/** Index of the `]` closing the class opened at `open`, or the last index when unterminated (as the matcher reads it). */
-function classEnd(p: Uint8Array, open: number): number {
-  let i = open + 1;
-  if (p[i] === 0x5e /* ^ */) i++;
-  for (; i < p.length; i++) {
-    if (p[i] === 0x5c) i++;
-    else if (p[i] === 0x5d) return i;
-  }
-  return p.length - 1;
-}
+const empty = new Uint8Array(0);
 
 /** A byte both sets hold, or -1. */
 function common(a: Uint8Array | null, b: Uint8Array | null): number {
@@ -52,17 +42,24 @@ function common(a: Uint8Array | null, b: Uint8Array | null): number {
 
 /**
  * A key both Redis globs match, or null when no key can match both. Exact (not a heuristic): a search over pairs of
- * positions in the two patterns (at most 257 x 257 of them), where `*` may stay or move on and single-byte tokens
- * must share a byte. Callers deciding protection treat anything but a proven `null` as overlapping.
+ * positions in the two patterns (at most 257 x 257 of them, twice: before and after the first byte), where `*` may
+ * stay or move on and single-byte tokens must share a byte. The empty key is special to the server (only the empty
+ * pattern and a lone `*` match it), so it is a witness only when both globs really match it; otherwise the witness has
+ * at least one byte. Callers deciding protection treat anything but a proven `null` as overlapping.
  */
 export function globIntersection(a: string | Uint8Array, b: string | Uint8Array): Uint8Array | null {
-  const ta = tokenize(typeof a === 'string' ? Buffer.from(a, 'utf8') : a);
-  const tb = tokenize(typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
+  const pa = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+  const pb = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+  if (globMatch(pa, empty) && globMatch(pb, empty)) return empty;
+  const ta = tokenize(pa);
+  const tb = tokenize(pb);
   const width = tb.length + 1;
+  // A state is (i, j, consumed): positions in a and b, and whether a byte was taken yet (the empty key is ruled out).
+  const id = (i: number, j: number, consumed: number) => (i * width + j) * 2 + consumed;
   // parent[state] = previous state and the byte consumed to get here (-1: a `*` matched the empty string).
   const parent = new Map<number, [number, number]>();
-  const start = 0;
-  const goal = ta.length * width + tb.length;
+  const start = id(0, 0, 0);
+  const goal = id(ta.length, tb.length, 1);
   const queue = [start];
   parent.set(start, [-1, -1]);
   const visit = (from: number, to: number, byte: number) => {
@@ -73,17 +70,18 @@ export function globIntersection(a: string | Uint8Array, b: string | Uint8Array)
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head] as number;
     if (state === goal) break;
-    const i = Math.floor(state / width);
-    const j = state % width;
+    const consumed = state % 2;
+    const i = Math.floor(state / 2 / width);
+    const j = Math.floor(state / 2) % width;
     const x = ta[i];
     const y = tb[j];
-    if (x?.star) visit(state, (i + 1) * width + j, -1);
-    if (y?.star) visit(state, i * width + j + 1, -1);
+    if (x?.star) visit(state, id(i + 1, j, consumed), -1);
+    if (y?.star) visit(state, id(i, j + 1, consumed), -1);
     if (!x || !y) continue;
-    if (x.star && y.star) continue; // both stay: nothing new
+    if (x.star && y.star && consumed === 1) continue; // both stay on a further byte: nothing new
     const byte = common(x.star ? null : x.bytes, y.star ? null : y.bytes);
     if (byte < 0) continue;
-    visit(state, (x.star ? i : i + 1) * width + (y.star ? j : j + 1), byte);
+    visit(state, id(x.star ? i : i + 1, y.star ? j : j + 1, 1), byte);
   }
   if (!parent.has(goal)) return null;
   const out: number[] = [];
