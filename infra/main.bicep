@@ -74,6 +74,13 @@ param functionMaximumInstanceCount int = 40
 @description('Memory of each Function App instance in MB (Flex Consumption sizes).')
 param functionInstanceMemoryMB int = 2048
 
+@description('Email addresses the Azure Monitor action group notifies when a metric alert fires (memory, hit ratio, evictions, unreachable nodes).')
+param alertEmailAddresses array = []
+
+@secure()
+@description('Webhook the action group calls (common alert schema); empty for none.')
+param alertWebhookUrl string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -140,6 +147,20 @@ module appInsights 'br/public:avm/res/insights/component:0.6.0' = {
     tags: tags
     workspaceResourceId: logAnalytics.outputs.resourceId
     disableLocalAuth: true
+  }
+}
+
+// Alerts people even when the app's own notify subscriber is down: metric alert rules on the exported metrics.
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    appInsightsId: appInsights.outputs.resourceId
+    emailAddresses: alertEmailAddresses
+    webhookUrl: alertWebhookUrl
   }
 }
 
@@ -313,6 +334,7 @@ module eventSubscriptions 'modules/eventSubscriptions.bicep' = if (deployEventSu
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_ALERT_ACTION_GROUP_ID string = alerts.outputs.actionGroupId
 output AZURE_CLIENT_ID string = apiIdentity.outputs.clientId
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
