@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type RedisProcess } from '../../tools/local/index';
+import { redisCliCheck } from '../cluster/redisCliCheck';
+import { useOwnCluster } from '../helpers/redis';
+import { isPidAlive, nodeTs, startProcess, type BackgroundProcess } from '../helpers/processes';
+import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
+import { addEmptyMaster, fill, fingerprint, openSlots } from './slotTestbed';
+
+// The done-when of the slot sagas: SIGKILL the host at a random point of a reshard, start a new one, and the job
+// finishes with every key present exactly once, every value unchanged, no slot open and redis-cli satisfied.
+const own = useOwnCluster({ masters: 3, replicasPerMaster: 0 });
+const KEYS = 20_000;
+const apiKey = 'slots-kill-admin-key-0123456789';
+const settings = { AzureWebJobsStorage: '', STATE_TABLE_PREFIX: uniqueTableName('slotkill'), API_KEYS: `sk:admin:${apiKey}`, JOB_CHUNK_BUDGET_MS: '1500', JOB_LEASE_GRACE_MS: '1000' };
+let fourth: { node: RedisProcess; id: string };
+
+beforeAll(async () => {
+  fourth = await addEmptyMaster(own.cluster);
+  const client = new Cluster(own.cluster.seeds, { enableAutoPipelining: true });
+  await fill(client, 'kr:', KEYS, 100);
+  client.disconnect();
+});
+afterAll(async () => {
+  await fourth?.node.stop();
+});
+
+async function startChild(): Promise<{ proc: BackgroundProcess; url: string }> {
+  const port = await freePort();
+  const [node, argv] = nodeTs(join(__dirname, '..', 'jobs', 'hostChild.ts'), String(port), 'slots-kill-topic-key-0123');
+  const proc = startProcess(node, argv, { env: { ...process.env, RCM_CHILD_SETTINGS: JSON.stringify({ ...settings, AzureWebJobsStorage: azuriteConnectionString() }) } });
+  const match = await proc.waitForOutput(/READY (\S+)/, 30_000);
+  return { proc, url: match[1] as string };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
+type Json = any;
+
+async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+describe('killing the host mid-reshard', () => {
+  it('a new host finishes the saga: same keys and values, no slot open, redis-cli --cluster check OK', async () => {
+    const before = await fingerprint(own.cluster, [fourth.node]);
+    expect(before.keys).toBe(KEYS);
+    const first = await startChild();
+    expect((await call(first.url, 'PUT', '/api/clusters/kr', { mode: 'cluster', endpoints: own.cluster.seeds, secretRef: { kind: 'none' } })).status).toBe(201);
+    const started = await call(first.url, 'POST', '/api/clusters/kr/slots/reshard', { to: fourth.id, slots: 5461, slotConcurrency: 2 });
+    expect(started.status).toBe(202);
+    const jobId = started.json.jobId as string;
+
+    // A random point: after 10..60 % of the slots moved (seen through the API), SIGKILL.
+    const killAt = Math.round(5461 * (0.1 + Math.random() * 0.5));
+    let atKill: Json;
+    for (let i = 0; i < 1200; i++) {
+      atKill = (await call(first.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if ((atKill.progress?.slotsMoved ?? 0) >= killAt || atKill.status !== 'running' && atKill.status !== 'queued') break;
+      await sleep(25);
+    }
+    expect(atKill.status).toBe('running');
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    expect(isPidAlive(first.proc.pid)).toBe(false);
+    console.log(`killed at ${atKill.progress.slotsMoved} of 5461 slots (aimed at ${killAt}); open slots left: ${(await openSlots([...own.cluster.masters, fourth.node])).join(' ') || 'none'}`);
+
+    const second = await startChild();
+    let job: Json;
+    for (let i = 0; i < 1200; i++) {
+      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if (job.status !== 'running' && job.status !== 'queued') break;
+      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
+      await sleep(100);
+    }
+    expect(job.status).toBe('succeeded');
+    expect(job.lease.token).toBeGreaterThan(atKill.lease.token);
+    expect(job.progress.slotsMoved).toBeGreaterThanOrEqual(5461);
+    second.proc.child.kill('SIGTERM');
+    await second.proc.exited;
+
+    expect(await fingerprint(own.cluster, [fourth.node])).toEqual(before);
+    expect(await openSlots([...own.cluster.masters, fourth.node])).toEqual([]);
+    const check = await redisCliCheck(`${fourth.node.host}:${fourth.node.port}`, { searchMultipleOwners: true });
+    expect(check).toMatchObject({ verdict: 'ok', agree: true, allSlotsCovered: true, multipleOwners: [] });
+    const mine = check.output.split('\n').find((l) => l.includes(`${fourth.node.host}:${fourth.node.port}`) && l.includes('slots'));
+    expect(mine).toMatch(/5461 slots/);
+  }, 240_000);
+});
