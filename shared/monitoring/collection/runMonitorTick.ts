@@ -102,7 +102,8 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   let messaging: MessagingTick | null = null;
   if (deps.messaging && deps.settings.MONITOR_MESSAGING === 'on') {
     // Its own bounded run after the node collection: a slow discovery never turns nodes into "unreachable".
-    messaging = await monitorMessaging(deps.messaging, deps.connections, cluster, samples, deadline, deps.settings, tickId, deps.log).catch((failure: unknown) => {
+    // `deadline` is on the performance clock; discovery paces itself by wall-clock time.
+    messaging = await monitorMessaging(deps.messaging, deps.connections, cluster, samples, Date.now() + Math.max(0, deadline - performance.now()), deps.settings, tickId, deps.log).catch((failure: unknown) => {
       deps.log?.(`[monitor] ${cluster.id}: messaging discovery failed: ${(failure as Error).message}`);
       return null;
     });

@@ -100,6 +100,8 @@ export interface DiscoveryCost {
   queuesRead: number;
   /** Pauses of the latency guard. */
   backoffs: number;
+  /** Known streams and queues not re-read this tick (out of time): they show last tick's values. */
+  unread: number;
 }
 
 /** Messaging on one master node. */

@@ -22,6 +22,7 @@ export async function collectMessaging(
   previous: ClusterMessaging | undefined,
   namespaceOf: (key: string) => string | null,
   options: DiscoveryOptions,
+  log?: (line: string) => void,
 ): Promise<ClusterMessaging> {
   const before = new Map((previous?.nodes ?? []).map((n) => [n.node, n] as const));
   const masters = samples.filter((s) => s.role === 'master');
@@ -32,6 +33,7 @@ export async function collectMessaging(
       try {
         return await discoverNode(await connection.node(addressOf(sample.node)), sample.node, last, namespaceOf, options);
       } catch (error) {
+        log?.(`[monitor] ${clusterId}: messaging discovery on ${sample.node} failed (${classifyRedisError(error)}): ${(error as Error).message.split('\n')[0]?.slice(0, 200)}; last tick's view kept`);
         return last ? { ...last, error: classifyRedisError(error) } : undefined;
       }
     }),

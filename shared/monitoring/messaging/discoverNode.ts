@@ -39,7 +39,7 @@ export async function discoverNode(node: Redis, nodeName: string, previous: Node
   const started = performance.now();
   const guard = new LatencyGuard(options.latencyGuard, options.scanCount);
   const bucket = new TokenBucket(options.keysPerSecond);
-  const cost = { commands: 0, ms: 0, keysVisited: 0, streamsRead: 0, queuesRead: 0, backoffs: 0 };
+  const cost = { commands: 0, ms: 0, keysVisited: 0, streamsRead: 0, queuesRead: 0, backoffs: 0, unread: 0 };
   const known: Record<KeyType, Set<string>> = { stream: new Set(previous?.streams.map((s) => s.key)), list: new Set(previous?.queues.map((q) => q.key)) };
   const cursors = { ...(previous?.cursors ?? { stream: '0', list: '0' }) };
   const passes = { ...(previous?.passes ?? { stream: 0, list: 0 }) };
@@ -79,7 +79,8 @@ export async function discoverNode(node: Redis, nodeName: string, previous: Node
     const batch = keptStreams.slice(i, i + options.batch);
     if (Date.now() >= options.deadline || !(await bucket.take(batch.length, options.deadline))) {
       // Out of time: the rest keeps last tick's values (and is read first next time it gets there).
-      streams.push(...batch.flatMap((k) => before.get(k) ?? []), ...keptStreams.slice(i + options.batch).flatMap((k) => before.get(k) ?? []));
+      streams.push(...keptStreams.slice(i).flatMap((k) => before.get(k) ?? []));
+      cost.unread += keptStreams.length - i;
       break;
     }
     await paced();
@@ -94,6 +95,7 @@ export async function discoverNode(node: Redis, nodeName: string, previous: Node
     const batch = keptQueues.slice(i, i + options.batch);
     if (Date.now() >= options.deadline || !(await bucket.take(batch.length, options.deadline))) {
       queues.push(...keptQueues.slice(i).flatMap((k) => queuesBefore.get(k) ?? []));
+      cost.unread += keptQueues.length - i;
       break;
     }
     await paced();

@@ -37,6 +37,7 @@ export async function monitorMessaging(
   connections: RedisConnectionManager,
   cluster: ClusterResource,
   samples: readonly NodeSample[],
+  /** Epoch ms by which the tick must be done. */
   deadline: number,
   settings: MonitoringSettings,
   correlationId: string,
@@ -57,7 +58,7 @@ export async function monitorMessaging(
   };
   const budget = Math.max(100, until - Date.now() + 2000);
   const snapshot = await withTimeout(
-    connections.run(cluster, (c) => collectMessaging(c, cluster.id, samples, previous, namespaceOf, options), { timeoutMs: budget }),
+    connections.run(cluster, (c) => collectMessaging(c, cluster.id, samples, previous, namespaceOf, options, log), { timeoutMs: budget }),
     budget,
     `messaging of ${cluster.id}`,
   );
