@@ -126,21 +126,26 @@ describe('monitoring through the local host', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
-      await page.goto(`${host.url}/api/dashboard?code=${host.keys.functionKey}#key=${apiKeys.reader}`);
+      // The console (test/monitoring/console.e2e.test.ts covers it view by view): the fleet shows both clusters
+      // and the firing memory alert; the cluster's overview draws a chart per metric with a line per node.
+      await page.goto(`${host.url}/api/dashboard?code=${host.keys.functionKey}#/`);
+      await page.fill('#apikey', apiKeys.reader);
+      await page.click('#signin button[type=submit]');
       await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
       expect(errors.slice(0, 3)).toEqual([]);
-      expect(await page.locator('section.cluster').count()).toBe(2);
-      const shared = page.locator('#cluster-shared-cluster');
-      expect(await shared.locator('figure.chart').count()).toBe(6);
-      expect(await shared.locator('svg.plot path.line').count()).toBeGreaterThanOrEqual(6 * 3);
-      expect(await shared.locator('tbody tr').count()).toBe(6);
-      expect(await page.locator('#cluster-cache ul.alerts li', { hasText: 'memory_high' }).count()).toBe(1);
-      expect(await page.locator('#status').textContent()).toMatch(/^updated/);
+      expect(await page.locator('.fleet-table tbody tr').count()).toBe(2);
+      expect(Number(await page.locator('tr[data-cluster="cache"] td').nth(5).textContent())).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('tr[data-cluster="shared-cluster"] td').nth(1).textContent()).toBe('6/6');
+      await page.click('tr[data-cluster="shared-cluster"] th a');
+      await page.waitForSelector('figure.chart[data-metric="ops_per_sec"] .uplot', { timeout: 15_000 });
+      expect(await page.locator('figure.chart').count()).toBe(6);
+      expect(await page.locator('figure.chart[data-metric="ops_per_sec"] .u-legend .u-series').count()).toBe(7); // time + 6 nodes
+      expect(await page.locator('#status').textContent()).toMatch(/^live · updated/);
       mkdirSync(join(root, 'test', 'artifacts'), { recursive: true });
       await page.screenshot({ path: join(root, 'test', 'artifacts', 'dashboard.png'), fullPage: true });
       // The page without the function key is refused by the host; the assets are public.
       expect((await fetch(`${host.url}/api/dashboard`)).status).toBe(401);
-      expect((await fetch(`${host.url}/api/dashboard/assets/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+      expect((await fetch(`${host.url}/api/dashboard/assets/console.js`)).headers.get('content-type')).toMatch(/javascript/);
     } finally {
       await browser.close();
     }

@@ -45,6 +45,8 @@ export const invalidationRoutes: RouteTable = {
       return withRedisProblems(async () => {
         if (request.dryRun) return jsonResponse(200, await estimateMatches(cluster, pattern, request.sampleSize));
         await preflight(cluster);
+        // The dry run's estimate is the total the job's progress counts against (the keys it will select).
+        const estimate = await estimateMatches(cluster, pattern, request.sampleSize);
         const params: InvalidateParams = {
           pattern,
           maxKeys: request.maxKeys,
@@ -54,7 +56,21 @@ export const invalidationRoutes: RouteTable = {
           // Only an admin's force lets the job touch stream and queue keys (an operator's does nothing here).
           force: request.force && principal.role === 'admin',
         };
-        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'invalidate', clusterId: id, namespace: ns, params: { ...params } }, change);
+        const { job } = await new JobService(await jobRuntime(cp)).create(
+          {
+            kind: 'invalidate',
+            clusterId: id,
+            namespace: ns,
+            params: { ...params },
+            estimate: {
+              counter: 'selected',
+              total: Math.min(request.maxKeys, estimate.estimatedKeys),
+              exact: false,
+              basis: estimate.method === 'exact-scan' ? 'matching keys counted when the job was created (keys written since are not in it)' : `sampled estimate of matching keys, ±${estimate.margin95} (95 %)`,
+            },
+          },
+          change,
+        );
         return acceptedJob(job);
       });
     },

@@ -45,7 +45,19 @@ export const analysisRoutes: RouteTable = {
       return withRedisProblems(async () => {
         await withRedis(cluster, async (c) => (await c.client()).ping(), { timeoutMs: 5000 }); // fail fast before a job exists
         const params: AnalysisParams = { ...request, namespaces };
-        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'analysis', clusterId: id, params: { ...params } }, change);
+        const { job } = await new JobService(await jobRuntime(cp)).create(
+          {
+            kind: 'analysis',
+            clusterId: id,
+            params: { ...params },
+            // Exact: every key SCANned, against the DBSIZE each cursor records when planned; sampled: the draws asked for.
+            estimate:
+              params.mode === 'exact'
+                ? { counter: 'keysProbed', totalCounter: 'dbsize', exact: false, basis: 'DBSIZE of every master when the analysis was planned (keys come and go while it runs)' }
+                : { counter: 'keysProbed', total: params.samples, exact: false, basis: 'RANDOMKEY draws requested, split over the masters by DBSIZE (at least 100 each)' },
+          },
+          change,
+        );
         return acceptedJob(job);
       });
     },

@@ -1,2 +1,2 @@
-/** The files `GET /api/dashboard/assets/{name}` serves. */
-export const dashboardAssetNames = ['app.js', 'app.css'] as const;
+/** The files `GET /api/dashboard/assets/{name}` serves: the console's esbuild bundles (tools/buildConsole.ts). */
+export const dashboardAssetNames = ['console.js', 'console.css'] as const;

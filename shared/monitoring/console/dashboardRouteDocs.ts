@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { named, type DocumentedRoutes } from '../../platform/http/RouteDoc';
 import { dashboardAssetNames } from './dashboardAssetNames';
 
-/** `GET /api/dashboard` (function key): the page; its data calls need a reader API key (#key= or the login form). */
+/** `GET /api/dashboard` (function key): the operator console; its data calls need an API key (sign-in form) or Entra through APIM. */
 export const dashboardPageDocs: DocumentedRoutes = {
   GET: {
     role: 'public',
     doc: {
       operationId: 'getDashboard',
-      summary: 'The monitoring dashboard (HTML); its data calls need a reader API key (#key= or the login form)',
+      summary: 'The operator console (HTML); its data calls need an API key (sign-in form, kept in session storage) or Entra through API Management',
       tag: 'meta',
       responses: { '200': { description: 'the page', contentType: 'text/html', body: named('HtmlPage', z.string()) }, '304': 'not modified' },
     },
@@ -21,7 +21,7 @@ export const dashboardAssetDocs: DocumentedRoutes = {
     role: 'public',
     doc: {
       operationId: 'getDashboardAsset',
-      summary: "The dashboard's script and stylesheet",
+      summary: "The console's bundled script and stylesheet (esbuild, uPlot included)",
       tag: 'meta',
       params: { name: { description: 'asset name', schema: named('DashboardAssetName', z.enum(dashboardAssetNames)) } },
       responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': { description: 'no such asset', contentType: 'text/plain', body: named('StaticAsset', z.string()) } },

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApiRequest, ApiResponse } from '../../platform/http/ApiRequest';
+import { consoleAsset } from './consoleAssets';
 import { dashboardAssetNames } from './dashboardAssetNames';
 import { problemResponse } from '../../platform/http/problem';
 import { dashboardPage } from './dashboardPage';
-import { dashboardScript } from './dashboardScript';
-import { dashboardStyles } from './dashboardStyles';
 
 interface Asset {
   contentType: string;
@@ -14,15 +13,12 @@ interface Asset {
 
 const asset = (contentType: string, body: string): Asset => ({ contentType, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
 
-/** Everything the page loads, served by the function app itself (no CDN at run time). */
-export const dashboardAssets: Record<(typeof dashboardAssetNames)[number], Asset> = {
-  'app.js': asset('text/javascript; charset=utf-8', dashboardScript),
-  'app.css': asset('text/css; charset=utf-8', dashboardStyles),
-};
-
 const page = asset('text/html; charset=utf-8', dashboardPage);
 
-/** Only our own script and styles, data from our own API; no inline code, no framing. */
+/**
+ * Only our own script and styles, data from our own API; no inline code, no framing. uPlot positions with CSSOM
+ * (`element.style.x = ...`), which `style-src 'self'` allows (it forbids style attributes and elements only).
+ */
 const securityHeaders = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
@@ -35,15 +31,14 @@ function serve(req: ApiRequest, a: Asset, cacheControl: string): ApiResponse {
   return { status: 200, headers: { ...headers, 'content-type': a.contentType }, body: a.body };
 }
 
-/** `GET /api/dashboard`: the page (function key; the data calls need a reader API key too). */
+/** `GET /api/dashboard`: the console (function key; the data calls need an API key or Entra sign-in too). */
 export function dashboardPageResponse(req: ApiRequest): ApiResponse {
   return serve(req, page, 'no-cache');
 }
 
-/** `GET /api/dashboard/assets/{name}`: script and stylesheet (no secrets in them, so anonymous), revalidated by ETag. */
+/** `GET /api/dashboard/assets/{name}`: the console's bundled script and stylesheet (no secrets in them, so anonymous), revalidated by ETag. */
 export function dashboardAssetResponse(req: ApiRequest): ApiResponse {
-  const name = dashboardAssetNames.find((n) => n === req.params['name']);
-  const found = name === undefined ? undefined : dashboardAssets[name];
+  const found = consoleAsset(req.params['name'] ?? '');
   if (!found) {
     const missing = problemResponse(404, 'asset_not_found', `no dashboard asset by that name (known: ${dashboardAssetNames.join(', ')})`, [{ field: 'params.name', message: 'unknown asset' }]);
     return { ...missing, headers: { ...missing.headers, ...securityHeaders } };

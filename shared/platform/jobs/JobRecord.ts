@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/Principal';
+import type { JobEstimate } from './jobProgress';
 
 /** `queued` → `running` → one of the final states; `running` covers the gaps between chunks. */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -33,6 +34,8 @@ export interface JobRecord {
   /** What the kind reported when the job finished (e.g. `limitReached`). */
   result?: Record<string, unknown>;
   error?: { code: string; message: string };
+  /** What its percentage and ETA are measured in (absent: the API shows counts only). */
+  estimate?: JobEstimate;
   lease: JobLease;
 }
 

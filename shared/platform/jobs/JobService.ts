@@ -3,6 +3,7 @@ import type { ChangeContext } from '../registry/ClusterStreams';
 import { conflict, notFound } from '../store/DomainError';
 import { statusOf } from '../store/statusOf';
 import { finalStatuses, type CursorRecord, type JobRecord } from './JobRecord';
+import { jobProgress, type JobEstimate, type JobProgressFields } from './jobProgress';
 import type { JobRuntime } from './jobRuntime';
 
 /** A new job id: time-ordered, URL- and partition-key-safe. */
@@ -17,10 +18,15 @@ export interface NewJob {
   params: Record<string, unknown>;
   /** A deterministic id makes creation idempotent (scheduled jobs); @default newJobId(kind) */
   id?: string;
+  /** What the job's percentage and ETA are measured in; @default none (counts only) */
+  estimate?: JobEstimate;
 }
 
-/** A job as the API shows it: the row plus each cursor's progress (kind state left out: it may hold key names). */
-export interface JobView extends Omit<JobRecord, 'lease'> {
+/**
+ * A job as the API shows it: the row plus each cursor's progress (kind state left out: it may hold key names), and
+ * percent/rate/ETA from its estimate; `progress.total` is the total the percentage counts against, when known.
+ */
+export interface JobView extends Omit<JobRecord, 'lease'>, JobProgressFields {
   lease: { owner: string | null; expiresAt: string | null; token: number };
   nodes: Array<{ id: string; done: boolean; counts: CursorRecord['counts']; node?: unknown; restarts?: unknown }>;
 }
@@ -41,6 +47,7 @@ export class JobService {
       clusterId: spec.clusterId,
       ...(spec.namespace ? { namespace: spec.namespace } : {}),
       params: spec.params,
+      ...(spec.estimate ? { estimate: spec.estimate } : {}),
       status: 'queued',
       progress: {},
       createdBy: change.principal,
@@ -102,8 +109,11 @@ export class JobService {
 }
 
 function toView(job: JobRecord, cursors: readonly CursorRecord[]): JobView {
+  const fields = jobProgress(job, job.progress);
   return {
     ...job,
+    ...fields,
+    progress: fields.measure?.total != null ? { ...job.progress, total: fields.measure.total } : job.progress,
     lease: { owner: job.lease.owner, token: job.lease.token, expiresAt: job.lease.expiresAt > 0 ? new Date(job.lease.expiresAt).toISOString() : null },
     nodes: cursors.map((c) => ({ id: c.id, done: c.done, counts: c.counts, node: c.state['address'], restarts: c.state['restarts'] })),
   };

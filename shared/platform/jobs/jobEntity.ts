@@ -33,6 +33,7 @@ export function jobToEntity(job: JobRecord): Entity {
     cancelRequested: job.cancelRequested,
     result: json(job.result),
     error: json(job.error),
+    estimate: json(job.estimate),
     leaseOwner: job.lease.owner ?? '',
     leaseToken: job.lease.token,
     leaseExpiresAt: expiresAt(job.lease.expiresAt),
@@ -66,6 +67,8 @@ export function jobFromEntity(row: TableEntityResult<Record<string, unknown>>): 
   if (result) job.result = result;
   const error = parse<{ code: string; message: string } | undefined>(row['error'], undefined);
   if (error) job.error = error;
+  const estimate = parse<JobRecord['estimate']>(row['estimate'], undefined);
+  if (estimate) job.estimate = estimate;
   return job;
 }
 

@@ -11,7 +11,10 @@ import { named, openObject, type ResponseDoc } from '../http/RouteDoc';
 export const jobIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,127}$/, 'must be a job id (a-z, 0-9, -)');
 const jobParams = z.object({ id: jobIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50).describe('at most this many jobs') });
-const job = openObject('Job', 'a job: id, kind, clusterId, namespace, status, progress (summed and per node), lease, result or error');
+const job = openObject(
+  'Job',
+  'a job: id, kind, clusterId, namespace, status, progress (summed and per node; progress.total = what the percentage counts against, when known), measure {counter, done, total, exact, basis} (exact false = the total is an estimate), percent (0-100; 100 only once succeeded), ratePerSecond, etaSeconds, lease, result or error',
+);
 const jobParamsDoc = { id: { description: 'job id', schema: named('JobId', jobIdSchema) } };
 
 /** The answer of a route that starts a job (see {@link acceptedJob}). */

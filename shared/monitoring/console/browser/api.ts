@@ -1,0 +1,72 @@
+/**
+ * The console's calls to the admin API: the same routes and roles as any client, with the user's credential from
+ * session storage (never a URL query, never logged). A refusal becomes an `ApiProblem` carrying the problem+json.
+ */
+
+const apiKeyItem = 'rcm-api-key';
+
+/** A non-2xx answer: the problem+json's fields, shown to the user as they are. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: ReadonlyArray<{ field: string; message: string }> = [],
+  ) {
+    super(`${status} ${code}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+/** Where the API is: the page is `/api/dashboard`, so the API is its parent path. */
+const base = location.pathname.replace(/\/dashboard\/?$/, '');
+/** The Functions key the page itself was opened with (`?code=`, the Functions convention); empty behind APIM. */
+const functionKey = new URLSearchParams(location.search).get('code') ?? '';
+
+export function storedApiKey(): string | null {
+  return sessionStorage.getItem(apiKeyItem);
+}
+
+export function storeApiKey(key: string | null): void {
+  if (key === null) sessionStorage.removeItem(apiKeyItem);
+  else sessionStorage.setItem(apiKeyItem, key);
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  json: T;
+  etag: string | null;
+}
+
+/** One call. JSON body when `body` is given; `headers` add e.g. `If-Match`. Throws `ApiProblem` for non-2xx. */
+export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  const all: Record<string, string> = { accept: 'application/json', ...headers };
+  const key = storedApiKey();
+  if (key) all['x-api-key'] = key;
+  if (functionKey) all['x-functions-key'] = functionKey;
+  if (body !== undefined) all['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, { method, headers: all, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined; // a proxy's HTML error page: the status still says what happened
+  }
+  if (!response.ok) {
+    const p = (json ?? {}) as { code?: string; title?: string; detail?: string; errors?: Array<{ field: string; message: string }> };
+    throw new ApiProblem(response.status, p.code ?? `http_${response.status}`, p.title ?? response.statusText, p.detail ?? '', p.errors ?? []);
+  }
+  return { status: response.status, json: json as T, etag: response.headers.get('etag') };
+}
+
+/** GET returning the JSON body. */
+export async function get<T>(path: string): Promise<T> {
+  return (await call<T>('GET', path)).json;
+}
+
+/** Title and detail of a refusal, as the API said them. */
+export function problemText(error: unknown): [string, string] {
+  if (error instanceof ApiProblem) return [`${error.title} (${error.status} ${error.code})`, error.detail];
+  return ['Request failed', error instanceof Error ? error.message : String(error)];
+}
