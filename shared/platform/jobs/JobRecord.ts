@@ -1,5 +1,4 @@
 import type { Principal } from '../auth/Principal';
-import type { JobEstimate } from './jobProgress';
 
 /** `queued` → `running` → one of the final states; `running` covers the gaps between chunks. */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -57,4 +56,20 @@ export interface CursorRecord {
   state: Record<string, unknown>;
   counts: Counts;
   done: boolean;
+}
+
+/**
+ * What a job's percentage is measured in, set by whoever creates the job (it knows the work best): `counter` is the
+ * progress count that grows toward the total; the total is either fixed at creation (`total`, e.g. the sampled
+ * estimate of matching keys) or another progress count the kind keeps up to date (`totalCounter`, e.g. the DBSIZE
+ * each analysis cursor records).
+ */
+export interface JobEstimate {
+  counter: string;
+  total?: number;
+  totalCounter?: string;
+  /** False when the total is an estimate (sampled, or DBSIZE of a keyspace that changes while the job runs). */
+  exact: boolean;
+  /** In words, for the operator: "sampled estimate ±120 (95 %)", "DBSIZE of every master at the start". */
+  basis: string;
 }

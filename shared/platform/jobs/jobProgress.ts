@@ -1,20 +1,6 @@
-import type { Counts, JobRecord } from './JobRecord';
+import type { Counts, JobEstimate, JobRecord } from './JobRecord';
 
-/**
- * What a job's percentage is measured in, set by whoever creates the job (it knows the work best): `counter` is the
- * progress count that grows toward the total; the total is either fixed at creation (`total`, e.g. the sampled
- * estimate of matching keys) or another progress count the kind keeps up to date (`totalCounter`, e.g. the DBSIZE
- * each analysis cursor records).
- */
-export interface JobEstimate {
-  counter: string;
-  total?: number;
-  totalCounter?: string;
-  /** False when the total is an estimate (sampled, or DBSIZE of a keyspace that changes while the job runs). */
-  exact: boolean;
-  /** In words, for the operator: "sampled estimate ±120 (95 %)", "DBSIZE of every master at the start". */
-  basis: string;
-}
+export type { JobEstimate } from './JobRecord';
 
 /** The progress the API shows next to the counts. */
 export interface JobMeasure {
