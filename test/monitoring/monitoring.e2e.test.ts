@@ -141,6 +141,14 @@ describe('monitoring through the local host', () => {
       expect(await page.locator('figure.chart').count()).toBe(6);
       expect(await page.locator('figure.chart[data-metric="ops_per_sec"] .u-legend .u-series').count()).toBe(7); // time + 6 nodes
       expect(await page.locator('#status').textContent()).toMatch(/^live · updated/);
+      // Topology of the 6-node cluster: a 16384-slot bar per master, all slots assigned, each master's replica listed.
+      await page.click('nav.tabs a[data-section="topology"]');
+      await page.waitForSelector('.slotbar');
+      expect(await page.locator('article.shard .slotbar').count()).toBe(3);
+      expect(await page.locator('.topology .summary').textContent()).toContain('16384 of 16384 slots assigned');
+      expect(await page.locator('article.shard ul.replicas li').count()).toBe(3);
+      mkdirSync(join(root, 'test', 'artifacts', 'console'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test', 'artifacts', 'console', 'topology-cluster-1440.png'), fullPage: true });
       mkdirSync(join(root, 'test', 'artifacts'), { recursive: true });
       await page.screenshot({ path: join(root, 'test', 'artifacts', 'dashboard.png'), fullPage: true });
       // The page without the function key is refused by the host; the assets are public.

@@ -87,8 +87,8 @@ export class AnalysisSection implements View {
     const select = h(
       'select',
       { id: 'analysis-mode' },
-      h('option', { value: 'sampled', selected: this.mode === 'sampled' }, 'sampled (RANDOMKEY, 95 % bounds; fast)'),
-      h('option', { value: 'exact', selected: this.mode === 'exact' }, 'exact (SCAN every key; paced)'),
+      h('option', { value: 'sampled', selected: this.mode === 'sampled' }, 'sampled (fast, 95 % bounds)'),
+      h('option', { value: 'exact', selected: this.mode === 'exact' }, 'exact (SCAN every key)'),
     );
     select.addEventListener('change', () => {
       this.mode = select.value === 'exact' ? 'exact' : 'sampled';

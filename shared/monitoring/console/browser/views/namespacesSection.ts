@@ -100,12 +100,24 @@ export class NamespacesSection implements View {
       return;
     }
     const count = `${formatCount(estimate.estimatedKeys)}${estimate.margin95 > 0 ? ` ± ${formatCount(estimate.margin95)}` : ''}`;
+    // Pacing as the API takes it (its defaults filled in): the operator can slow a job for a busy cache, or lift the
+    // latency guard where PING is slow for reasons of its own (a loaded host), without leaving the console.
+    const rate = h('input', { id: 'pace-rate', type: 'number', min: 1, value: 20000 });
+    const guard = h('input', { id: 'pace-guard', type: 'number', min: 0.1, step: 0.1, value: 2, placeholder: 'off' });
+    const pacing = h(
+      'details',
+      { class: 'pacing' },
+      h('summary', {}, 'Pacing'),
+      h('label', { class: 'field', for: 'pace-rate' }, h('span', {}, 'Keys per second on each master'), rate),
+      h('label', { class: 'field', for: 'pace-guard' }, h('span', {}, 'Latency guard: back off above this PING (ms; empty = off)'), guard),
+    );
     const ok = await confirmAction({
       title: `Invalidate ${n.namespace} on ${this.clusterId}?`,
       body: [
         h('p', { class: 'estimate', 'data-estimate': estimate.estimatedKeys, 'data-margin': estimate.margin95 }, `Dry run: about ${count} key(s) match `, h('code', {}, n.keyPattern), ` (${estimate.method === 'exact-scan' ? 'counted exactly' : 'sampled estimate, 95 % bound'}).`),
         `They are deleted with throttled SCAN + UNLINK on every master of ${this.clusterId}. This cannot be undone.`,
         force ? 'This namespace is protected: the invalidation is forced (admin).' : '',
+        pacing,
       ],
       confirmLabel: `Invalidate on ${this.clusterId}`,
       typeToConfirm: this.clusterId,
@@ -113,7 +125,8 @@ export class NamespacesSection implements View {
     });
     if (!ok) return;
     try {
-      const job = (await call<{ jobId: string }>('POST', `/clusters/${this.clusterId}/namespaces/${n.namespace}/invalidate`, { force })).json;
+      const body = { force, keysPerSecondPerNode: rate.value === '' ? null : Number(rate.value), latencyGuard: guard.value === '' ? null : { maxLatencyMs: Number(guard.value) } };
+      const job = (await call<{ jobId: string }>('POST', `/clusters/${this.clusterId}/namespaces/${n.namespace}/invalidate`, body)).json;
       this.ctx.notify('ok', `Invalidation started`, job.jobId);
       this.ctx.go({ view: 'cluster', clusterId: this.clusterId, section: 'jobs' });
     } catch (error) {
