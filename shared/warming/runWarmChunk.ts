@@ -21,6 +21,11 @@ export interface WarmChunkInput {
   before: WarmCounts;
   /** This chunk stops after this long (then drains and checkpoints). */
   maxMs: number;
+  /**
+   * It also stops after the batch in which it read this many records, so a crash leaves a known bound of records
+   * that may have been written without being counted. @default no limit
+   */
+  maxRecords?: number;
   /** Attempts to (re)open an unreachable source, doubling from `retryBaseMs`. @default 4, 500 */
   retryAttempts?: number;
   retryBaseMs?: number;
@@ -86,6 +91,7 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
       const ahead = (state.read / plan.keysPerSecond) * 1000 - (now() - started);
       if (ahead > 0) await (input.sleep ?? defaultSleep)(Math.min(ahead, 1000));
     }
+    if (input.maxRecords !== undefined && state.read >= input.maxRecords) return true;
     // At least one record per chunk, so a chunk always makes progress even with a tiny budget.
     return state.read > 0 && now() - started >= input.maxMs;
   };

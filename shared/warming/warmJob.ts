@@ -21,6 +21,13 @@ const cursorId = 'source';
 const checkpointEveryMs = 5000;
 /** Time kept back from the chunk budget for the final drain and checkpoint: 20 % of it, at most 2 s. */
 const reserveShare = 0.2;
+/**
+ * Records one piece reads at most (it stops after the batch that reaches it). A holder that dies mid-piece can have
+ * written at most this many records (plus its last batch) past its checkpoint, so the next holder treats what it
+ * finds already present in its first two pieces as uncounted, not as skipped. @default 20000
+ */
+const pieceMaxRecords = 20_000;
+const replayPieces = 2;
 
 /**
  * Job kind `warm`: runs the engine in bounded pieces within the job's chunk budget, checkpointing the source
@@ -51,16 +58,31 @@ export const warmJob: JobKind = {
       });
       const firstErrors = state.errors;
       const reserveMs = Math.min(2000, (ctx.deadline - Date.now()) * reserveShare);
+      const save = () => ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done }]);
+      // The previous holder died mid-piece: records it may have written come back as "already there" (NX).
+      let inDoubtPieces = state.open && !params.dryRun ? replayPieces : 0;
+      if (inDoubtPieces > 0) ctx.log(`resuming after a holder that died mid-piece: keys found present in the next ${replayPieces} pieces are counted as uncounted`);
       while (!done) {
         const left = ctx.deadline - Date.now() - reserveMs;
         if (left <= 0 || ctx.shouldStop()) break;
-        const piece = await runWarmChunk({ plan: params.plan, namespace: params, source, writer: sink, from: state.position, before: counts, maxMs: Math.min(checkpointEveryMs, left) });
-        counts = addCounts(counts, piece.counts);
+        if (!state.open) {
+          state.open = true; // write-ahead: from here on, writes may land that no checkpoint has counted yet
+          await save();
+        }
+        const piece = await runWarmChunk({ plan: params.plan, namespace: params, source, writer: sink, from: state.position, before: counts, maxMs: Math.min(checkpointEveryMs, left), maxRecords: pieceMaxRecords });
+        const pieceCounts = inDoubtPieces > 0 ? { ...piece.counts, skipped: 0, uncounted: piece.counts.skipped } : piece.counts;
+        if (inDoubtPieces > 0) inDoubtPieces -= 1;
+        counts = addCounts(counts, pieceCounts);
         state.position = piece.position;
         state.errors = [...firstErrors, ...sink.errors].slice(0, 20);
         done = piece.done;
         limitReached = piece.limitReached;
-        await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done }]);
+        if (done) state.open = false;
+        await save();
+      }
+      if (state.open) {
+        state.open = false; // a clean end of chunk: every write so far is counted
+        await save();
       }
     } catch (error) {
       if (isLeaseLostError(error)) throw error;
@@ -105,6 +127,7 @@ export const warmJob: JobKind = {
           jobId: job.id,
           keysWritten: counts.written,
           keysSkipped: counts.skipped,
+          ...(counts.uncounted ? { keysUncounted: counts.uncounted } : {}),
           keysFailed: counts.failed,
           recordsRead: counts.read,
           bytesWritten: counts.bytes,
@@ -137,7 +160,8 @@ function failedForGood(ctx: JobChunkContext, params: WarmJobParams, state: WarmC
 
 function countsOf(cursor: CursorRecord | undefined): WarmCounts {
   const c = cursor?.counts ?? {};
-  return { written: c['written'] ?? 0, skipped: c['skipped'] ?? 0, failed: c['failed'] ?? 0, bytes: c['bytes'] ?? 0, read: c['read'] ?? 0 };
+  const uncounted = c['uncounted'] ?? 0;
+  return { written: c['written'] ?? 0, skipped: c['skipped'] ?? 0, failed: c['failed'] ?? 0, bytes: c['bytes'] ?? 0, read: c['read'] ?? 0, ...(uncounted > 0 ? { uncounted } : {}) };
 }
 
 function errorsForEvent(state: WarmCursorState | undefined) {

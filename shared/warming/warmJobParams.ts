@@ -29,4 +29,9 @@ export interface WarmCursorState {
   errors: { line?: number; key?: string; code: string; message: string }[];
   /** Set once the warm failed for good, before the job is marked failed; a chunk that finds it finishes the job failed. */
   failure?: { code: string; message: string; retryable: boolean };
+  /**
+   * Write-ahead: a piece may be writing from `position` (set before a piece, cleared when a chunk ends cleanly). Found
+   * set by the next holder, the previous one died mid-piece: what it wrote after `position` is not in the counts.
+   */
+  open?: boolean;
 }

@@ -46,6 +46,11 @@ export const warmCompletedData = z.strictObject({
   jobId: z.string().min(1).max(128),
   keysWritten: z.int().min(0),
   keysSkipped: z.int().min(0),
+  /**
+   * Found already present where a holder that died mid-piece may have written them: the keys written are between
+   * `keysWritten` and `keysWritten + keysUncounted`. Absent or 0 when no holder died mid-piece.
+   */
+  keysUncounted: z.int().min(0).optional(),
   /** Records that failed (malformed, oversized, outside the namespace, refused by Redis), within the error budget. */
   keysFailed: z.int().min(0).optional(),
   recordsRead: z.int().min(0).optional(),
