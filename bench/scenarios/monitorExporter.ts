@@ -15,11 +15,12 @@ export interface RedisExporter {
 /**
  * Starts `prometheus-redis-exporter` on a free loopback port against one Redis node (orphan-protected like every
  * tools/local process) and resolves once it serves `/metrics`.
+ * @param extraArgs more exporter flags, e.g. `['--check-streams', 'orders:*']` @default []
  */
-export async function startRedisExporter(redisAddress: string): Promise<RedisExporter> {
+export async function startRedisExporter(redisAddress: string, extraArgs: readonly string[] = []): Promise<RedisExporter> {
   if (!existsSync(exporterPath)) throw new Error(`${exporterPath} not found: apt-get install -y prometheus-redis-exporter`);
   const port = await freePort();
-  const proc = spawnManaged(exporterPath, ['--redis.addr', `redis://${redisAddress}`, '--web.listen-address', `127.0.0.1:${port}`, '--log-format', 'json']);
+  const proc = spawnManaged(exporterPath, ['--redis.addr', `redis://${redisAddress}`, '--web.listen-address', `127.0.0.1:${port}`, '--log-format', 'json', ...extraArgs]);
   const url = `http://127.0.0.1:${port}/metrics`;
   const scrape = async (): Promise<Map<string, number>> => parsePrometheusText(await (await fetch(url)).text());
   for (let i = 0; ; i++) {
