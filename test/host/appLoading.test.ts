@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventGridSubscriptionsFileSchema } from '../../shared/platform/events/subscriptionsSchema';
 import { resolveEntryFiles } from '../../tools/host/core/loadApp';
+import { startHost } from '../../tools/host/index';
 import { loadSubscriptions } from '../../tools/host/eventgrid/loadSubscriptions';
-import { fixtureApp } from './helpers';
+import { fixtureApp, yearly } from './helpers';
 
 function tempApp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'host-app-'));
@@ -33,9 +34,39 @@ describe('entry files', () => {
     expect(resolveEntryFiles(dir, ['dist/**/*.js']).map((f) => f.slice(dir.length + 1))).toEqual(['dist/a.js', 'dist/nested/b.js']);
   });
 
+  it('expands braces, extglob negation and ! excludes with globby, as the Node.js worker expands main', () => {
+    const dir = tempApp({
+      'package.json': '{"main":"dist/{functions/*.js,tools/extra.js}"}',
+      'dist/functions/a.js': '',
+      'dist/functions/b.js': '',
+      'dist/functions/skip.js': '',
+      'dist/tools/extra.js': '',
+      'dist/tools/other.js': '',
+    });
+    const rel = (files: string[]) => files.map((f) => f.slice(dir.length + 1)).sort();
+    expect(rel(resolveEntryFiles(dir))).toEqual(['dist/functions/a.js', 'dist/functions/b.js', 'dist/functions/skip.js', 'dist/tools/extra.js']);
+    expect(rel(resolveEntryFiles(dir, ['dist/functions/!(skip).js']))).toEqual(['dist/functions/a.js', 'dist/functions/b.js']);
+    expect(rel(resolveEntryFiles(dir, ['dist/**/*.js', '!dist/tools/**']))).toEqual(['dist/functions/a.js', 'dist/functions/b.js', 'dist/functions/skip.js']);
+  });
+
   it('fails clearly when nothing matches or main is missing', () => {
-    expect(() => resolveEntryFiles(tempApp({ 'package.json': '{"main":"dist/*.js"}' }))).toThrow(/No function entry files match "dist\/\*\.js"/);
+    expect(() => resolveEntryFiles(tempApp({ 'package.json': '{"main":"dist/*.js"}' }))).toThrow(/No function entry files match "dist\/\*\.js".*Found zero files matching the supplied pattern/);
+    expect(() => resolveEntryFiles(tempApp({ 'package.json': '{"main":"dist/index.js"}' }))).toThrow(/File does not exist/);
     expect(() => resolveEntryFiles(tempApp({ 'package.json': '{}' }))).toThrow(/no "main"/);
+  });
+});
+
+describe('a brace main through the host', () => {
+  it('loads exactly the files `functions/{http,probe}.ts` names and serves them', async () => {
+    const host = await startHost({ appDir: fixtureApp, entryFiles: ['functions/{http,probe}.ts'], settings: { TICK_SCHEDULE: yearly }, log: () => {} });
+    try {
+      const names = host.functions.map((f) => f.name);
+      expect(names).toEqual(expect.arrayContaining(['hello', 'itemById', 'probe']));
+      expect(host.functions.every((f) => f.trigger === 'http')).toBe(true);
+      expect((await fetch(`${host.url}/api/probe`)).status).toBe(200);
+    } finally {
+      await host.stop();
+    }
   });
 });
 

@@ -1,9 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { expandGlob } from './expandGlob.js';
+import { globbySync, isDynamicPattern } from 'globby';
 
-/** Files the app's entry points resolve to: `entryFiles` if given, else package.json `main` (a glob). */
+/**
+ * Files the app's entry points resolve to: `entryFiles` if given, else package.json `main`, expanded with globby
+ * relative to the app folder, as the real Node.js worker does (`globby(main, { cwd })` in its startApp.ts): braces
+ * (`dist/{functions/*.js,extra.js}`), `**`, extglobs such as `!(skip).js`, and in an `entryFiles` list, `!` patterns
+ * that exclude. Files load in globby's order, as in the worker.
+ */
 export function resolveEntryFiles(appDir: string, entryFiles?: string[]): string[] {
   let patterns = entryFiles;
   if (!patterns || patterns.length === 0) {
@@ -15,9 +20,11 @@ export function resolveEntryFiles(appDir: string, entryFiles?: string[]): string
     }
     patterns = [main];
   }
-  const files = patterns.flatMap((pattern) => expandGlob(appDir, pattern));
+  const files = globbySync(patterns, { cwd: appDir }).map((file) => join(appDir, file));
   if (files.length === 0) {
-    throw new Error(`No function entry files match ${patterns.map((p) => `"${p}"`).join(', ')} in ${appDir}`);
+    // The worker's two messages: a pattern that matched nothing, or a plain path that is not there.
+    const reason = patterns.some((p) => isDynamicPattern(p, { cwd: appDir })) ? 'Found zero files matching the supplied pattern' : 'File does not exist';
+    throw new Error(`No function entry files match ${patterns.map((p) => `"${p}"`).join(', ')} in ${appDir} (${reason})`);
   }
   return files;
 }
