@@ -141,14 +141,33 @@ describe('monitoring through the local host', () => {
       expect(await page.locator('figure.chart').count()).toBe(6);
       expect(await page.locator('figure.chart[data-metric="ops_per_sec"] .u-legend .u-series').count()).toBe(7); // time + 6 nodes
       expect(await page.locator('#status').textContent()).toMatch(/^live · updated/);
+      mkdirSync(join(root, 'test', 'artifacts', 'console'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test', 'artifacts', 'console', 'overview-cluster-1440.png'), fullPage: true });
       // Topology of the 6-node cluster: a 16384-slot bar per master, all slots assigned, each master's replica listed.
       await page.click('nav.tabs a[data-section="topology"]');
       await page.waitForSelector('.slotbar');
       expect(await page.locator('article.shard .slotbar').count()).toBe(3);
       expect(await page.locator('.topology .summary').textContent()).toContain('16384 of 16384 slots assigned');
       expect(await page.locator('article.shard ul.replicas li').count()).toBe(3);
-      mkdirSync(join(root, 'test', 'artifacts', 'console'), { recursive: true });
       await page.screenshot({ path: join(root, 'test', 'artifacts', 'console', 'topology-cluster-1440.png'), fullPage: true });
+      // Slot operations: a reader sees Reshard disabled with the reason; an operator gets the dry-run plan first and
+      // cancels there (this shared cluster is not changed by this test).
+      expect(await page.locator('button[data-action="reshard"]').getAttribute('title')).toBe('needs the operator role (you are reader)');
+      await page.click('#signout');
+      await page.fill('#apikey', apiKeys.operator);
+      await page.click('#signin button[type=submit]');
+      await page.waitForSelector('button[data-action="reshard"]:not([disabled])');
+      await page.click('button[data-action="reshard"]');
+      await page.fill('#reshard-slots', '100');
+      await page.click('dialog button.primary');
+      const plan = page.locator('dialog p.plan');
+      await plan.waitFor({ timeout: 20_000 });
+      expect(await plan.getAttribute('data-slots')).toBe('100');
+      expect(await page.locator('dialog h2').textContent()).toBe('Reshard shared-cluster?');
+      expect(await page.locator('dialog button.danger').isDisabled()).toBe(true); // until the cluster id is typed
+      await page.screenshot({ path: join(root, 'test', 'artifacts', 'console', 'reshard-plan-1440.png') });
+      await page.click('dialog button[value="cancel"]');
+      await page.waitForSelector('dialog', { state: 'detached' });
       mkdirSync(join(root, 'test', 'artifacts'), { recursive: true });
       await page.screenshot({ path: join(root, 'test', 'artifacts', 'dashboard.png'), fullPage: true });
       // The page without the function key is refused by the host; the assets are public.

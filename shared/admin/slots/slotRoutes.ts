@@ -61,7 +61,11 @@ export const reshardRoutes: RouteTable = {
         const jobId = newJobId('slots');
         await takeSlotLock(cp, rt.store, id, jobId);
         const params: SlotJobParams = { operation: plan.operation, tuning: plan.tuning, pairs: plan.pairs.map((p) => ({ from: p.from, to: p.to, slots: toRanges(p.slots) })) };
-        const { job } = await new JobService(rt).create({ id: jobId, kind: 'slots', clusterId: id, params: { ...params } }, change);
+        const { job } = await new JobService(rt).create(
+          // Progress counts slots moved against the plan's slot count (exact: the plan fixes which slots move).
+          { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsMoved', total: plan.slotCount, exact: true, basis: 'slots in the plan' } },
+          change,
+        );
         await cp.streams.record(id, change, [
           {
             type: 'RedisClusterManager.Cluster.SlotMigrationStarted',

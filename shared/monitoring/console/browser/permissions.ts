@@ -17,6 +17,7 @@ export const actionRoles = {
   forceInvalidate: 'admin',
   applyPolicy: 'admin',
   editAlertRules: 'operator',
+  reshard: 'operator',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof actionRoles;
 

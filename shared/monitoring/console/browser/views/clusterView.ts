@@ -21,7 +21,7 @@ function sectionView(ctx: AppContext, clusterId: string, section: Section): View
     case 'health':
       return new HealthSection(ctx, clusterId);
     case 'topology':
-      return new TopologySection(clusterId);
+      return new TopologySection(ctx, clusterId);
     case 'namespaces':
       return new NamespacesSection(ctx, clusterId);
     case 'jobs':

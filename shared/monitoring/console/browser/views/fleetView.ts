@@ -17,10 +17,26 @@ const columns: Array<{ key: SortKey; label: string; numeric: boolean }> = [
   { key: 'jobs', label: 'Running jobs', numeric: true },
 ];
 
+/**
+ * Health is a live check against the cache (CLUSTER NODES, INFO on every node), unlike the other columns that read
+ * stored samples: re-checked at most this often per open fleet view, so a console left open does not load a fleet.
+ */
+const healthEveryMs = 30_000;
+const healthCache = new Map<string, { at: number; health: Promise<Health> }>();
+
+function healthOf(id: string): Promise<Health> {
+  const cached = healthCache.get(id);
+  if (cached && Date.now() - cached.at < healthEveryMs) return cached.health;
+  const health = get<Health>(`/clusters/${id}/health`);
+  healthCache.set(id, { at: Date.now(), health });
+  health.catch(() => healthCache.delete(id));
+  return health;
+}
+
 async function rowOf(cluster: Cluster): Promise<FleetRow> {
   // Each part on its own: one cluster that does not answer must not blank the others, nor its own other columns.
   const [health, metrics, alerts, jobs] = await Promise.allSettled([
-    get<Health>(`/clusters/${cluster.id}/health`),
+    healthOf(cluster.id),
     get<{ latest: { readings: LatestReading[] } | null }>(`/clusters/${cluster.id}/metrics?metrics=up&maxPoints=2&from=${Date.now() - 180_000}`),
     get<{ firing: number }>(`/clusters/${cluster.id}/alerts`),
     get<{ items: Job[] }>(`/clusters/${cluster.id}/jobs?limit=50`),
