@@ -10,7 +10,7 @@ import { renderPrometheus } from './renderPrometheus';
 /** Content type of the Prometheus text format. */
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
-const activeJobs = async (cp: ControlPlane): Promise<JobRecord[]> => (await jobStoreFor(cp)).list({ active: true, limit: 500 });
+const activeJobs = async (cp: ControlPlane): Promise<JobRecord[]> => (await jobStoreFor(cp)).active();
 
 /**
  * `GET /api/metrics` (function key; `role: public` so a scrape config needs only the `code`): the Prometheus text

@@ -76,6 +76,12 @@ export const appSettingsSchema = z.object({
    */
   JOB_LEASE_GRACE_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   /**
+   * Days a finished job (its row and per-node cursors) is kept; the job sweeper purges older ones, reading only the
+   * index of the days past it.
+   * @default 30
+   */
+  JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /**
    * Deadline of every Table and Blob call, retries included (uploads get one more second per MiB); past it the call
    * fails as `storage_unavailable` (503 + Retry-After at the API) instead of hanging while storage does not answer.
    * @default 2500

@@ -8,6 +8,8 @@ export interface JobSettings {
   leaseGraceMs: number;
   /** Consecutive failed chunks after which the job fails. @default 5 */
   maxFailedChunks: number;
+  /** How long finished jobs are kept before the sweeper purges them. @default 30 days */
+  retentionMs?: number;
 }
 
 export function jobSettings(settings: AppSettings): JobSettings {
@@ -15,5 +17,6 @@ export function jobSettings(settings: AppSettings): JobSettings {
     chunkBudgetMs: settings.JOB_CHUNK_BUDGET_MS ?? 20_000,
     leaseGraceMs: settings.JOB_LEASE_GRACE_MS ?? 10_000,
     maxFailedChunks: 5,
+    retentionMs: (settings.JOB_RETENTION_DAYS ?? 30) * 86_400_000,
   };
 }
