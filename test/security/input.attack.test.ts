@@ -20,8 +20,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => fakeRedis.listen(fakePort, '127.0.0.1', r));
   host = await startSecurityHost({ WARM_HTTP_ALLOWED_HOSTS: '::7f00:1,127.0.0.1', WARM_BLOB_CONTAINERS: 'warm-*', NOTIFY_ALLOWED_HOSTS: 'hooks.example.org', RCM_SEC_SLACK_URL: 'https://hooks.example.org/services/x' });
   const { host: h, port } = inject('redisStandalone');
-  expect((await host.api('PUT', '/api/clusters/fz', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
-  expect((await host.api('PUT', '/api/clusters/fz/namespaces/users', { as: 'operator', body: { keyPattern: 'sec-input:user:*' } })).status).toBe(201);
+  expect((await host.setup('PUT', '/api/clusters/fz', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
+  expect((await host.setup('PUT', '/api/clusters/fz/namespaces/users', { as: 'operator', body: { keyPattern: 'sec-input:user:*' } })).status).toBe(201);
 }, 90_000);
 afterAll(async () => {
   await host?.stop();

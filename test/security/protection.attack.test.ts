@@ -15,8 +15,8 @@ beforeAll(async () => {
   host = await startSecurityHost();
   const { host: h, port } = inject('redisStandalone');
   redis = new Redis(port, h);
-  expect((await host.api('PUT', '/api/clusters/prot', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
-  expect((await host.api('PUT', ns('vault'), { body: { keyPattern: `${prefix}p:*`, ttlSeconds: 86_400, protected: true } })).status).toBe(201);
+  expect((await host.setup('PUT', '/api/clusters/prot', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
+  expect((await host.setup('PUT', ns('vault'), { body: { keyPattern: `${prefix}p:*`, ttlSeconds: 86_400, protected: true } })).status).toBe(201);
   for (const key of protectedKeys) await redis.set(key, 'precious');
 }, 90_000);
 afterAll(async () => {

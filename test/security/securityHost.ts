@@ -20,6 +20,11 @@ export interface SecurityHost {
   proc: BackgroundProcess;
   /** An admin API call with the function key and the `as` principal's API key (`nobody`: no API key). */
   api(method: string, path: string, options?: { as?: 'admin' | 'operator' | 'reader' | 'nobody'; body?: unknown; headers?: Record<string, string>; functionKey?: boolean }): Promise<Answer>;
+  /**
+   * `api` for a test's setup steps: a `503` (storage or Redis slow under the load of parallel test files, with
+   * `Retry-After`) is retried up to 5 times. Never for the calls a test makes its claims about.
+   */
+  setup(method: string, path: string, options?: Parameters<SecurityHost['api']>[2]): Promise<Answer>;
   /** A request with exactly this path (no URL normalisation on our side: dot segments go out as written). */
   raw(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<Answer>;
   /** Audit log entries of a cluster (oldest first). */
@@ -74,10 +79,19 @@ export async function startSecurityHost(settings: Record<string, string> = {}): 
     return raw(method, path, { ...headers, ...options.headers }, body);
   };
 
+  const setup: SecurityHost['setup'] = async (method, path, options) => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await api(method, path, options);
+      if (res.status !== 503 || attempt === 5) return res;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  };
+
   return {
     url,
     proc,
     api,
+    setup,
     raw,
     async events(clusterId) {
       const res = await api('GET', `/api/clusters/${clusterId}/events?limit=200`, { as: 'reader' });
