@@ -13,4 +13,4 @@ export async function monitor(_timer: Timer, context: InvocationContext): Promis
   else context.warn(`${line} (over budget)`);
 }
 
-app.timer('monitor', { schedule: monitorSchedule(Number(process.env['MONITOR_INTERVAL_SECONDS'] ?? 60)), handler: monitor });
+app.timer('monitor', { schedule: monitorSchedule(Number(process.env['MONITOR_INTERVAL_SECONDS'] || 60)), handler: monitor });

@@ -73,7 +73,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(stateDir, { recursive: true });
   const local = readLocalSettings();
-  const values = { ...(local.Values ?? {}) };
+  // An empty value means unset (as for the app): the copied example file leaves npm start's own defaults in place.
+  const values = Object.fromEntries(Object.entries(local.Values ?? {}).filter(([, v]) => v !== ''));
   const port = Number(flags.port ?? process.env.PORT ?? local.Host?.LocalHttpPort ?? 7071);
   const stops: Array<() => Promise<void>> = [];
   let host: RunningHost | undefined;

@@ -17,6 +17,6 @@ export interface WarmSettings {
 export function warmSettings(env: NodeJS.ProcessEnv = process.env): WarmSettings {
   return {
     allowedHosts: parseAllowedHosts(env['WARM_HTTP_ALLOWED_HOSTS']),
-    snapshotContainer: env['WARM_SNAPSHOT_CONTAINER'] ?? 'warm-snapshots',
+    snapshotContainer: env['WARM_SNAPSHOT_CONTAINER'] || 'warm-snapshots', // empty = unset
   };
 }

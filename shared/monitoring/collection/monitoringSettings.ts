@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutEmptySettings } from '../../platform/config/withoutEmptySettings';
 
 /**
  * Settings of the monitoring area, read from app settings (environment). They are optional with defaults, so they
@@ -33,7 +34,7 @@ export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;
 
 /** Reads and validates the monitoring settings; one line per bad setting, naming it. */
 export function monitoringSettings(env: NodeJS.ProcessEnv = process.env): MonitoringSettings {
-  const result = monitoringSettingsSchema.safeParse(env);
+  const result = monitoringSettingsSchema.safeParse(withoutEmptySettings(env));
   if (result.success) return result.data;
   throw new Error(`invalid monitoring settings: ${result.error.issues.map((i) => `setting '${i.path.join('.')}' ${i.message}`).join('; ')}`);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAllowedHosts } from '../../platform/outbound/checkOutboundUrl';
+import { withoutEmptySettings } from '../../platform/config/withoutEmptySettings';
 
 /**
  * Hosts notification URLs may reach by default: Slack incoming webhooks, Teams incoming webhooks (Office 365
@@ -27,7 +28,7 @@ export type NotificationSettings = z.output<typeof notificationSettingsSchema> &
 
 /** Reads and validates the notification settings; one line per bad setting, naming it. */
 export function notificationSettings(env: NodeJS.ProcessEnv = process.env): NotificationSettings {
-  const result = notificationSettingsSchema.safeParse(env);
+  const result = notificationSettingsSchema.safeParse(withoutEmptySettings(env));
   if (!result.success) throw new Error(`invalid notification settings: ${result.error.issues.map((i) => `setting '${i.path.join('.')}' ${i.message}`).join('; ')}`);
   const hosts = parseAllowedHosts(result.data.NOTIFY_ALLOWED_HOSTS);
   return { ...result.data, allowedHosts: result.data.NOTIFY_ALLOWED_HOSTS === undefined ? defaultNotifyHosts : hosts };

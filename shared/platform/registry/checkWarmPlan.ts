@@ -12,7 +12,7 @@ export const warmBlobContainersSetting = 'WARM_BLOB_CONTAINERS';
  * Functions host's own (`azure-webjobs-*`).
  */
 function checkBlobContainer(container: string, field: string): void {
-  const allowed = (process.env[warmBlobContainersSetting] ?? 'warm-sources').split(',').map((c) => c.trim()).filter(Boolean);
+  const allowed = (process.env[warmBlobContainersSetting] || 'warm-sources') /* empty = unset */.split(',').map((c) => c.trim()).filter(Boolean);
   const listed = allowed.some((entry) => (entry.endsWith('*') ? container.startsWith(entry.slice(0, -1)) : container === entry));
   if (listed && !container.startsWith('azure-webjobs-')) return;
   const why = `container '${container}' is not one of ${warmBlobContainersSetting} (${allowed.join(', ') || 'empty'})`;
