@@ -193,6 +193,8 @@ class ChunkScan {
     while (ahead) {
       const [next, keys] = await ahead;
       ahead = undefined;
+      // A batch given back to the next chunk (rate limit) is scanned and selected again there: count it there only.
+      const countsBefore = { ...counts };
       counts['scanned'] = (counts['scanned'] ?? 0) + keys.length;
       let selected = this.op.select ? await this.op.select(node, keys, counts, pace) : keys;
       selected = this.reserve(selected);
@@ -208,6 +210,8 @@ class ChunkScan {
         // Rate limit before committing to the batch: a wait past the deadline leaves it to the next chunk.
         if (!(await bucket.take(selected.length, this.ctx.deadline))) {
           this.unreserve(selected.length);
+          for (const name of Object.keys(counts)) delete counts[name];
+          Object.assign(counts, countsBefore);
           await this.ctx.checkpoint([record]);
           return;
         }
