@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisExporter, type RedisExporter } from '../../bench/scenarios/monitorExporter';
 import { defaultDiscoveryOptions, discoverNode } from '../../shared/monitoring/messaging/discoverNode';
 import type { NodeMessaging } from '../../shared/monitoring/messaging/MessagingSnapshot';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { Monitoring } from '../../shared/monitoring/collection/openMonitoring';
+import { runMonitorTick } from '../../shared/monitoring/collection/runMonitorTick';
+import { prometheusRoutesFor } from '../../shared/monitoring/prometheus/prometheusRoutes';
+import { apiHandler } from '../../shared/platform/http/apiHandler';
 import { useOwnRedis } from '../helpers/redis';
+import { change, RedisConnectionManager, testMonitoring, tickDeps } from './fixtures';
+import { parseExposition, select } from './promText';
 
 // Own server: the exporter's SCAN and our discovery must see exactly these streams and nothing else moving.
 const own = useOwnRedis();
@@ -67,5 +74,35 @@ describe('stream parity with prometheus-redis-exporter --check-streams (same ser
       }
     }
     expect(groups).toBe(4); // streams 1 and 4 have one group, 2 has two, 0 and 3 none
+  });
+});
+
+describe('the Prometheus endpoint serves the same stream families (from the tick\'s scrape row, never from Redis)', () => {
+  const connections = new RedisConnectionManager();
+  let m: Monitoring;
+  afterAll(() => connections.closeAll());
+
+  it('redis_stream_* series per stream, group and consumer equal the exporter\'s, with lag and entries-read added', async () => {
+    m = await testMonitoring();
+    await m.cp.clusters.put('streams', { mode: 'standalone', endpoints: [{ host: '127.0.0.1', port: own.server.port }], tls: { enabled: false }, secretRef: { kind: 'none' } }, change);
+    const deps = { ...tickDeps(m, connections), messaging: { store: m.messaging, streams: m.cp.streams, namespaces: async () => [] } };
+    await runMonitorTick(deps, 20_000);
+    const scraped = await exporter.scrape();
+    const handler = apiHandler(prometheusRoutesFor(async () => m, async () => []), async () => m.cp);
+    const res = await handler(new HttpRequest({ method: 'GET', url: 'http://localhost/api/metrics', headers: {} }), new InvocationContext({ invocationId: 'scrape' }));
+    expect(res.status).toBe(200);
+    const series = parseExposition(String(res.body)).series; // the strict parser: contiguous families, no duplicates
+    const exported = [...scraped.entries()].filter(([k]) => k.startsWith('redis_stream_') && !k.startsWith('redis_stream_radix'));
+    expect(exported.length).toBeGreaterThan(20);
+    for (const [key, value] of exported) {
+      const name = key.slice(0, key.indexOf('{'));
+      const labels = Object.fromEntries([...key.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      const mine = select(series, name, { ...labels, cluster: 'streams', instance: `127.0.0.1:${own.server.port}` });
+      expect([key, mine.length]).toEqual([key, 1]);
+      if (name === 'redis_stream_group_consumer_idle_seconds') expect(Math.abs((mine[0]?.value ?? 0) - value)).toBeLessThan(1);
+      else expect([key, mine[0]?.value]).toEqual([key, value]);
+    }
+    expect(select(series, 'redis_stream_group_lag', { stream: 'parity:stream:2', group: 'g1' })[0]?.value).toBe(12 - 6);
+    expect(select(series, 'redis_stream_group_entries_read', { stream: 'parity:stream:2', group: 'g1' })[0]?.value).toBe(6);
   });
 });

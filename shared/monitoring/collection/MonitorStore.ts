@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { jsonFromChunks, jsonToChunks } from '../../platform/store/jsonChunks';
 import { toScrapeRow, type ScrapeRow } from '../prometheus/scrapeRow';
+import type { ScrapeStream } from '../prometheus/scrapeStreams';
 import { compactNumber, historyColumns } from './historyColumns';
 import type { NodeReading } from './NodeReading';
 import type { NodeSample } from './NodeSample';
@@ -50,11 +51,12 @@ export class MonitorStore {
     return rows;
   }
 
-  async saveState(clusterId: string, state: ClusterState): Promise<void> {
+  /** `streams`: the busiest streams per node for the scrape row (messaging discovery; absent = none). */
+  async saveState(clusterId: string, state: ClusterState, streams?: ReadonlyMap<string, ScrapeStream[]>): Promise<void> {
     // Beside the full state (what the next tick needs), the compact row scrapes read: a tenth of the size.
     await Promise.all([
       this.stateTable.upsertEntity({ partitionKey: 'cluster', rowKey: clusterId, ...jsonToChunks('state', state) }, 'Replace'),
-      this.stateTable.upsertEntity({ partitionKey: 'scrape', rowKey: clusterId, ...jsonToChunks('s', toScrapeRow(state.at, state.samples, state.readings)) }, 'Replace'),
+      this.stateTable.upsertEntity({ partitionKey: 'scrape', rowKey: clusterId, ...jsonToChunks('s', toScrapeRow(state.at, state.samples, state.readings, streams)) }, 'Replace'),
     ]);
   }
 

@@ -15,6 +15,7 @@ import { StepTimeoutError, withTimeout } from './withTimeout';
 import { monitorMessaging, type MessagingDeps } from '../messaging/monitorMessaging';
 import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
 import type { MessagingTick } from '../messaging/monitorMessaging';
+import { scrapeStreams } from '../prometheus/scrapeStreams';
 
 export interface MonitorDeps {
   listClusters(): Promise<ClusterResource[]>;
@@ -117,7 +118,7 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   // A node that did not answer keeps its last good sample as the base of the next rates.
   const kept = samples.map((s) => (s.reachable ? s : (before.get(s.node) ?? s)));
   const retentionMs = deps.settings.MONITOR_RETENTION_HOURS * 3_600_000;
-  await Promise.all([deps.store.saveState(cluster.id, { at, samples: kept, readings }), deps.store.purgeHistory(cluster.id, at - retentionMs)]);
+  await Promise.all([deps.store.saveState(cluster.id, { at, samples: kept, readings }, messaging ? scrapeStreams(messaging.snapshot) : undefined), deps.store.purgeHistory(cluster.id, at - retentionMs)]);
   await deps.exportReadings?.(readings);
   let alerts: AlertOutcome | null = null;
   try {

@@ -34,6 +34,24 @@ export const exporterFamilies = {
   expiredKeys: counter('redis_expired_keys_total', 'expired_keys'),
 } as const;
 
+/**
+ * The exporter's `--check-streams` families (labels `db`, `stream`, `group`, `consumer` as it has them), served for
+ * the streams messaging discovery found (`redis_stream_group_lag` / `_entries_read` are newer exporters' names; 1.45
+ * has neither). Apart from `exporterFamilies`: they exist only on nodes holding streams.
+ */
+export const streamFamilies = {
+  streamLength: gauge('redis_stream_length', 'The number of elements of the stream'),
+  streamLastGeneratedId: gauge('redis_stream_last_generated_id', 'The epoch milliseconds of the last generated id'),
+  streamGroups: gauge('redis_stream_groups', 'Groups in stream'),
+  streamGroupConsumers: gauge('redis_stream_group_consumers', 'Consumers count of stream group'),
+  streamGroupPending: gauge('redis_stream_group_messages_pending', 'Pending number of messages in that stream group'),
+  streamGroupLastDeliveredId: gauge('redis_stream_group_last_delivered_id', 'The epoch milliseconds of the last delivered message'),
+  streamGroupLag: gauge('redis_stream_group_lag', 'Entries of the stream not yet delivered to the group (Redis 7)'),
+  streamGroupEntriesRead: gauge('redis_stream_group_entries_read', 'Logical read counter of the group (Redis 7)'),
+  streamConsumerPending: gauge('redis_stream_group_consumer_messages_pending', 'Pending number of messages for this specific consumer'),
+  streamConsumerIdle: gauge('redis_stream_group_consumer_idle_seconds', 'Consumer idle time in seconds'),
+} as const;
+
 /** The product's own families: what the collector derives per interval, and alerts and jobs of the control plane. */
 export const rcmFamilies = {
   sampleTimestamp: gauge('rcm_sample_timestamp_seconds', 'When the last monitor tick of the cluster collected it (Unix seconds)'),

@@ -1,7 +1,7 @@
 import type { JobRecord } from '../../platform/jobs/JobRecord';
 import type { AlertState } from '../alerts/AlertState';
 import { Exposition, labelSet } from './Exposition';
-import { exporterFamilies as x, rcmFamilies as r } from './prometheusFamilies';
+import { exporterFamilies as x, rcmFamilies as r, streamFamilies as st } from './prometheusFamilies';
 import { scrapeColumns, type ScrapeRow } from './scrapeRow';
 
 /** What one cluster contributes to a scrape, all read from Table Storage. */
@@ -47,6 +47,22 @@ export function renderPrometheus(clusters: readonly ClusterSnapshot[], jobs: rea
       scrapeColumns.forEach((column, i) => out.add(column.family, column.labels ? labelSet({ ...base, ...column.labels }) : labels, n.values?.[i]));
     }
   }
+  // Streams after the node families, one family at a time (a family's series must be contiguous).
+  const streamsOf = clusters.flatMap(({ clusterId, row }) => (row && options.now - row.at <= options.maxSampleAgeMs ? row.nodes.filter((n) => n.up && n.streams).map((n) => ({ clusterId, n })) : []));
+  const each = (visit: (base: Record<string, string>, s: NonNullable<(typeof streamsOf)[number]['n']['streams']>[number]) => void) => {
+    for (const { clusterId, n } of streamsOf) for (const s of n.streams ?? []) visit({ instance: n.node, cluster: clusterId, role: n.role, shard: n.shard, db: 'db0', stream: s[0] }, s);
+  };
+  each((b, s) => out.add(st.streamLength, labelSet(b), s[1]));
+  each((b, s) => out.add(st.streamLastGeneratedId, labelSet(b), s[2]));
+  each((b, s) => out.add(st.streamGroups, labelSet(b), s[3].length));
+  const groups = (family: typeof st.streamLength, value: (g: NonNullable<(typeof streamsOf)[number]['n']['streams']>[number][3][number]) => number | null) => each((b, s) => s[3].forEach((g) => out.add(family, labelSet({ ...b, group: g[0] }), value(g))));
+  groups(st.streamGroupConsumers, (g) => g[1]);
+  groups(st.streamGroupPending, (g) => g[2]);
+  groups(st.streamGroupLastDeliveredId, (g) => g[3]);
+  groups(st.streamGroupLag, (g) => g[4]);
+  groups(st.streamGroupEntriesRead, (g) => g[5]);
+  each((b, s) => s[3].forEach((g) => g[6].forEach((c) => out.add(st.streamConsumerPending, labelSet({ ...b, group: g[0], consumer: c[0] }), c[1]))));
+  each((b, s) => s[3].forEach((g) => g[6].forEach((c) => out.add(st.streamConsumerIdle, labelSet({ ...b, group: g[0], consumer: c[0] }), c[2] / 1000))));
   out.declare(r.alertsFiring);
   for (const { clusterId, alerts } of clusters) {
     for (const severity of ['info', 'warning', 'critical'] as const) {

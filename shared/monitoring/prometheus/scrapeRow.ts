@@ -2,6 +2,7 @@ import type { NodeReading } from '../collection/NodeReading';
 import type { NodeSample } from '../collection/NodeSample';
 import type { MetricFamily } from './Exposition';
 import { exporterFamilies as x, rcmFamilies as r } from './prometheusFamilies';
+import type { ScrapeStream } from './scrapeStreams';
 
 /**
  * One value of a node in the scrape row: its family, extra labels, and how the tick reads it. Append-only in spirit
@@ -68,6 +69,8 @@ export interface ScrapeNode {
   /** `[db, keys, expires]` per database in INFO keyspace. */
   dbs?: [string, number, number][];
   values?: (number | null)[];
+  /** Masters with messaging discovery: the busiest streams (`scrapeStreams`). */
+  streams?: ScrapeStream[];
 }
 
 /** What the tick stores for scrapes: about 400 bytes a node, instead of the full state the next tick needs. */
@@ -77,7 +80,7 @@ export interface ScrapeRow {
 }
 
 /** The scrape row of one tick (pure). */
-export function toScrapeRow(at: number, samples: readonly NodeSample[], readings: readonly NodeReading[]): ScrapeRow {
+export function toScrapeRow(at: number, samples: readonly NodeSample[], readings: readonly NodeReading[], streams?: ReadonlyMap<string, ScrapeStream[]>): ScrapeRow {
   const bySample = new Map(samples.map((s) => [s.node, s]));
   return {
     at,
@@ -88,6 +91,8 @@ export function toScrapeRow(at: number, samples: readonly NodeSample[], readings
       node.values = scrapeColumns.map((c) => c.read(s, rd) ?? null);
       node.dbs = (s.databases ?? []).map((d): [string, number, number] => [d.db, d.keys, d.expires]);
       if (rd.role === 'replica' && s.master) node.master = { at: s.master, linkUp: flag(s.masterLinkUp) as 0 | 1 | null };
+      const nodeStreams = streams?.get(rd.node);
+      if (nodeStreams?.length) node.streams = nodeStreams;
       return node;
     }),
   };
