@@ -176,5 +176,5 @@ describe('monitoring through the local host', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 90_000); // five monitor ticks, then the browser through fleet, overview, topology and a reshard plan, on a shared 2-core machine
 });

@@ -107,6 +107,8 @@ describe('reshard through the API: plan, then a resumable saga', () => {
     expect(await runToEnd(cp, res.json.jobId)).toBe('succeeded');
     const job = (await callRoutes(cp, jobRoutes, { method: 'GET', path: `/jobs/${res.json.jobId}`, params: { id: res.json.jobId }, as: 'reader' })).json;
     expect(job.progress).toMatchObject({ slotsMoved: 5461, bigKeys: expect.any(Number), busyKeysResolved: 1 });
+    // The progress the console draws: slots moved against the plan's slot count (exact), 100 % once done.
+    expect(job).toMatchObject({ measure: { counter: 'slotsMoved', done: 5461, total: 5461, exact: true }, percent: 100, etaSeconds: 0, progress: { total: 5461 } });
     const after = await fingerprint(own.cluster, [fourth.node]);
     expect(after).toEqual(before);
     expect(await openSlots(allNodes())).toEqual([]);
