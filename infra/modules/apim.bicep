@@ -143,7 +143,9 @@ resource api 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
       query: 'subscription-key'
     }
     format: 'openapi+json'
-    value: loadTextContent('../openapi.json')
+    // loadJsonContent, not loadTextContent: Bicep caps loadTextContent at 131,072 characters and the document is
+    // larger; loadJsonContent takes up to 1,048,576 (test/infra/openapi.test.ts keeps it under that).
+    value: string(loadJsonContent('../openapi.json'))
     serviceUrl: 'https://${functionAppHostName}/api'
   }
 }
