@@ -209,6 +209,19 @@ describe('the notify subscriber', () => {
     expect(letters.json.items[0]).toMatchObject({ noticeKey: 'alert-inc-8-raised', attempts: 0, reason: "app setting 'RCM_GONE_URL' named by the channel is not set" });
   });
 
+  it('slot operations reach the channels that ask for them (family slots, severity info), once each', async () => {
+    env['RCM_SLOTS_URL'] = `${receiver.url}/slots`;
+    expect((await channel('slots', { kind: 'slack', url: { kind: 'env', name: 'RCM_SLOTS_URL' }, routes: [{ clusters: ['*'], minSeverity: 'info', families: ['slots'] }], ...local })).status).toBe(201);
+    const pairs = [{ from: 'a'.repeat(40), to: 'b'.repeat(40), slots: '0-99', slotCount: 100 }];
+    const started = cloudEvent('RedisClusterManager.Cluster.SlotMigrationStarted', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', pairs, plannedKeys: 500, plannedBytes: 1000 });
+    await notifyOnEvent(started, quiet, open);
+    await notifyOnEvent(started, quiet, open);
+    await notifyOnEvent(cloudEvent('RedisClusterManager.Cluster.Resharded', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', slotsMoved: 100, keysMoved: 498, keysInMovedSlots: 500, bytesMoved: 1000, bigKeys: 0, busyKeysResolved: 0, resumed: false, durationMs: 4200, completedAt: new Date().toISOString(), pairs: [{ ...pairs[0], keysMoved: 498 }] }), quiet, open);
+    expect(bodies('/slots').map((b) => b['text'])).toEqual(['[SLOTS] reshard started on slot-1 (job job-s1): 100 slot(s) in 1 move(s), about 500 keys', '[SLOTS] reshard completed on slot-1 (job job-s1): 100 slot(s) and 498 key(s) moved in 4 s']);
+    // The teams channel takes every cluster from info up, but only alerts: no slot message there.
+    expect(bodies('/teams').some((b) => JSON.stringify(b).includes('[SLOTS]'))).toBe(false);
+  });
+
   it('drops malformed and non-notifiable events with a log line', async () => {
     const lines: string[] = [];
     const ctx = { log: (...a: unknown[]) => lines.push(a.join(' ')), warn: (...a: unknown[]) => lines.push(a.join(' ')) };

@@ -15,7 +15,7 @@ export interface Notice {
   /** The key this notice closes (a resolution closes its raise): it goes only where that one went. */
   closes?: string;
   family: NoticeFamily;
-  phase: 'raised' | 'resolved' | 'failed';
+  phase: 'raised' | 'resolved' | 'failed' | 'started' | 'completed';
   severity: NoticeSeverity;
   clusterId: string;
   title: string;
@@ -79,6 +79,28 @@ export const notifiableEvents: { [T in EventType]?: Mapper<T> } = {
     title: `[FAILED] warm ${d.clusterId}${d.namespace ? ` / ${d.namespace}` : ''} (job ${d.jobId})`,
     summary: `${d.error.code}: ${d.error.message}${d.retryable ? ' (retryable)' : ''}`,
     facts: [['cluster', d.clusterId], ...(d.namespace ? [['namespace', d.namespace] as [string, string]] : []), ['job', d.jobId], ['error', d.error.code], ['keys written', String(d.keysWritten ?? 0)], ['keys failed', String(d.keysFailed ?? 0)]],
+  }),
+  // Slot operations are `info`: a route asks for them (`families: ['slots'], minSeverity: 'info'`); a failed saga is
+  // a failed job (Job.Finished above), told at `warning`.
+  'RedisClusterManager.Cluster.SlotMigrationStarted': (d) => ({
+    key: `slots-${d.jobId}-started`,
+    family: 'slots',
+    phase: 'started',
+    severity: 'info',
+    clusterId: d.clusterId,
+    title: `[SLOTS] ${d.operation} started on ${d.clusterId} (job ${d.jobId})`,
+    summary: `${d.pairs.reduce((n, p) => n + p.slotCount, 0)} slot(s) in ${d.pairs.length} move(s), about ${d.plannedKeys} keys`,
+    facts: [['cluster', d.clusterId], ['operation', d.operation], ['job', d.jobId], ['moves', d.pairs.map((p) => `${p.from.slice(0, 8)}→${p.to.slice(0, 8)}: ${p.slotCount}`).slice(0, 5).join(', ')]],
+  }),
+  'RedisClusterManager.Cluster.Resharded': (d) => ({
+    key: `slots-${d.jobId}-completed`,
+    family: 'slots',
+    phase: 'completed',
+    severity: 'info',
+    clusterId: d.clusterId,
+    title: `[SLOTS] ${d.operation} completed on ${d.clusterId} (job ${d.jobId})`,
+    summary: `${d.slotsMoved} slot(s) and ${d.keysMoved} key(s) moved in ${Math.round(d.durationMs / 1000)} s`,
+    facts: [['cluster', d.clusterId], ['operation', d.operation], ['job', d.jobId], ['slots moved', String(d.slotsMoved)], ['keys moved', String(d.keysMoved)], ['resumed', String(d.resumed)]],
   }),
 };
 
