@@ -2,10 +2,23 @@ import { createInterface } from 'node:readline';
 import { CliError, exitCodes, usageError } from './CliError';
 import type { CommandContext } from './Command';
 
-/** Asks one question on the terminal (stderr), returns the trimmed answer; Ctrl-C / EOF answer ''. */
-export function ask(question: string): Promise<string> {
+/**
+ * Asks one question on the terminal (stderr), returns the trimmed answer; Ctrl-C / EOF answer ''. With
+ * `secret`, what is typed is not echoed (keys).
+ */
+export function ask(question: string, options: { secret?: boolean } = {}): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (options.secret) {
+      // readline echoes through _writeToOutput; after the question is shown, echo nothing but the final newline.
+      const internal = rl as unknown as { _writeToOutput: (s: string) => void };
+      const write = internal._writeToOutput.bind(rl);
+      let shown = false;
+      internal._writeToOutput = (text: string) => {
+        if (!shown || text.includes('\n')) write(shown ? '\n' : text);
+        if (text.includes(question)) shown = true;
+      };
+    }
     let answered = false;
     rl.on('SIGINT', () => {
       process.stderr.write('\n');

@@ -19,7 +19,7 @@ interface AuditEvent {
 function gist(e: AuditEvent): string {
   const d = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as Record<string, unknown>;
   const parts: string[] = [];
-  for (const k of ['namespace', 'jobId', 'kind', 'status', 'policy', 'recommended', 'deletedCount', 'written', 'rule', 'severity']) {
+  for (const k of ['namespace', 'jobId', 'kind', 'status', 'policy', 'previous', 'applied', 'current', 'recommended', 'method', 'deletedCount', 'written', 'rule', 'severity']) {
     const v = d[k];
     if (v !== undefined && v !== null && typeof v !== 'object') parts.push(`${k}=${String(v)}`);
   }

@@ -27,7 +27,7 @@ export const loginCommand: CommandSpec = {
     const key = async (flag: string, envName: string, fromLocal: string | undefined, what: string): Promise<string | undefined> => {
       const given = stringFlag(ctx.flags, flag) ?? (ctx.env[envName] || undefined) ?? fromLocal;
       if (given !== undefined || !interactive) return given;
-      const typed = await ask(`${what} (empty for none): `);
+      const typed = await ask(`${what} (empty for none, not echoed): `, { secret: true });
       return typed === '' ? undefined : typed;
     };
     const functionKey = await key('function-key', 'RCM_FUNCTION_KEY', local?.functionKey, 'Function key (x-functions-key)');

@@ -25,8 +25,18 @@ const doneCounter: Record<string, { counter: string; unit: string }> = {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** What the API adds to a job when the job knows its total (`measure`, `etaSeconds`; see docs/jobs.md). */
+interface ReportedMeasure {
+  counter?: string;
+  done?: number;
+  total?: number | null;
+}
+
+const units: Record<string, string> = { deleted: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys' };
+
 /**
- * A job's progress: the job's own `progress.total` / `progress.done` / `etaSeconds` when it reports them;
+ * A job's progress: the job's own `measure` ({counter, done, total}) / `progress.total` and `etaSeconds` when it
+ * reports them;
  * else the kind's counter against a total it keeps (analysis: `dbsize`) or the command's hint (the dry-run
  * estimate); else the share of its nodes that are done; else counts only.
  */
@@ -35,6 +45,10 @@ export function jobProgress(job: JobView, hint: ProgressHint = {}): JobProgress 
   const view = job as unknown as Record<string, unknown>;
   const measure = doneCounter[job.kind] ?? { counter: Object.keys(p).find((k) => k !== 'total' && k !== 'done') ?? 'done', unit: 'items' };
   const etaSeconds = num(view['etaSeconds']) ?? num(p['etaSeconds']);
+  const m = view['measure'] as ReportedMeasure | null | undefined;
+  if (m && num(m.total) !== null && (m.total ?? 0) > 0) {
+    return { done: num(m.done) ?? 0, total: m.total ?? null, unit: (m.counter && units[m.counter]) ?? measure.unit, etaSeconds };
+  }
   const done = num(p['done']) ?? num(p[measure.counter]) ?? 0;
   const reported = num(p['total']);
   if (reported !== null && reported > 0) return { done, total: reported, unit: measure.unit, etaSeconds };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { redisText, type RedisProcess } from '../../tools/local/index';
 import { useOwnCluster } from '../helpers/redis';
 import { parseClusterCheck, redisCliCheck } from '../cluster/redisCliCheck';
@@ -87,7 +87,12 @@ describe('rcm check beside redis-cli --cluster check', () => {
     await cmd(server, 'CONFIG', 'SET', 'maxmemory', '2mb');
     try {
       // used_memory of an idle node is ~1.5-2.5 MB: over 85 % of 2 MB, so memory_headroom_low warns (or errors).
-      const plain = await h.rcm(['check', 'broken']);
+      // Health reuses one collection for 500 ms, so the first check may still see the old maxmemory.
+      let plain = await h.rcm(['check', 'broken']);
+      for (let i = 0; i < 20 && !/memory_headroom_low/.test(plain.stdout); i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        plain = await h.rcm(['check', 'broken']);
+      }
       const strict = await h.rcm(['check', 'broken', '--strict']);
       expect(plain.stdout).toMatch(/^\[rcm:(WARNING|ERR)\] memory_headroom_low: /m);
       expect(plain.code).toBe(0);
@@ -95,5 +100,28 @@ describe('rcm check beside redis-cli --cluster check', () => {
     } finally {
       await cmd(server, 'CONFIG', 'SET', 'maxmemory', '0');
     }
+  });
+
+  it('a standalone server has no redis-cli part; its own verdict decides the exit status', async () => {
+    const { host, port } = inject('redisStandalone');
+    expect((await h.rcm(['clusters', 'add', 'single', '--mode', 'standalone', '--endpoint', `${host}:${port}`])).code).toBe(0);
+    const text = await h.rcm(['check', 'single']);
+    expect(text.stdout).toMatch(/^>>> Standalone server \S+ \(master\): redis-cli --cluster check does not apply\n>>> Beyond redis-cli/);
+    const report = JSON.parse((await h.rcm(['check', 'single', '--json'])).stdout) as { verdict: string; redisCliVerdict: string | null };
+    expect(report.redisCliVerdict).toBeNull();
+    expect(text.code).toBe(report.verdict === 'ok' ? 0 : 1);
+  });
+
+  it('eviction apply asks, then sets the policy on every node (CONFIG GET agrees) and audits it', async () => {
+    expect((await h.rcm(['eviction', 'apply', 'broken', 'allkeys-lfu'])).code).toBe(2);
+    expect((await h.rcm(['eviction', 'apply', 'broken', 'most-recently-used', '--yes'])).code).toBe(2);
+    const applied = await h.rcm(['eviction', 'apply', 'broken', 'allkeys-lfu', '--yes']);
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toMatch(/^Applied allkeys-lfu to cluster broken/);
+    for (const node of own.cluster.nodes) expect(await redisText(node.host, node.port, ['CONFIG', 'GET', 'maxmemory-policy'])).toContain('allkeys-lfu');
+    const shown = (await h.rcm(['eviction', 'show', 'broken'])).stdout.trim().split('\n').map((l) => l.split('\t'));
+    expect(shown.map((r) => r[2])).toEqual(Array(6).fill('allkeys-lfu'));
+    const events = (await h.rcm(['events', 'broken'])).stdout;
+    expect(events).toMatch(/\tEviction\.PolicyApplied\tada\tprevious=noeviction applied=allkeys-lfu method=config-set/);
   });
 });

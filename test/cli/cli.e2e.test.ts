@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../tools/local/index';
 import { connectCluster, connectStandalone, keyPrefix } from '../helpers/redis';
-import { runCommand } from '../helpers/processes';
+import { runCommand, startProcess } from '../helpers/processes';
 import { functionKey, json, keys, rcmBin, rows, useCliHarness } from './cliHarness';
 
 // The real CLI (dist/cli/main.js) as a subprocess against the real app in a local host, real Redis, real Azurite.
@@ -239,6 +239,43 @@ describe('namespaces, jobs and the audit log', () => {
     expect(report.summary.namespaces.map((n) => n.namespace)).toContain('sessions');
     expect(report.recommendation?.recommended).toEqual(expect.any(String));
   });
+});
+
+describe('following', () => {
+  it('events --follow prints new events as they are recorded; jobs cancel stops a running job; Ctrl-C ends the follow with 0', async () => {
+    const { host, port } = standalone();
+    const spec = join(h.home, 'cache-f.json');
+    writeFileSync(spec, JSON.stringify({ mode: 'standalone', endpoints: [{ host, port }], secretRef: { kind: 'none' }, displayName: 'from a file' }));
+    expect((await h.rcm(['clusters', 'add', 'cache-f', '--from-file', spec])).stdout).toMatch(/^Registered cluster cache-f \(standalone/);
+    const prefix = keyPrefix('cli-follow');
+    expect((await h.rcm(['ns', 'set', 'cache-f', 'bulk', '--pattern', `${prefix}b:*`])).code).toBe(0);
+    const redis = connectStandalone();
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 3000; i++) pipeline.set(`${prefix}b:${i}`, 'v');
+    await pipeline.exec();
+
+    const follower = startProcess(process.execPath, [rcmBin, 'events', 'cache-f', '--follow', '--json', '--limit', '1'], { env: h.env(), cwd: h.home });
+    await follower.waitForOutput(/"type":"RedisClusterManager\.Namespace\.PolicyChanged"/, 20_000);
+    const started = await h.rcm(['invalidate', 'cache-f', 'bulk', '--rate', '200', '--yes', '--no-wait', '--json']);
+    const { jobId } = json<{ jobId: string; url: string }>(started);
+    expect(json<{ url: string }>(started).url).toBe(`${h.url}/api/jobs/${jobId}`);
+    await follower.waitForOutput(/"type":"RedisClusterManager\.Job\.Queued"/, 20_000);
+
+    const cancel = await h.rcm(['jobs', 'cancel', jobId, '--yes']);
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toMatch(/^(Cancelled job |Cancel requested: job )/);
+    const watched = await h.rcm(['jobs', 'watch', jobId]);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toMatch(new RegExp(`^Job ${jobId} cancelled`));
+    expect(await redis.exists(`${prefix}b:0`, `${prefix}b:1500`, `${prefix}b:2999`)).toBeGreaterThan(0);
+    await follower.waitForOutput(/"type":"RedisClusterManager\.Job\.Finished".*"status":"cancelled"/, 20_000);
+    // Every line is one JSON event (NDJSON), in version order.
+    const versions = follower.output().trim().split('\n').map((l) => (JSON.parse(l) as { version: number }).version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    process.kill(follower.pid, 'SIGINT');
+    await follower.exited;
+    expect(follower.child.exitCode).toBe(0);
+  }, 60_000);
 });
 
 describe('cluster views', () => {
