@@ -32,7 +32,7 @@ interface ReportedMeasure {
   total?: number | null;
 }
 
-const units: Record<string, string> = { deleted: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys' };
+const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys' };
 
 /**
  * A job's progress: the job's own `measure` ({counter, done, total}) / `progress.total` and `etaSeconds` when it
@@ -47,7 +47,8 @@ export function jobProgress(job: JobView, hint: ProgressHint = {}): JobProgress 
   const etaSeconds = num(view['etaSeconds']) ?? num(p['etaSeconds']);
   const m = view['measure'] as ReportedMeasure | null | undefined;
   if (m && num(m.total) !== null && (m.total ?? 0) > 0) {
-    return { done: num(m.done) ?? 0, total: m.total ?? null, unit: (m.counter && units[m.counter]) ?? measure.unit, etaSeconds };
+    const done = num(m.done) ?? 0;
+    return { done, total: Math.max(m.total ?? 0, done), unit: (m.counter && units[m.counter]) ?? measure.unit, etaSeconds };
   }
   const done = num(p['done']) ?? num(p[measure.counter]) ?? 0;
   const reported = num(p['total']);

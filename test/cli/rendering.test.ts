@@ -12,7 +12,7 @@ const job = (over: Partial<JobView> & Record<string, unknown>): JobView =>
 
 describe('jobProgress', () => {
   it('prefers the job\'s own measure and ETA', () => {
-    expect(jobProgress(job({ progress: { deleted: 40 }, measure: { counter: 'deleted', done: 40, total: 200 }, etaSeconds: 12 }), { total: 999 })).toEqual({ done: 40, total: 200, unit: 'keys', etaSeconds: 12 });
+    expect(jobProgress(job({ progress: { deleted: 40 }, measure: { counter: 'deleted', done: 40, total: 200, exact: false, basis: 'dry-run estimate' }, etaSeconds: 12 }), { total: 999 })).toEqual({ done: 40, total: 200, unit: 'keys', etaSeconds: 12 });
   });
   it('falls back to the kind\'s counter against the hint, analysis against dbsize, then nodes done, then counts only', () => {
     expect(jobProgress(job({ progress: { deleted: 40 } }), { total: 100 })).toEqual({ done: 40, total: 100, unit: 'keys', etaSeconds: null });
