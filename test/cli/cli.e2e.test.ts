@@ -183,7 +183,7 @@ describe('namespaces, jobs and the audit log', () => {
     const jobId = /^Job (\S+)/.exec(run.stdout)?.[1] as string;
 
     const jobs = rows(await h.rcm(['jobs', 'ls', 'cache-n']));
-    expect(jobs[0]).toEqual([jobId, 'invalidate', 'users', 'succeeded', '500 keys', expect.any(String), 'ada']);
+    expect(jobs[0]).toEqual([jobId, 'invalidate', 'users', 'succeeded', '100.0 %', expect.any(String), 'ada']);
     const show = await h.rcm(['jobs', 'show', jobId, '--json']);
     expect(json<{ progress: { deleted: number } }>(show).progress.deleted).toBe(500);
     const cancelDone = await h.rcm(['jobs', 'cancel', jobId, '--yes']);

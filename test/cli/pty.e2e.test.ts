@@ -35,7 +35,7 @@ async function inTerminal(name: string, args: string[]): Promise<{ log: () => st
   const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   // Matched without escape sequences (colour, cursor moves); the raw bytes stay in log().
   const text = (): string => log().replace(CSI, '');
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000): Promise<string> => {
+  const waitFor = async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(text())) {
       if (Date.now() > deadline) throw new Error(`terminal never showed ${String(pattern)}:\n${JSON.stringify(log())}`);
@@ -66,7 +66,7 @@ describe('rcm invalidate in a terminal', () => {
     await term.waitFor(/Invalidate namespace 'items' on cluster 'pty-full'\? .*\[y\/N\] /);
     expect(term.log()).toContain("This UNLINKs ~3,000 keys matching '");
     term.keys('y', 'Enter');
-    const out = await term.waitFor(/EXIT=\d+/, 60_000);
+    const out = await term.waitFor(/EXIT=\d+/, 90_000);
     expect(out).toMatch(/EXIT=0/);
     // Colour on a terminal: the question is bold, "succeeded" green.
     expect(term.log()).toContain(`${ESC}[1mInvalidate namespace`);
@@ -113,7 +113,7 @@ describe('rcm invalidate in a terminal', () => {
     term.keys('C-c');
     await term.waitFor(/\[r\] resume watching: /);
     term.keys('c');
-    const out = await term.waitFor(/EXIT=\d+/, 60_000);
+    const out = await term.waitFor(/EXIT=\d+/, 90_000);
     expect(out).toMatch(/Cancel requested/);
     expect(out).toMatch(/Job invalidate-\S+ .*cancelled/);
     expect(out).toMatch(/EXIT=1/);
