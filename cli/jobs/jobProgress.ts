@@ -21,6 +21,7 @@ const doneCounter: Record<string, { counter: string; unit: string }> = {
   'ttl-hygiene': { counter: 'scanned', unit: 'keys' },
   analysis: { counter: 'keysProbed', unit: 'keys' },
   warm: { counter: 'read', unit: 'records' },
+  slots: { counter: 'slotsMoved', unit: 'slots' },
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -32,7 +33,7 @@ interface ReportedMeasure {
   total?: number | null;
 }
 
-const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys' };
+const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys', slotsMoved: 'slots' };
 
 /**
  * A job's progress: the job's own `measure` ({counter, done, total}) / `progress.total` and `etaSeconds` when it

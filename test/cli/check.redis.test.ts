@@ -124,4 +124,26 @@ describe('rcm check beside redis-cli --cluster check', () => {
     const events = (await h.rcm(['events', 'broken'])).stdout;
     expect(events).toMatch(/\tEviction\.PolicyApplied\tada\tprevious=noeviction applied=allkeys-lfu method=config-set/);
   });
+
+  it('reshard shows the plan, asks naming the cluster, moves the slots as a job; check and redis-cli are satisfied after', async () => {
+    const target = own.cluster.masters[0] as RedisProcess;
+    const dry = await h.rcm(['reshard', 'broken', '--to', `${target.host}:${target.port}`, '--slots', '60', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const pairs = dry.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t'));
+    expect(pairs).toHaveLength(2);
+    expect(pairs.every((p) => p[1] === `${target.host}:${target.port}`)).toBe(true);
+    expect(pairs.reduce((n, p) => n + Number(p[3]), 0)).toBe(60);
+    expect(dry.stdout).toMatch(/^Plan: 60 slot\(s\), /m);
+    expect((await h.rcm(['reshard', 'broken', '--to', `${target.host}:${target.port}`, '--slots', '60'])).code).toBe(2);
+    expect((await h.rcm(['reshard', 'broken', '--to', `${target.host}:${target.port}`])).code).toBe(2);
+    const before = Number(/\((\d+) slots\) master/.exec((await h.rcm(['check', 'broken'])).stdout.split(`M: `).find((b) => b.includes(`${target.host}:${target.port}`)) ?? '')?.[1]);
+    const run = await h.rcm(['reshard', 'broken', '--to', `${target.host}:${target.port}`, '--slots', '60', '--yes'], { timeoutMs: 120_000 });
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/\]\s+100 %\s+60\/60 slots/);
+    expect(run.stdout).toMatch(/^Job slots-\S+ succeeded in \d+s: moved 60 of 60 slot\(s\), /m);
+    expect(run.code).toBe(0);
+    const { rcm, code } = await compare();
+    expect(code).toBe(0);
+    const after = Number(/\((\d+) slots\) master/.exec(rcm.split('M: ').find((b) => b.includes(`${target.host}:${target.port}`)) ?? '')?.[1]);
+    expect(after).toBe(before + 60);
+  }, 150_000);
 });
