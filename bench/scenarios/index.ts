@@ -9,4 +9,5 @@ export const scenarios: Record<string, () => Promise<void>> = {
   invalidateStandalone, invalidateLatencyGuard, invalidateCluster,
   analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
+  reshard: async () => (await import('./reshard.js')).reshard(),
 };

@@ -57,8 +57,8 @@ export async function populate(redis: Redis, half: number): Promise<void> {
 }
 
 /** Starts the GET load process; `stop()` returns its latency summary (ms). */
-export function startGetLoad(port: number, n: number): { ready: Promise<void>; stop(): Promise<{ count: number; p50: number; p99: number; p999: number; max: number }> } {
-  const child = spawn(process.execPath, [join(__dirname, 'invalidateGetLoad.js'), String(port), 'other:', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export function startGetLoad(port: number, n: number, prefix = 'other:'): { ready: Promise<void>; stop(): Promise<{ count: number; p50: number; p99: number; p999: number; max: number }> } {
+  const child = spawn(process.execPath, [join(__dirname, 'invalidateGetLoad.js'), String(port), prefix, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));

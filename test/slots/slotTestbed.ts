@@ -23,7 +23,9 @@ export async function addEmptyMaster(cluster: RedisClusterProcesses): Promise<{ 
   const deadline = Date.now() + 20_000;
   for (;;) {
     const views = await Promise.all([...cluster.nodes, node].map((n) => redisText(n.host, n.port, ['CLUSTER', 'NODES'])));
-    if (views.every((v) => v.includes(id) && !v.includes('handshake') && v.split('\n').filter((l) => l.trim() !== '').length === cluster.nodes.length + 1)) break;
+    // cluster_state:ok on the new master too: it joins writable ~2 s after start, CLUSTERDOWN to RESTORE before.
+    const states = await Promise.all([...cluster.nodes, node].map((n) => redisText(n.host, n.port, ['CLUSTER', 'INFO'])));
+    if (views.every((v) => v.includes(id) && !v.includes('handshake') && v.split('\n').filter((l) => l.trim() !== '').length === cluster.nodes.length + 1) && states.every((s) => s.includes('cluster_state:ok'))) break;
     if (Date.now() > deadline) throw new Error(`node ${id} did not join: ${views.join('\n---\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -57,9 +57,8 @@ const BYTES_PER_SECOND_FLOOR = 8 * 1024 * 1024;
  *    but timed out before deleting it here, IOERR) is resolved by comparing `DUMP` payloads: equal → `MIGRATE REPLACE`
  *    (drops the source copy), different → `BusyKeyConflictError` (nothing is overwritten). A timeout or IOERR is
  *    simply retried: keys are deleted from the source only after the target acknowledged them.
- * 3. `SETSLOT NODE <target>` on the target first (it stops answering ASK and owns the slot), then on the source
- *    (it stops redirecting with ASK), then on every other master, so no master ever redirects to a node that does
- *    not know it owns the slot.
+ * 3. `SETSLOT NODE <target>` on the target first (it owns the slot and bumps its config epoch), then on the source
+ *    and every other master at once, so no master ever redirects to a node that does not know it owns the slot.
  */
 export async function migrateSlot(
   slot: number,
@@ -78,33 +77,39 @@ export async function migrateSlot(
     result.alreadyOwned = true;
   }
   if (!result.alreadyOwned) {
-    try {
-      await source.redis.call('CLUSTER', 'SETSLOT', s, 'MIGRATING', target.id);
-    } catch (error) {
-      // The source gave the slot away already: only possible after the target took it (step 3 runs target first).
-      if (!/not the owner/i.test(messageOf(error))) throw error;
-    }
+    // MIGRATING and the first GETKEYSINSLOT in one round trip (one connection: they run in order).
+    const [[migratingError], [keysError, firstKeys]] = ((await source.redis.pipeline().call('CLUSTER', 'SETSLOT', s, 'MIGRATING', target.id).callBuffer('CLUSTER', 'GETKEYSINSLOT', s, String(options.maxKeysPerBatch)).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, unknown], [Error | null, unknown]];
+    // The source gave the slot away already: only possible after the target took it (step 3 runs target first).
+    if (migratingError && !/not the owner/i.test(messageOf(migratingError))) throw migratingError;
+    if (keysError) throw keysError;
+    let keys = firstKeys as Buffer[];
     for (;;) {
-      await pacing.guard.beforeBatch(source.redis, pacing.deadline);
-      const keys = (await source.redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', s, String(options.maxKeysPerBatch))) as Buffer[];
       if (keys.length === 0) break;
+      await pacing.guard.beforeBatch(source.redis, pacing.deadline);
       const sizes = await memoryUsage(source.redis, keys);
+      let clean = true;
       for (const batch of batchesBySize(keys, sizes, options)) {
         const bytes = batch.reduce((sum, i) => sum + (sizes[i] ?? 0), 0);
         const big = batch.length === 1 && (sizes[batch[0] ?? 0] ?? 0) >= options.bigKeyBytes;
         const timeout = options.migrateTimeoutMs + (big ? Math.ceil((bytes / BYTES_PER_SECOND_FLOOR) * 1000) : 0);
         const batchKeys = batch.map((i) => keys[i] as Buffer);
+        const resolvedBefore = result.busyKeysResolved;
         const moved = await migrateBatch(source.redis, target, batchKeys, timeout, slot, result, options.authArgs);
+        if (moved !== batchKeys.length || result.busyKeysResolved !== resolvedBefore) clean = false;
         result.keysMoved += moved;
         if (moved > 0) result.bytesMoved += bytes;
         if (big) result.bigKeys += 1;
       }
+      // A MIGRATING source cannot gain keys in the slot (new keys are sent to the target with ASK): a short, clean
+      // page was the last one, so the empty check costs no extra round trip.
+      if (clean && keys.length < options.maxKeysPerBatch) break;
+      keys = (await source.redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', s, String(options.maxKeysPerBatch))) as Buffer[];
     }
   }
-  // Target first, then source, then the other masters (see above); every call is idempotent.
+  // Target first (see above); every call is idempotent.
   await target.redis.call('CLUSTER', 'SETSLOT', s, 'NODE', target.id);
-  await setSlotNodeTolerant(source.redis, s, target.id);
-  await Promise.all(others.map((o) => setSlotNodeTolerant(o.redis, s, target.id)));
+  // Once the target owns it, the source and the others may hear it in any order: each then sends MOVED to the target.
+  await Promise.all([setSlotNodeTolerant(source.redis, s, target.id), ...others.map((o) => setSlotNodeTolerant(o.redis, s, target.id))]);
   return result;
 }
 
