@@ -14,6 +14,9 @@ export interface LayoutMaster extends SlotNode {
   replicas: number;
   usedMemory: number | null;
   maxmemory: number | null;
+  /** Open slots in its own view. */
+  migrating: { slot: number; to: string }[];
+  importing: { slot: number; from: string }[];
 }
 
 /** The masters of a cluster, checked fit for moving slots. */
@@ -48,7 +51,7 @@ export async function readClusterLayout(connection: RedisConnection, options: { 
     if (!options.allowOpenSlots && (self.migrating.length > 0 || self.importing.length > 0)) {
       problems.push(`master ${nodeKey(node.address)} has open slots (${[...self.migrating.map((m) => m.slot), ...self.importing.map((m) => m.slot)].join(',')}): run POST …/slots/fix first`);
     }
-    masters.push(toMaster(node, self.id, self.slots, view.filter((e) => e.masterId === self.id).length));
+    masters.push({ ...toMaster(node, self.id, self.slots, view.filter((e) => e.masterId === self.id).length), migrating: self.migrating, importing: self.importing });
   }
   if (problems.length > 0) throw notReady(problems.join('; '));
   const ownerOf: (string | undefined)[] = new Array<string | undefined>(16384).fill(undefined);
@@ -62,7 +65,7 @@ export async function readClusterLayout(connection: RedisConnection, options: { 
   return { masters, ownerOf };
 }
 
-function toMaster(node: NodeSnapshot, id: string, ranges: [number, number][], replicas: number): LayoutMaster {
+function toMaster(node: NodeSnapshot, id: string, ranges: [number, number][], replicas: number): Omit<LayoutMaster, 'migrating' | 'importing'> {
   const slots: number[] = [];
   for (const [a, b] of ranges) for (let s = a; s <= b; s++) slots.push(s);
   return {

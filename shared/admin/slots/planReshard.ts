@@ -23,7 +23,7 @@ export interface PlanRisk {
 
 /** What a dry run answers and a job runs. */
 export interface SlotPlan {
-  operation: 'reshard' | 'rebalance' | 'remove-node';
+  operation: 'reshard' | 'rebalance' | 'fix' | 'remove-node';
   pairs: PlannedPair[];
   slotCount: number;
   keys: number;

@@ -12,7 +12,7 @@ import type { MoveTuning } from './slotRequest';
 
 /** What a slot job runs: the plan's pairs, frozen when the job was created (a resume never re-plans). */
 export interface SlotJobParams {
-  operation: 'reshard' | 'rebalance' | 'remove-node';
+  operation: 'reshard' | 'rebalance' | 'fix' | 'remove-node';
   tuning: MoveTuning;
   pairs: { from: { id: string; address: string }; to: { id: string; address: string }; slots: [number, number][] }[];
   /** remove-node: the node CLUSTER FORGET removes once it owns no slot. */

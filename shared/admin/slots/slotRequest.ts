@@ -53,3 +53,13 @@ export const reshardRequestSchema = z
   });
 
 export type ReshardRequest = z.output<typeof reshardRequestSchema>;
+
+/** `POST /api/clusters/{id}/slots/fix`: finish every open slot that can be finished without losing a key. */
+export const fixRequestSchema = z
+  .strictObject({
+    /** Only answer the plan (200), change nothing. @default false */
+    dryRun: z.boolean().default(false),
+  })
+  .extend(moveTuningSchema.shape);
+
+export type FixRequest = z.output<typeof fixRequestSchema>;

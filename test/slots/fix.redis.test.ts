@@ -1,0 +1,77 @@
+import { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixRoutes } from '../../shared/admin/slots/slotRoutes';
+import type { ControlPlane } from '../../shared/platform/controlPlane';
+import { keySlot } from '../../shared/platform/keyspace/keySlot';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import { redisText, type RedisProcess } from '../../tools/local/index';
+import { redisCliCheck } from '../cluster/redisCliCheck';
+import { callRoutes, testControlPlane } from '../controlplane/api';
+import { useOwnCluster } from '../helpers/redis';
+import { azuriteConnectionString } from '../helpers/storage';
+import { fill, fingerprint, openSlots, register, runToEnd } from './slotTestbed';
+
+// Open slots left by an interrupted migration, repaired by fix without losing a key; a state fix will not guess at
+// is refused with the reason and the manual steps, and nothing changes.
+const own = useOwnCluster({ masters: 3, replicasPerMaster: 0 });
+let cp: ControlPlane;
+const ids = new Map<RedisProcess, string>();
+
+beforeAll(async () => {
+  process.env['AzureWebJobsStorage'] = azuriteConnectionString();
+  cp = await testControlPlane();
+  await register(cp, 'fixme', own.cluster.seeds);
+  for (const m of own.cluster.masters) ids.set(m, await redisText(m.host, m.port, ['CLUSTER', 'MYID']));
+  const client = new Cluster(own.cluster.seeds, { enableAutoPipelining: true });
+  await fill(client, 'f:', 5000, 100);
+  client.disconnect();
+});
+afterAll(() => redisConnections.closeAll());
+
+const fix = (body: unknown = {}) => callRoutes(cp, fixRoutes, { method: 'POST', path: '/clusters/fixme/slots/fix', params: { id: 'fixme' }, body, as: 'operator' });
+const cmd = (n: RedisProcess, ...args: string[]): Promise<string> => redisText(n.host, n.port, args);
+
+describe('fix: open slots finished without losing a key', () => {
+  it('half-migrated slot (both ends open, some keys moved) and a slot only MIGRATING', async () => {
+    const [m0, m1, m2] = own.cluster.masters as [RedisProcess, RedisProcess, RedisProcess];
+    const before = await fingerprint(own.cluster);
+    const direct = new Redis({ host: m0.host, port: m0.port });
+    // Two slots of m0 (0-5460) that hold keys.
+    const withKeys = [...new Set(Array.from({ length: 5000 }, (_, i) => keySlot(Buffer.from(`f:${i}`))).filter((s) => s <= 5460))];
+    const [a, b] = withKeys.map(String) as [string, string];
+    const keys = (await direct.call('CLUSTER', 'GETKEYSINSLOT', a, '100')) as string[];
+    expect(keys.length).toBeGreaterThan(0);
+    await cmd(m1, 'CLUSTER', 'SETSLOT', a, 'IMPORTING', ids.get(m0) ?? '');
+    await cmd(m0, 'CLUSTER', 'SETSLOT', a, 'MIGRATING', ids.get(m1) ?? '');
+    await direct.call('MIGRATE', m1.host, String(m1.port), '', '0', '5000', 'KEYS', keys[0] ?? '');
+    await cmd(m0, 'CLUSTER', 'SETSLOT', b, 'MIGRATING', ids.get(m2) ?? '');
+    direct.disconnect();
+    const dry = await fix({ dryRun: true });
+    expect(dry.status).toBe(200);
+    expect(dry.json.unfixable).toEqual([]);
+    expect(dry.json.slotCount).toBe(2);
+    const res = await fix({ latencyGuard: null });
+    expect(res.status).toBe(202);
+    expect(await runToEnd(cp, res.json.jobId)).toBe('succeeded');
+    expect(await openSlots(own.cluster.masters)).toEqual([]);
+    expect(await fingerprint(own.cluster)).toEqual(before);
+    const check = await redisCliCheck(`${m0.host}:${m0.port}`, { searchMultipleOwners: true });
+    expect(check).toMatchObject({ verdict: 'ok', agree: true, allSlotsCovered: true, multipleOwners: [] });
+    expect((await cmd(m1, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))).toMatch(new RegExp(`\\b${a}\\b`));
+  }, 120_000);
+
+  it('an importer whose source does not own the slot: 409 cannot_fix with the reason and manual steps, nothing changes', async () => {
+    const [m0, m1, m2] = own.cluster.masters as [RedisProcess, RedisProcess, RedisProcess];
+    const slot = Number((await cmd(m0, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))?.split(' ')[8]?.split('-')[0]);
+    await cmd(m2, 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', ids.get(m1) ?? '');
+    try {
+      const res = await fix();
+      expect(res.status).toBe(409);
+      expect(res.json.code).toBe('cannot_fix');
+      expect(res.json.detail ?? res.json.message ?? JSON.stringify(res.json)).toMatch(new RegExp(`slot ${slot}.*SETSLOT ${slot} STABLE`));
+      expect(await openSlots(own.cluster.masters)).toEqual([`[${slot}-<-${ids.get(m1) ?? ''}]`]);
+    } finally {
+      await cmd(m2, 'CLUSTER', 'SETSLOT', String(slot), 'STABLE');
+    }
+  });
+});
