@@ -73,6 +73,9 @@ describe('notification channels through the admin API', () => {
     const unresolved = await channel('nope', { kind: 'slack', url: { kind: 'env', name: 'RCM_NOT_SET' }, ...local });
     expect(unresolved.status).toBe(400);
     expect(unresolved.json).toMatchObject({ code: 'channel_secret_unresolved', errors: [{ field: 'body.url' }] });
+    const own = await channel('nope', { kind: 'slack', url: { kind: 'env', name: 'EVENTGRID_TOPIC_KEY' }, ...local });
+    expect(own.status).toBe(400);
+    expect(own.json).toMatchObject({ code: 'secret_ref_not_allowed', errors: [{ field: 'body.url.name' }] });
     // Without allowPrivateNetworks loopback is refused; the refusal names the host, never the token in the URL.
     const privateRefused = await channel('nope', { kind: 'webhook', url: { kind: 'env', name: 'RCM_HOOK_URL' }, signingSecret: { kind: 'env', name: 'RCM_HOOK_SECRET' } });
     expect(privateRefused.status).toBe(400);

@@ -53,12 +53,6 @@ async function checkChannel(n: Notifications, spec: NotificationChannelSpec): Pr
 }
 
 /**
- * `/api/notification-channels/{name}`: GET (reader); PUT create/replace (admin: a channel sends cluster data out of
- * the network, and `allowPrivateNetworks` reaches inside it), `If-Match` / `If-None-Match`; DELETE (admin). Every
- * change is an event in the `notifications` stream (the audit log).
- */
-
-/**
  * A channel's `env` references must not name the app's own settings (storage, API keys, topic key...): the URL one is
  * where messages are posted, so `AzureWebJobsStorage` or `API_KEYS` would become a destination or a signing key.
  */
@@ -70,6 +64,11 @@ function refuseAppSettingRefs(spec: NotificationChannelSpec): void {
   if (errors.length > 0) throw validationError('secret_ref_not_allowed', 'secret references may not name the app\'s own settings', errors);
 }
 
+/**
+ * `/api/notification-channels/{name}`: GET (reader); PUT create/replace (admin: a channel sends cluster data out of
+ * the network, and `allowPrivateNetworks` reaches inside it), `If-Match` / `If-None-Match`; DELETE (admin). Every
+ * change is an event in the `notifications` stream (the audit log).
+ */
 export function channelRoutesFor(open: () => Promise<Notifications>): RouteTable {
   return {
     GET: {

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { z } from 'zod';
 import type { channelSecretRefSchema } from '../../platform/events/schemas/notificationEvents';
+import { isAppOwnSetting } from '../../platform/redis/cacheSecretSetting';
 import { readKeyVaultSecret } from '../../platform/redis/readKeyVaultSecret';
 
 export type ChannelSecretRef = z.infer<typeof channelSecretRefSchema>;
@@ -22,6 +23,8 @@ export function describeRef(ref: ChannelSecretRef): string {
 /** Resolves a channel's secret reference (URL or signing key) when a message is sent; the value never leaves the process. */
 export async function resolveChannelSecret(ref: ChannelSecretRef, deps: { env?: NodeJS.ProcessEnv; credential: () => TokenCredential }): Promise<string> {
   if (ref.kind === 'env') {
+    // The app's own secrets (storage, topic, APIM, API keys...) never leave as a channel URL or signing key.
+    if (isAppOwnSetting(ref.name)) throw new ChannelSecretUnresolved(`${describeRef(ref)} is one of the app's own settings; a channel may not reference it`);
     const value = (deps.env ?? process.env)[ref.name];
     if (value === undefined || value === '') throw new ChannelSecretUnresolved(`${describeRef(ref)} named by the channel is not set`);
     return value;
