@@ -26,6 +26,7 @@ export const commandTable: Record<string, CommandEntry> = {
   jobs: { summary: 'List, watch or cancel jobs (ls|watch|cancel)', load: () => (require('./commands/jobs.js') as typeof import('./commands/jobs.js')).jobsCommand },
   events: { summary: 'The audit log of a cluster (--follow to keep reading)', load: () => (require('./commands/events.js') as typeof import('./commands/events.js')).eventsCommand },
   alerts: { summary: 'Firing and pending alerts of a cluster', load: () => (require('./commands/alerts.js') as typeof import('./commands/alerts.js')).alertsCommand },
+  streams: { summary: 'Streams, queues and Pub/Sub of a cluster: groups, pending, lag, subscribers', load: () => (require('./commands/streams.js') as typeof import('./commands/streams.js')).streamsCommand },
   top: { summary: 'Live per-node stats, refreshed every second (redis-cli --stat for every node)', load: () => (require('./commands/top.js') as typeof import('./commands/top.js')).topCommand },
   login: { summary: 'Save a target (URL and keys) as a named profile', load: () => (require('./commands/login.js') as typeof import('./commands/login.js')).loginCommand },
   profiles: { summary: 'List, select or remove saved profiles (ls|use|rm)', load: () => (require('./commands/profiles.js') as typeof import('./commands/profiles.js')).profilesCommand },

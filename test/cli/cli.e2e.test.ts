@@ -91,7 +91,7 @@ describe('usage and connection errors', () => {
   it('help is complete and fast to reach: every command has --help, exit 0', async () => {
     const top = await h.rcm(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['clusters', 'topology', 'check', 'ns', 'invalidate', 'warm', 'hygiene', 'analyze', 'eviction', 'jobs', 'events', 'alerts', 'top', 'login', 'completion']) {
+    for (const name of ['clusters', 'topology', 'check', 'ns', 'invalidate', 'warm', 'hygiene', 'analyze', 'eviction', 'jobs', 'events', 'alerts', 'streams', 'top', 'login', 'completion']) {
       expect(top.stdout).toMatch(new RegExp(`\\n  ${name} `));
       const help = await h.rcm([name, '--help']);
       expect(help.code, name).toBe(0);
@@ -315,6 +315,48 @@ describe('cluster views', () => {
     expect(rows(plain)).toHaveLength(6);
     expect(rows(plain)[0]?.[0]).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
+});
+
+describe('streams', () => {
+  it('lists a stream with its group, pending and lag and a queue from the monitor tick; KEY shows the group and its consumer', async () => {
+    const { host, port } = standalone();
+    expect((await h.rcm(['clusters', 'add', 'msgs', '--mode', 'standalone', '--endpoint', `${host}:${port}`])).code).toBe(0);
+    const prefix = keyPrefix('cli-streams');
+    const stream = `${prefix}orders/events`; // a '/' in the key: rcm must still reach it
+    const queue = `${prefix}jobs`;
+    const redis = connectStandalone();
+    for (let i = 0; i < 5; i++) await redis.xadd(stream, '*', 'n', String(i));
+    await redis.xgroup('CREATE', stream, 'billing', '0');
+    await redis.xreadgroup('GROUP', 'billing', 'worker-1', 'COUNT', '3', 'STREAMS', stream, '>');
+    await redis.lpush(queue, 'a', 'b', 'c');
+    // No snapshot before the first monitor tick: the API's 404, exit 4.
+    expect((await h.rcm(['streams', 'msgs'])).code).toBe(4);
+    const run = await fetch(`${h.url}/admin/functions/monitor`, { method: 'POST', headers: { 'x-functions-key': 'child-master-key-0123456789', 'content-type': 'application/json' }, body: '{}' });
+    expect(run.status).toBe(202);
+    const deadline = Date.now() + 30_000;
+    let listed = await h.rcm(['streams', 'msgs']);
+    while (!rows(listed).some((r) => r[2] === stream) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      listed = await h.rcm(['streams', 'msgs']);
+    }
+    expect(listed.code).toBe(0);
+    expect(rows(listed).find((r) => r[2] === stream)).toEqual(['stream', `${host}:${port}`, stream, expect.any(String), '5', '1', '1', '3', '2', expect.stringMatching(/^\d+s$/), expect.stringMatching(/B$/), 'no']);
+    expect(rows(listed).find((r) => r[2] === queue)).toEqual(['queue', `${host}:${port}`, queue, expect.any(String), '3', '-', '-', '-', '-', '-', expect.stringMatching(/B$/), '-']);
+    const all = json<{ streams: Array<{ key: string; pending: number }>; nodes: Array<{ pubsub: { subscriberClients: number } | null }> }>(await h.rcm(['streams', 'msgs', '--json']));
+    expect(all.streams.find((s) => s.key === stream)?.pending).toBe(3);
+    expect(all.nodes).toHaveLength(1);
+
+    const one = await h.rcm(['streams', 'msgs', stream]);
+    expect(one.stderr).toBe('');
+    expect(rows(one)).toEqual([['billing', '3', '2', '3', expect.stringMatching(/^\d+-\d+$/), expect.stringMatching(/^\d+s$/), 'worker-1', '3', expect.stringMatching(/^\d+s$/)]]);
+    const oneJson = json<{ key: string; groups: Array<{ name: string; consumers: Array<{ name: string; pending: number }> }> }>(await h.rcm(['streams', 'msgs', stream, '--json']));
+    expect(oneJson).toMatchObject({ key: stream, groups: [{ name: 'billing', consumers: [{ name: 'worker-1', pending: 3 }] }] });
+    const missing = await h.rcm(['streams', 'msgs', `${prefix}nope`]);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/404 stream_not_found/);
+    expect((await h.rcm(['streams', 'msgs', stream, 'extra'])).code).toBe(2);
+    await redis.del(stream, queue);
+  }, 90_000);
 });
 
 describe('warm', () => {
