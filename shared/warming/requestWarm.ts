@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChangeContext } from '../platform/registry/ClusterStreams';
-import type { JobRecord } from '../platform/jobs/JobRecord';
+import type { JobEstimate, JobRecord } from '../platform/jobs/JobRecord';
 import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import { JobService } from '../platform/jobs/JobService';
 import { conflict } from '../platform/store/DomainError';
@@ -20,6 +20,12 @@ export interface WarmRequest {
   /** Required (with the admin role) when the plan overwrites and the namespace may hold keys of a protected one. @default false */
   force?: boolean;
 }
+
+/**
+ * A file-like source's warm counts `read` against `recordsEstimated` (records read × source bytes / bytes read, kept
+ * by the job), an estimate until the job is done; no total (counts only) while the size is unknown.
+ */
+const warmEstimate: JobEstimate = { counter: 'read', totalCounter: 'recordsEstimated', exact: false, basis: 'records estimated from the source size: records read × source bytes ÷ bytes read' };
 
 /**
  * Starts a warm of one namespace from its plan: a `warm` job on the job machinery (continued in bounded chunks) and
@@ -49,7 +55,7 @@ export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: 
     ...(request.causationId ? { causationId: request.causationId } : {}),
   };
   const id = request.idempotencyKey ? `warm-${createHash('sha256').update(`${request.clusterId}\n${request.namespace}\n${request.idempotencyKey}`).digest('hex').slice(0, 24)}` : undefined;
-  const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, ...(id ? { id } : {}) }, change);
+  const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, ...(plan.source.kind === 'blob' || plan.source.kind === 'http' ? { estimate: warmEstimate } : {}), ...(id ? { id } : {}) }, change);
   if (result.created) {
     await rt.cp.streams.record(request.clusterId, change, [
       {

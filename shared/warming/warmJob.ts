@@ -15,6 +15,8 @@ import { isWarmFailure, WarmFailure } from './WarmFailure';
 import { warmJobParamsSchema, type WarmCursorState, type WarmJobParams } from './warmJobParams';
 import { WarmWriter, type WarmSink } from './WarmWriter';
 import { writeTopology } from './writeTopology';
+import type { TextPosition } from './sources/SourcePosition';
+import type { WarmSourceReader } from './sources/WarmSourceReader';
 
 const cursorId = 'source';
 /** Checkpoint at least this often inside a chunk, so a crash replays little. @default 5000 */
@@ -58,7 +60,8 @@ export const warmJob: JobKind = {
       });
       const firstErrors = state.errors;
       const reserveMs = Math.min(2000, (ctx.deadline - Date.now()) * reserveShare);
-      const save = () => ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done }]);
+      const size = new SourceSize(source, previous, params.plan.maxKeys);
+      const save = () => ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts, ...size.counts(counts.read, state.position, done, limitReached) }, done }]);
       // The previous holder died mid-piece: records it may have written come back as "already there" (NX).
       let inDoubtPieces = state.open && !params.dryRun ? replayPieces : 0;
       if (inDoubtPieces > 0) ctx.log(`resuming after a holder that died mid-piece: keys found present in the next ${replayPieces} pieces are counted as uncounted`);
@@ -90,7 +93,7 @@ export const warmJob: JobKind = {
       if (!failure) throw error;
       if (failure.counts) counts = addCounts(counts, failure.counts);
       state.failure = { code: failure.code, message: failure.message.slice(0, 1000), retryable: failure.retryable };
-      await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts }, done: false }]);
+      await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts, ...sizeCountsOf(previous) }, done: false }]);
       ctx.log(`warm failed: ${failure.code}: ${failure.message}`);
       return failedForGood(ctx, params, state, counts);
     } finally {
@@ -156,6 +159,43 @@ function failedForGood(ctx: JobChunkContext, params: WarmJobParams, state: WarmC
       },
     ],
   };
+}
+
+/**
+ * Progress toward the end of a file-like source, next to the exact counts (which it never changes): `sourceBytes`
+ * (the size learned when the source was opened), `sourceBytesRead` (the checkpointed byte offset) and
+ * `recordsEstimated` = records read × sourceBytes / sourceBytesRead (at most `maxKeys`), the estimated total the
+ * job's percentage and ETA count `read` against; once done, the records actually read.
+ */
+class SourceSize {
+  private readonly last: Record<string, number>;
+  constructor(
+    private readonly source: WarmSourceReader,
+    previous: CursorRecord | undefined,
+    private readonly maxKeys: number | null,
+  ) {
+    this.last = sizeCountsOf(previous);
+  }
+
+  counts(read: number, position: unknown, done: boolean, limitReached: boolean): Record<string, number> {
+    if (this.source.kind !== 'text') return {};
+    const size = this.source.sizeBytes?.() ?? this.last['sourceBytes'] ?? null;
+    if (size === null) return {};
+    const offset = (position as TextPosition | null)?.offset;
+    const bytesRead = done && !limitReached ? size : (offset ?? this.last['sourceBytesRead'] ?? 0);
+    let estimated = bytesRead > 0 ? Math.round((read * size) / bytesRead) : 0;
+    if (this.maxKeys !== null) estimated = Math.min(estimated, this.maxKeys);
+    if (done) estimated = read;
+    this.last['sourceBytes'] = size;
+    this.last['sourceBytesRead'] = bytesRead;
+    return { sourceBytes: size, sourceBytesRead: bytesRead, ...(bytesRead > 0 || done ? { recordsEstimated: Math.max(read, estimated) } : {}) };
+  }
+}
+
+function sizeCountsOf(cursor: CursorRecord | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of ['sourceBytes', 'sourceBytesRead', 'recordsEstimated']) if (cursor?.counts[name] !== undefined) out[name] = cursor.counts[name];
+  return out;
 }
 
 function countsOf(cursor: CursorRecord | undefined): WarmCounts {

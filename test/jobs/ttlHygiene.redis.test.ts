@@ -1,6 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
+import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { scheduleTtlHygiene } from '../../shared/admin/ttlHygiene/scheduleTtlHygiene';
+import { ttlHygieneEstimate } from '../../shared/admin/ttlHygiene/ttlHygieneEstimate';
 import { describeEachRedis } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 
@@ -51,5 +53,41 @@ describeEachRedis('TTL hygiene job', (ctx) => {
     expect(again).toMatchObject({ created: [], existing: first.created });
     const job = await bed.jobs.get(first.created[0] as string);
     expect(job).toMatchObject({ kind: 'ttl-hygiene', namespace: 'sessions', status: 'queued', params: { ttlSeconds: 600, dryRun: false } });
+  });
+
+  it('counts scanned keys against the sampled/counted estimate: total and a sane ETA while running, 100 % at the end', async () => {
+    const bed = await jobTestbed(ctx.mode, ctx.seeds, { chunkBudgetMs: 800 });
+    await bed.namespace('sessions', { keyPattern: `${ctx.prefix}e:*`, ttlSeconds: 600 });
+    const keys = 1500;
+    for (let i = 0; i < keys; i += 100) await ctx.client.mset(...Array.from({ length: 100 }, (_, j) => [`${ctx.prefix}e:{t}${i + j}`, 'x']).flat());
+    await ctx.client.set(`${ctx.prefix}other:{t}1`, 'x');
+    const cluster = await bed.cp.clusters.get(bed.clusterId);
+    const estimate = await ttlHygieneEstimate(cluster, `${ctx.prefix}e:*`);
+    // Fewer than 5000 keys per server: counted exactly when the job was created.
+    expect(estimate).toMatchObject({ counter: 'scanned', total: keys, exact: false });
+    // 400 keys/s per node and 0.8 s chunks: several chunks, each checkpointing part of the way.
+    const job = await bed.create({ kind: 'ttl-hygiene', namespace: 'sessions', params: { ...params(`${ctx.prefix}e:*`, false), keysPerSecondPerNode: 400, scanCount: 50 }, estimate });
+    const first = await runJobChunk(job.job.id, { ...bed.rt, log: () => undefined });
+    expect(first).toMatchObject({ outcome: 'ran', status: 'running' });
+    const running = await bed.jobs.get(job.job.id);
+    expect(running.progress['total']).toBe(keys);
+    expect(running.percent).toBeGreaterThan(0);
+    expect(running.percent).toBeLessThan(100);
+    // At the measured rate the rest takes (keys - scanned) / rate: positive, and under a minute at ~400 keys/s.
+    expect(running.etaSeconds).toBeGreaterThan(0);
+    expect(running.etaSeconds).toBeLessThan(60);
+    expect(running.etaSeconds).toBe(Math.round((keys - (running.progress['scanned'] ?? 0)) / (running.ratePerSecond ?? 1)));
+    await bed.runToEnd(job.job.id);
+    const final = await bed.jobs.get(job.job.id);
+    expect(final).toMatchObject({ status: 'succeeded', percent: 100, etaSeconds: 0, progress: { scanned: keys, ttlSet: keys, total: keys } });
+  });
+
+  it('the daily schedule gives each job the estimate of its namespace keys as the total', async () => {
+    const bed = await jobTestbed(ctx.mode, ctx.seeds);
+    await bed.namespace('sessions', { keyPattern: `${ctx.prefix}d:*`, ttlSeconds: 600 });
+    for (let i = 0; i < 120; i++) await ctx.client.set(`${ctx.prefix}d:${i}`, 'x');
+    const { created } = await scheduleTtlHygiene(bed.rt, new Date('2030-02-03T03:00:00Z'));
+    const job = await bed.jobs.get(created[0] as string);
+    expect(job).toMatchObject({ status: 'queued', measure: { counter: 'scanned', total: 120, exact: false }, progress: { total: 120 }, percent: 0 });
   });
 });

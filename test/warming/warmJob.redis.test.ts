@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../shared/platform/auth/Principal';
 import { jobWorkerRuntime, type JobWorkerRuntime } from '../../shared/app/jobKinds';
 import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
+import { JobService } from '../../shared/platform/jobs/JobService';
 import { controlPlane } from '../../shared/platform/controlPlane';
 import { clusterStreamId } from '../../shared/platform/store/streamId';
 import { warmPlanSchema } from '../../shared/platform/registry/warmPlan';
@@ -64,6 +65,43 @@ describe('warm job on the job machinery', () => {
     const types = await eventTypes(clusterId);
     expect(types).not.toContain('Warm.Completed');
     expect(types.indexOf('Warm.Failed')).toBeLessThan(types.indexOf('Job.Finished'));
+  });
+
+  it('a blob warm counts records read against an estimate from the blob size: total and a sane ETA while running, 100 % at the end', async () => {
+    const prefix = keyPrefix('eta');
+    const records = 3000;
+    // Records of varying length, so the estimate from bytes is close but not exact.
+    const text = Array.from({ length: records }, (_, i) => JSON.stringify({ id: i, value: 'v'.repeat(i % 50) })).join('\n') + '\n';
+    const { container, blob } = await uploadBlob(text);
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, keysPerSecond: 1500 });
+    const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'manual' }, change);
+    const jobs = new JobService(rt);
+    expect((await jobs.get(job.id)).measure).toMatchObject({ counter: 'read', total: null, exact: false });
+    // 1500 records/s and 1 s chunks: the first chunk reads part of the blob.
+    const short = { ...rt, settings: { ...rt.settings, chunkBudgetMs: 1000 }, log: () => undefined };
+    expect(await runJobChunk(job.id, short)).toMatchObject({ outcome: 'ran', status: 'running' });
+    const running = await jobs.get(job.id);
+    const bytes = Buffer.byteLength(text);
+    expect(running.progress).toMatchObject({ sourceBytes: bytes, sourceBytesRead: expect.any(Number) });
+    const read = running.progress['read'] ?? 0;
+    const bytesRead = running.progress['sourceBytesRead'] ?? 0;
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(records);
+    expect(running.progress['total']).toBe(Math.round((read * bytes) / bytesRead));
+    // An estimate within 25 % of the real count (the early records are the shorter ones: it starts high).
+    expect(Math.abs((running.progress['total'] ?? 0) - records) / records).toBeLessThan(0.25);
+    expect(running.measure).toMatchObject({ counter: 'read', exact: false, basis: expect.stringContaining('estimated') });
+    expect(running.percent).toBeGreaterThan(0);
+    expect(running.percent).toBeLessThan(100);
+    // About (total - read) / 1500 s left at the throttled rate: positive, and well under a minute.
+    expect(running.etaSeconds).toBeGreaterThan(0);
+    expect(running.etaSeconds).toBeLessThan(60);
+    // The exact counts stay as they were: written + skipped + failed = read.
+    expect(running.progress['written']).toBe(read);
+    const final = await runToEnd(job.id);
+    expect(final?.status).toBe('succeeded');
+    const view = await jobs.get(job.id);
+    expect(view).toMatchObject({ percent: 100, etaSeconds: 0, progress: { read: records, written: records, total: records, recordsEstimated: records, sourceBytes: bytes, sourceBytesRead: bytes } });
   });
 
   it('dry run reads and checks the whole source and writes nothing', async () => {

@@ -5,6 +5,7 @@ import { protectedNamespacesReached } from '../../platform/registry/protectedOve
 import type { JobRuntime } from '../../platform/jobs/jobRuntime';
 import { JobService } from '../../platform/jobs/JobService';
 import type { TtlHygieneParams } from './ttlHygieneRequest';
+import { ttlHygieneEstimate } from './ttlHygieneEstimate';
 
 export interface ScheduleResult {
   created: string[];
@@ -46,7 +47,7 @@ export async function scheduleTtlHygiene(rt: JobRuntime, day = new Date()): Prom
         force: false,
       };
       const { created } = await jobs.create(
-        { id, kind: 'ttl-hygiene', clusterId: cluster.id, namespace: policy.namespace, params: { ...params } },
+        { id, kind: 'ttl-hygiene', clusterId: cluster.id, namespace: policy.namespace, params: { ...params }, ...(await ttlHygieneEstimate(cluster, policy.keyPattern).then((estimate) => ({ estimate })).catch(() => ({}))) },
         { principal: systemPrincipal, correlationId: id },
       );
       (created ? result.created : result.existing).push(id);

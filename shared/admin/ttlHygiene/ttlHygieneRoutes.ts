@@ -11,6 +11,7 @@ import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/red
 import { conflict } from '../../platform/store/DomainError';
 import { ttlHygieneRequestSchema, type TtlHygieneParams } from './ttlHygieneRequest';
 import { named } from '../../platform/http/RouteDoc';
+import { ttlHygieneEstimate } from './ttlHygieneEstimate';
 
 /**
  * `POST /api/clusters/{id}/namespaces/{ns}/ttl-hygiene` (operator; admin + force for protected namespaces):
@@ -53,7 +54,7 @@ export const ttlHygieneRoutes: RouteTable = {
           // Only an admin's force lets the job touch stream and queue keys (an operator's does nothing here).
           force: request.force && principal.role === 'admin',
         };
-        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'ttl-hygiene', clusterId: id, namespace: ns, params: { ...params } }, change);
+        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'ttl-hygiene', clusterId: id, namespace: ns, params: { ...params }, estimate: await ttlHygieneEstimate(cluster, pattern) }, change);
         return acceptedJob(job);
       });
     },

@@ -9,6 +9,8 @@ export interface TextSourceReader {
   describe: string;
   /** The bytes from `from.offset` on. Throws when the source cannot be reached (retried with backoff). */
   open(from: TextPosition): Promise<AsyncIterable<Buffer>>;
+  /** The source's whole size in bytes as learned at the last `open` (null: not opened yet, or not known). */
+  sizeBytes?(): number | null;
 }
 
 /** Keys copied as DUMP payloads (another Redis, a hot-set snapshot), in batches with a resumable position. */

@@ -10,6 +10,7 @@ import type { TextSourceReader } from './WarmSourceReader';
  */
 export function blobSource(service: BlobServiceClient, container: string, blob: string, format: 'ndjson' | 'json-array'): TextSourceReader {
   const describe = `blob ${container}/${blob}`;
+  let size: number | null = null;
   return {
     kind: 'text',
     format,
@@ -25,9 +26,12 @@ export function blobSource(service: BlobServiceClient, container: string, blob: 
         if (status === 416 && from.offset > 0) return (async function* () {})();
         throw new SourceError(`${describe}: ${status ? `HTTP ${status}` : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`, { cause: error });
       }
+      // A ranged GET answers the bytes from the offset on: the whole blob is the offset plus those.
+      if (response.contentLength !== undefined) size = from.offset + response.contentLength;
       const body = response.readableStreamBody;
       if (!body) throw new SourceError(`${describe}: no body`);
       return sourceStream(body as AsyncIterable<Buffer>, describe);
     },
+    sizeBytes: () => size,
   };
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { SourceError } from './SourceError';
 import { sourceStream } from './sourceStream';
 import type { TextSourceReader } from './WarmSourceReader';
@@ -10,17 +10,19 @@ import type { TextSourceReader } from './WarmSourceReader';
  */
 export function fileSource(path: string, format: 'ndjson' | 'json-array'): TextSourceReader {
   const describe = `file ${path}`;
+  let size: number | null = null;
   return {
     kind: 'text',
     format,
     describe,
     async open(from) {
       try {
-        await access(path);
+        size = (await stat(path)).size;
       } catch (error) {
         throw new SourceError(`${describe}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`, { cause: error });
       }
       return sourceStream(createReadStream(path, { start: from.offset, highWaterMark: 256 * 1024 }), describe);
     },
+    sizeBytes: () => size,
   };
 }
