@@ -14,8 +14,12 @@ export const monitoringSettingsSchema = z.object({
   MONITOR_NODE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   /** Newest SLOWLOG entries read per node and tick (command names and durations only, never arguments). @default 10 */
   MONITOR_SLOWLOG_ENTRIES: z.coerce.number().int().min(0).max(128).default(10),
-  /** How long compact samples are kept in Table Storage. @default 168 (7 days) */
+  /** How long the per-minute (per-tick) history rows are kept in Table Storage. @default 168 (7 days) */
   MONITOR_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  /** How long the 1-hour aggregate rows (min/max/mean/last) are kept. @default 90 */
+  MONITOR_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Rows one run of the `monitorPurge` timer deletes at most, all clusters together; a backlog drains over the next runs. @default 5000 */
+  MONITOR_PURGE_MAX_ROWS: z.coerce.number().int().min(100).max(100_000).default(5000),
   /** Clusters collected at the same time. @default 8 */
   MONITOR_CLUSTER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Streams, queues and Pub/Sub discovery on every master each tick (`docs/monitoring.md`, "Messaging"). @default on */

@@ -7,7 +7,7 @@ import type { RedisConnectionManager } from '../../platform/redis/RedisConnectio
 import { nodeKey } from '../../platform/redis/RedisTarget';
 import { collectCluster, NodeUnreachableError, type NodePlace } from './collectCluster';
 import { deriveReadings } from './deriveReadings';
-import type { MonitorStore } from './MonitorStore';
+import { HOUR_MS, type MonitorStore } from './MonitorStore';
 import type { NodeReading } from './NodeReading';
 import { unreachableSample, type NodeSample } from './NodeSample';
 import type { MonitoringSettings } from './monitoringSettings';
@@ -117,8 +117,8 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   const at = Date.now();
   // A node that did not answer keeps its last good sample as the base of the next rates.
   const kept = samples.map((s) => (s.reachable ? s : (before.get(s.node) ?? s)));
-  const retentionMs = deps.settings.MONITOR_RETENTION_HOURS * 3_600_000;
-  await Promise.all([deps.store.saveState(cluster.id, { at, samples: kept, readings }, messaging ? scrapeStreams(messaging.snapshot) : undefined), deps.store.purgeHistory(cluster.id, at - retentionMs)]);
+  // Old rows are purged by the `monitorPurge` timer (under a lease), not here.
+  await deps.store.saveState(cluster.id, { at, samples: kept, readings }, messaging ? scrapeStreams(messaging.snapshot) : undefined);
   await deps.exportReadings?.(readings);
   let alerts: AlertOutcome | null = null;
   try {
@@ -130,6 +130,10 @@ async function monitorCluster(deps: MonitorDeps, cluster: ClusterResource, deadl
   }
   // Last: a history row means the cluster's tick is complete (alerts included).
   await deps.store.appendHistory(cluster.id, at, readings);
+  // The first tick of a new hour closes the previous tick's hour: its minute rows become one aggregate row.
+  if (previous && Math.floor(previous.at / HOUR_MS) < Math.floor(at / HOUR_MS)) {
+    await deps.store.rollupHour(cluster.id, previous.at).catch((failure: unknown) => deps.log?.(`[monitor] ${cluster.id}: hour roll-up failed: ${(failure as Error).message}`));
+  }
   return {
     clusterId: cluster.id,
     mode,
