@@ -227,6 +227,35 @@ describe('the operator console in Chromium', () => {
     await screenshots('audit');
   });
 
+  it('streams: a stream with a group, pending entries and lag, a queue and a Pub/Sub subscriber, key names as text', async () => {
+    const stream = 'orders:<b>events</b>';
+    const redis = new Redis(beta.server.url);
+    const subscriber = new Redis(beta.server.url);
+    try {
+      for (let i = 0; i < 6; i++) await redis.xadd(stream, '*', 'n', String(i));
+      await redis.xgroup('CREATE', stream, 'billing', '0');
+      await redis.xreadgroup('GROUP', 'billing', 'worker-1', 'COUNT', '4', 'STREAMS', stream, '>');
+      await redis.lpush('jobs:mail', 'a', 'b');
+      await subscriber.subscribe('news');
+      await tick();
+      await show('#/clusters/beta/streams');
+      const rowOf = `[...document.querySelectorAll('.streams tbody tr')].find((tr) => tr.querySelector('code.key')?.textContent === ${JSON.stringify(stream)})`;
+      await waitTrue(`${rowOf} !== undefined`);
+      const row = (await page.evaluate(`[...${rowOf}.cells].map((c) => c.textContent)`)) as string[];
+      // Namespace, node, key, length, groups, consumers, pending, lag, oldest pending idle, memory, trimmed.
+      expect(row).toEqual(['orders', `127.0.0.1:${beta.server.port}`, stream, '6', '1', '1', '4', '2', expect.stringMatching(/^\d+ s$/), expect.stringMatching(/B$/), 'never']);
+      expect(await page.locator('.streams b').count()).toBe(0); // the key's markup is text, not an element
+      expect(await page.locator('.streams table:has(caption:text-is("Queues")) tbody tr').count()).toBe(1);
+      const pubsub = (await page.evaluate(`[...document.querySelectorAll('.streams tbody tr')].filter((tr) => tr.closest('table').querySelector('caption').textContent === 'Pub/Sub per node').map((tr) => [...tr.cells].map((c) => c.textContent))`)) as string[][];
+      expect(pubsub).toEqual([[`127.0.0.1:${beta.server.port}`, '1', '0', '1', expect.stringMatching(/B$/), expect.any(String), expect.any(String)]]);
+      await expectAccessible('streams');
+      await screenshots('streams');
+    } finally {
+      subscriber.disconnect();
+      redis.disconnect();
+    }
+  });
+
   it('invalidate: the dry run shows the estimate, confirmation names the cluster, the progress bar reaches 100 %', async () => {
     await show('#/clusters/alpha/namespaces');
     await expectAccessible('namespaces');

@@ -4,7 +4,7 @@
  */
 
 /** Sections of the cluster view, in the order of its tabs. */
-export const sections = ['overview', 'health', 'topology', 'namespaces', 'jobs', 'analysis', 'alerts', 'audit'] as const;
+export const sections = ['overview', 'health', 'topology', 'namespaces', 'jobs', 'analysis', 'alerts', 'streams', 'audit'] as const;
 export type Section = (typeof sections)[number];
 
 export type Route = { view: 'fleet'; sort?: string } | { view: 'cluster'; clusterId: string; section: Section };

@@ -10,9 +10,10 @@ import { HealthSection } from './healthSection';
 import { JobsSection } from './jobsSection';
 import { NamespacesSection } from './namespacesSection';
 import { OverviewSection } from './overviewSection';
+import { StreamsSection } from './streamsSection';
 import { TopologySection } from './topologySection';
 
-const titles: Record<Section, string> = { overview: 'Overview', health: 'Health', topology: 'Topology', namespaces: 'Namespaces', jobs: 'Jobs', analysis: 'Analysis', alerts: 'Alerts', audit: 'Audit log' };
+const titles: Record<Section, string> = { overview: 'Overview', health: 'Health', topology: 'Topology', namespaces: 'Namespaces', jobs: 'Jobs', analysis: 'Analysis', alerts: 'Alerts', streams: 'Streams', audit: 'Audit log' };
 
 function sectionView(ctx: AppContext, clusterId: string, section: Section): View {
   switch (section) {
@@ -30,6 +31,8 @@ function sectionView(ctx: AppContext, clusterId: string, section: Section): View
       return new AnalysisSection(ctx, clusterId);
     case 'alerts':
       return new AlertsSection(clusterId);
+    case 'streams':
+      return new StreamsSection(clusterId);
     case 'audit':
       return new AuditSection(clusterId);
   }
