@@ -11,7 +11,7 @@ import { useOwnRedis } from '../helpers/redis';
  * The operator console in Debian's Chromium against the real local host, real Azurite and two real redis-servers:
  * fleet → switch → dry-run + invalidate to 100 % → cancel a second job → analysis + apply (CONFIG GET shows it) →
  * a reader sees disabled actions with reasons → an XSS key name is text. axe-core on every view; screenshots of
- * every view at 1440 and 390 px in test/artifacts/console/.
+ * every view at 1440, 390 and 360 px in test/artifacts/console/.
  */
 const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test', 'artifacts', 'console');
@@ -69,16 +69,24 @@ async function expectAccessible(name: string): Promise<void> {
   expect(violations, `axe on ${name}`).toEqual([]);
 }
 
-/** Full-page screenshots at 1440 and 390 px (charts resize with their container). */
+/**
+ * Full-page screenshots at 1440, 390 and 360 px (charts resize with their container). At the narrow widths nothing
+ * may stick out past the right edge and the page may not scroll sideways; only the inside of a table's scroll
+ * container (`.table-wrap`) and the tab strip may be wider than the screen, never the container itself.
+ */
 async function screenshots(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}-1440.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(300); // ResizeObserver → uPlot setSize, one frame or two
-  // Anything sticking out past the right edge, named (tag.class), so a failure says what to fix.
-  const wide = (await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && !e.closest('.table-wrap, .tabs'))
-    .slice(0, 5).map((e) => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)) as string[];
-  expect(wide, `${name} at 390 px is wider than the screen`).toEqual([]);
-  await page.screenshot({ path: join(artifacts, `${name}-390.png`), fullPage: true });
+  for (const width of [390, 360]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.waitForTimeout(300); // ResizeObserver → uPlot setSize, one frame or two
+    // Anything sticking out past the right edge, named (tag.class), so a failure says what to fix.
+    const wide = (await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && !(e.parentElement && e.parentElement.closest('.table-wrap, .tabs')))
+      .slice(0, 5).map((e) => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)) as string[];
+    expect(wide, `${name} at ${width} px is wider than the screen`).toEqual([]);
+    const [scrollWidth, clientWidth] = (await page.evaluate(`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`)) as [number, number];
+    expect(scrollWidth, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(clientWidth);
+    await page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
+  }
   await page.setViewportSize({ width: 1440, height: 1000 });
 }
 
