@@ -42,6 +42,12 @@ const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scann
  * estimate); else the share of its nodes that are done; else counts only.
  */
 export function jobProgress(job: JobView, hint: ProgressHint = {}): JobProgress {
+  const progress = measuredProgress(job, hint);
+  // A succeeded job is done whatever its estimate said: the bar ends full, not at an estimate it undershot.
+  return job.status === 'succeeded' && progress.total !== null ? { ...progress, total: progress.done } : progress;
+}
+
+function measuredProgress(job: JobView, hint: ProgressHint): JobProgress {
   const p = job.progress as Record<string, unknown>;
   const view = job as unknown as Record<string, unknown>;
   const measure = doneCounter[job.kind] ?? { counter: Object.keys(p).find((k) => k !== 'total' && k !== 'done') ?? 'done', unit: 'items' };

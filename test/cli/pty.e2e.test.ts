@@ -64,7 +64,8 @@ describe('rcm invalidate in a terminal', () => {
     // 1000 keys/s: about 3 s of bar, several redraws.
     const term = await inTerminal('full', ['invalidate', 'pty-full', 'items', '--rate', '1000']);
     await term.waitFor(/Invalidate namespace 'items' on cluster 'pty-full'\? .*\[y\/N\] /);
-    expect(term.log()).toContain("This UNLINKs ~3,000 keys matching '");
+    // The count is the dry run's estimate: sampled when the shared server holds other files' keys, so not always 3,000.
+    expect(term.log()).toMatch(/This UNLINKs ~[\d,]+ keys matching '/);
     term.keys('y', 'Enter');
     const out = await term.waitFor(/EXIT=\d+/, 90_000);
     expect(out).toMatch(/EXIT=0/);
@@ -73,11 +74,11 @@ describe('rcm invalidate in a terminal', () => {
     expect(term.log()).toContain(`${ESC}[32msucceeded${ESC}[39m`);
     // Redraws in place (carriage return + erase line), with a percentage below 100 first, then 100 %.
     const frames = out.split('\r');
-    const percents = frames.flatMap((f) => /\]\s+(\d+) %\s+[\d,]+\/3,000 keys/.exec(f)?.[1] ?? []).map(Number);
+    const percents = frames.flatMap((f) => /\]\s+(\d+) %\s+[\d,]+\/[\d,]+ keys/.exec(f)?.[1] ?? []).map(Number);
     expect(percents.length).toBeGreaterThan(2);
     expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
     expect(percents.at(-1)).toBe(100);
-    expect(frames.some((f) => /\d+ % {2}[\d,]+\/3,000 keys {2}[\d.]+k?\/s {2}ETA \d+[sm]/.test(f))).toBe(true);
+    expect(frames.some((f) => /\d+ % {2}[\d,]+\/[\d,]+ keys {2}[\d.]+k?\/s {2}ETA \d+[sm]/.test(f))).toBe(true);
     expect(out).toMatch(/\[#{10,}\]\s+100 %\s+3,000\/3,000 keys\s+invalidate pty-full\/items/);
     expect(out).toMatch(/Job invalidate-\S+ .*succeeded.* in \d+s: deleted 3,000 keys \(scanned 3,000\) on 1 node\(s\)\./);
     expect(await connectStandalone().exists(`${prefix}item:1`)).toBe(0);
@@ -87,7 +88,7 @@ describe('rcm invalidate in a terminal', () => {
     const prefix = await fillNamespace('pty-detach', 3000);
     // 200 keys/s: ~15 s of work, so the job is surely mid-way when we detach.
     const term = await inTerminal('detach', ['invalidate', 'pty-detach', 'items', '--rate', '200', '--yes']);
-    await term.waitFor(/\]\s+\d+ %\s+[\d,]+\/3,000 keys/);
+    await term.waitFor(/\]\s+\d+ %\s+[\d,]+\/[\d,]+ keys/);
     term.keys('C-c');
     await term.waitFor(/\[c\] cancel it, \[d\] detach \(it goes on\), \[r\] resume watching: /);
     const jobId = /Job (invalidate-\S+) is still running on cluster 'pty-detach'/.exec(term.log())?.[1] as string;
@@ -109,7 +110,7 @@ describe('rcm invalidate in a terminal', () => {
   it('Ctrl-C then [c] cancels the job: it ends cancelled with keys left, exit 1', async () => {
     const prefix = await fillNamespace('pty-cancel', 3000);
     const term = await inTerminal('cancel', ['invalidate', 'pty-cancel', 'items', '--rate', '200', '--yes']);
-    await term.waitFor(/\]\s+\d+ %\s+[\d,]+\/3,000 keys/);
+    await term.waitFor(/\]\s+\d+ %\s+[\d,]+\/[\d,]+ keys/);
     term.keys('C-c');
     await term.waitFor(/\[r\] resume watching: /);
     term.keys('c');
