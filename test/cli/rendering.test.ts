@@ -21,6 +21,11 @@ describe('jobProgress', () => {
     expect(jobProgress(job({ kind: 'ttl-hygiene', progress: { scanned: 5 }, nodes }))).toEqual({ done: 1, total: 2, unit: 'nodes', etaSeconds: null });
     expect(jobProgress(job({ kind: 'warm', progress: { read: 7 } }))).toEqual({ done: 7, total: null, unit: 'records', etaSeconds: null });
   });
+  it('a succeeded job is full even when its estimate was high', () => {
+    const measure = { counter: 'deleted', done: 3000, total: 3596, exact: false, basis: 'dry-run estimate' };
+    expect(jobProgress(job({ progress: { deleted: 3000 }, measure }))).toMatchObject({ done: 3000, total: 3596 });
+    expect(jobProgress(job({ status: 'succeeded', progress: { deleted: 3000 }, measure }))).toMatchObject({ done: 3000, total: 3000 });
+  });
   it('a total below what was done (a low estimate) grows to the count', () => {
     expect(jobProgress(job({ progress: { deleted: 150 } }), { total: 100 }).total).toBe(150);
   });
