@@ -69,7 +69,10 @@ export async function discoverNode(node: Redis, nodeName: string, previous: Node
   }
   const streamKeys = [...known.stream];
   const queueKeys = [...known.list];
-  const truncated = streamKeys.length + queueKeys.length > options.maxKeys;
+  // Only the kept keys carry over between ticks, so a later tick of the same pass may not see the overflow again:
+  // once a pass has found more than the cap it stays truncated until a fresh pass (both cursors back at 0) says otherwise.
+  const freshPass = !previous || (previous.cursors.stream === '0' && previous.cursors.list === '0');
+  const truncated = streamKeys.length + queueKeys.length > options.maxKeys || (!freshPass && previous.truncated);
   const keptStreams = streamKeys.slice(0, options.maxKeys);
   const keptQueues = queueKeys.slice(0, Math.max(0, options.maxKeys - keptStreams.length));
 
