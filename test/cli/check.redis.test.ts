@@ -59,6 +59,35 @@ describe('rcm check beside redis-cli --cluster check', () => {
     }
   });
 
+  it('fix finishes an open slot with its keys (plan first, then a job); rcm check and redis-cli are clean after', async () => {
+    const [m0, m1] = own.cluster.masters as [RedisProcess, RedisProcess];
+    const id0 = await cmd(m0, 'CLUSTER', 'MYID');
+    const id1 = await cmd(m1, 'CLUSTER', 'MYID');
+    // A hash tag whose slot m0 owns (m0 answers MOVED for the others), and 20 keys in that slot.
+    let tag = '';
+    for (let i = 0; tag === '' && i < 100; i++) {
+      if (await cmd(m0, 'SET', `probe{f${i}}`, 'x').then(() => true, () => false)) tag = `{f${i}}`;
+    }
+    expect(tag).not.toBe('');
+    const slot = Number(await cmd(m0, 'CLUSTER', 'KEYSLOT', tag));
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}${tag}`);
+    for (const k of keys) await cmd(m0, 'SET', k, `v-${k}`);
+    await cmd(m1, 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0);
+    await cmd(m0, 'CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
+    const dry = await h.rcm(['fix', 'broken', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^Plan: finish 1 open slot\(s\), 21 keys/m); // the 20 and the probe
+    expect((await h.rcm(['fix', 'broken'])).code).toBe(2); // no terminal, no --yes: refused, nothing changed
+    const run = await h.rcm(['fix', 'broken', '--yes'], { timeoutMs: 120_000 });
+    expect(run.stdout).toMatch(/^Job slots-\S+ succeeded in \d+s: finished 1 of 1 open slot\(s\), 21 keys moved\./m);
+    expect(run.code).toBe(0);
+    const { code } = await compare();
+    expect(code).toBe(0);
+    for (const k of keys) expect(await cmd(m1, 'GET', k)).toBe(`v-${k}`);
+    expect(Number(await cmd(m0, 'CLUSTER', 'COUNTKEYSINSLOT', String(slot)))).toBe(0);
+    expect((await h.rcm(['fix', 'broken', '--yes'])).code).toBe(5); // nothing open: 409 nothing_to_fix
+  }, 150_000);
+
   it('uncovered slots: [ERR] Not all 16384 slots are covered, exit 1, then the manager\'s cluster_state_fail with its fix', async () => {
     await Promise.all(own.cluster.nodes.map((n) => cmd(n, 'CLUSTER', 'DELSLOTSRANGE', '16000', '16383')));
     try {
