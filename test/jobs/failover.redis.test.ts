@@ -6,12 +6,12 @@ import { scanAll, useOwnCluster } from '../helpers/redis';
 import { jobTestbed } from './jobTestbed';
 
 // Kills a master of a private cluster while an invalidation runs on it: the shard's SCAN restarts on the promoted
-// replica and the job still ends with no key left and a deleted count equal to the keys written.
+// replica and the job still ends with no key left and a deleted count of at least the keys written.
 const own = useOwnCluster();
 afterAll(() => redisConnections.closeAll());
 
 describe('invalidation across a failover', () => {
-  it('restarts the failed shard on its new master; zero keys left, counts add up', async () => {
+  it('restarts the failed shard on its new master; zero keys left, every key counted', async () => {
     const keys = 30_000;
     const client = new Cluster(own.cluster.seeds, { redisOptions: { connectTimeout: 2000 } });
     for (let i = 0; i < keys; i += 1000) await Promise.all(Array.from({ length: 1000 }, (_, j) => client.set(`fo:${i + j}`, 'v')));
@@ -30,12 +30,17 @@ describe('invalidation across a failover', () => {
 
     const view = await bed.jobs.get(job.id);
     expect(view.status).toBe('succeeded');
-    expect(view.progress['deleted']).toBe(keys);
+    // Counted by UNLINK replies. A SIGKILLed master may die before its replica received its last UNLINKs: those keys
+    // are back on the promoted replica and deleted (and counted) again, at most what ~2 s of deletions at the paced
+    // rate can leave unreplicated. Without such a loss the count is exact (failoverPending and killAndResume hold it).
+    const deleted = view.progress['deleted'] ?? 0;
+    expect(deleted).toBeGreaterThanOrEqual(keys);
+    expect(deleted - keys).toBeLessThanOrEqual(5000);
     expect(view.nodes.some((n) => Number(n.restarts) >= 1)).toBe(true);
     expect(log.join('\n')).toMatch(/master changed .* SCAN restarts from 0/);
     expect(await scanAll(client, 'fo:*')).toEqual([]);
     const invalidated = (await bed.events()).find((e) => e.type === 'RedisClusterManager.Keys.Invalidated');
-    expect(invalidated?.data).toMatchObject({ deletedCount: keys });
+    expect(invalidated?.data).toMatchObject({ deletedCount: deleted });
     client.disconnect();
   }, 60_000);
 });

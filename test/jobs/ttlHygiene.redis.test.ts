@@ -94,7 +94,9 @@ describeEachRedis('TTL hygiene job', (ctx) => {
     for (let i = 0; i < 120; i++) await ctx.client.set(`${ctx.prefix}d:${i}`, 'x');
     const { created } = await scheduleTtlHygiene(bed.rt, new Date('2030-02-03T03:00:00Z'));
     const job = await bed.jobs.get(created[0] as string);
-    expect(job).toMatchObject({ status: 'queued', measure: { counter: 'scanned', exact: false }, percent: 0 });
+    expect(job).toMatchObject({ status: 'queued', measure: { counter: 'scanned', exact: false } });
+    // A sample of the shared server (other files' keys too) may find none of the 120: a total of 0 has no percentage yet.
+    expect(job.percent).toBe((job.measure?.total ?? 0) > 0 ? 0 : null);
     expect(job.progress['total']).toBe(job.measure?.total);
     expect(Math.abs((job.measure?.total ?? 0) - 120)).toBeLessThanOrEqual(marginOf(job.measure?.basis ?? ''));
   });
