@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../tools/local/index';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
-import { isPidAlive, nodeTs, startProcess, type BackgroundProcess } from '../helpers/processes';
-import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
+import { isPidAlive } from '../helpers/processes';
+import { uniqueTableName } from '../helpers/storage';
+import { childHosts, type Json } from './childHost';
 
 // The done-when of invalidation: SIGKILL the host in the middle of a large invalidation, start a new one, and the
 // job finishes with no matching key left and counts that add up. Scaled to 200k keys for the suite; KILL_RESUME_KEYS=1000000 runs the full-size check.
@@ -18,26 +17,7 @@ const settings = {
   JOB_LEASE_GRACE_MS: '1000',
 };
 
-async function startChild(): Promise<{ proc: BackgroundProcess; url: string }> {
-  const port = await freePort();
-  const [node, argv] = nodeTs(join(__dirname, 'hostChild.ts'), String(port), 'kill-resume-topic-key-0123');
-  const proc = startProcess(node, argv, { env: { ...process.env, RCM_CHILD_SETTINGS: JSON.stringify({ ...settings, AzureWebJobsStorage: azuriteConnectionString() }) } });
-  const match = await proc.waitForOutput(/READY (\S+)/, 30_000);
-  return { proc, url: match[1] as string };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
-type Json = any;
-
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'kill-resume-topic-key-0123' });
 
 describe('killing the host mid-invalidation', () => {
   it('a new host finishes the job: zero matching keys, deleted count = keys written, other keys untouched', async () => {

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RedisProcess } from '../../tools/local/index';
+import type { RedisProcess } from '../../tools/local/index';
 import { redisCliCheck } from '../cluster/redisCliCheck';
 import { useOwnCluster } from '../helpers/redis';
-import { isPidAlive, nodeTs, startProcess, type BackgroundProcess } from '../helpers/processes';
-import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
+import { isPidAlive } from '../helpers/processes';
+import { uniqueTableName } from '../helpers/storage';
+import { childHosts, type Json } from '../jobs/childHost';
 import { addEmptyMaster, fill, fingerprint, openSlots } from './slotTestbed';
 
 // The done-when of the slot sagas: SIGKILL the host at a random point of a reshard, start a new one, and the job
@@ -27,26 +27,7 @@ afterAll(async () => {
   await fourth?.node.stop();
 });
 
-async function startChild(): Promise<{ proc: BackgroundProcess; url: string }> {
-  const port = await freePort();
-  const [node, argv] = nodeTs(join(__dirname, '..', 'jobs', 'hostChild.ts'), String(port), 'slots-kill-topic-key-0123');
-  const proc = startProcess(node, argv, { env: { ...process.env, RCM_CHILD_SETTINGS: JSON.stringify({ ...settings, AzureWebJobsStorage: azuriteConnectionString() }) } });
-  const match = await proc.waitForOutput(/READY (\S+)/, 30_000);
-  return { proc, url: match[1] as string };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
-type Json = any;
-
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'slots-kill-topic-key-0123' });
 
 describe('killing the host mid-reshard', () => {
   it('a new host finishes the saga: same keys and values, no slot open, redis-cli --cluster check OK', async () => {
