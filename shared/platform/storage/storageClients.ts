@@ -2,6 +2,7 @@ import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { AppSettings } from '../config/appSettings';
 import { azureCredential } from '../config/azureCredential';
+import { recreateMissingTablePolicy } from './recreateMissingTable';
 import { storageDeadlinePolicy } from './storageDeadline';
 
 /**
@@ -39,15 +40,21 @@ function deadline(target: StorageTarget) {
   return { additionalPolicies: [{ policy: storageDeadlinePolicy(target.timeoutMs ?? defaultStorageTimeoutMs), position: 'perCall' as const }] };
 }
 
-/** A client for one table. Cheap to create; the SDK pools sockets underneath. */
+/**
+ * A client for one table. Cheap to create; the SDK pools sockets underneath. A call that finds the table gone
+ * (Azurite killed before it saved a new table) creates it again and is sent once more (`recreateMissingTablePolicy`).
+ */
 export function tableClient(target: StorageTarget, tableName: string): TableClient {
-  if (target.kind === 'connectionString') {
-    return TableClient.fromConnectionString(target.connectionString, tableName, {
-      allowInsecureConnection: isInsecure(target.connectionString),
-      ...deadline(target),
-    });
-  }
-  return new TableClient(`https://${target.accountName}.table.core.windows.net`, tableName, azureCredential(target.clientId), deadline(target));
+  // The policy runs only on calls made after `client` exists.
+  const recreate = recreateMissingTablePolicy(async () => {
+    await client.createTable();
+  });
+  const options = { additionalPolicies: [...deadline(target).additionalPolicies, { policy: recreate, position: 'perCall' as const }] };
+  const client =
+    target.kind === 'connectionString'
+      ? TableClient.fromConnectionString(target.connectionString, tableName, { allowInsecureConnection: isInsecure(target.connectionString), ...options })
+      : new TableClient(`https://${target.accountName}.table.core.windows.net`, tableName, azureCredential(target.clientId), options);
+  return client;
 }
 
 /** The table service (create/list tables). */
