@@ -6,7 +6,7 @@ import { jsonErrorReason } from '../../shared/warming/sources/jsonErrorReason';
 const fields = (value: unknown) => findSecrets(value).map((e) => e.field);
 
 describe('secret detection: what it refuses and what it must let through', () => {
-  it.each([
+  it.each<[unknown, string]>([
     [{ labels: { 'db-password': 'x' } }, 'labels.db-password'],
     [{ labels: { 'redis.auth': 'x' } }, 'labels.redis.auth'],
     [{ labels: { api_token: 'x' } }, 'labels.api_token'],
@@ -18,6 +18,9 @@ describe('secret detection: what it refuses and what it must let through', () =>
     [{ warmPlan: { source: { url: 'https://a.example.com/x?SIG=abc' } } }, 'warmPlan.source.url'],
     [{ warmPlan: { source: { url: 'https://a.example.com/x?x-api-key=abc' } } }, 'warmPlan.source.url'],
     [{ warmPlan: { source: { url: 'https://a.example.com/x?access_token=abc' } } }, 'warmPlan.source.url'],
+    ...['key', 'apiKey', 'api_key', 'APIKEY', 'subscription-key', 'Ocp-Apim-Subscription-Key', 'AccountKey', 'sharedaccesskey', 'client_secret', 'keys'].map(
+      (name): [unknown, string] => [{ warmPlan: { source: { url: `https://a.example.com/x?${name}=abc` } } }, 'warmPlan.source.url'],
+    ),
   ])('refuses %o at %s', (value, field) => {
     expect(fields(value)).toEqual([field]);
   });
@@ -28,6 +31,8 @@ describe('secret detection: what it refuses and what it must let through', () =>
     { labels: { note: 'authentication via Entra' } },
     { warmPlan: { source: { url: 'https://cdn.example.com/feed.ndjson?page=2&format=ndjson' }, mapping: { key: 'user:{id}', value: 'token' } } },
     { keyPattern: 'session:*', secretRef: { kind: 'env', name: 'REDIS_SECRET_MAIN' } },
+    // Names that merely end in "key" are not credentials (the old `.*key` rule refused all of these).
+    ...['monkey', 'hotkey', 'cacheKey', 'partitionKey', 'sort_key', 'turkey'].map((name) => ({ warmPlan: { source: { url: `https://cdn.example.com/feed?${name}=users` } } })),
   ])('accepts %o', (value) => {
     expect(findSecrets(value, [], { allowedFields: /^warmPlan\.mapping\.key$/ })).toEqual([]);
   });

@@ -7,8 +7,21 @@ const urlWithPassword = /[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
 /** A Redis `AUTH <password>` command, a `Bearer <token>` header value, or a JWT (three base64url parts, `eyJ` header). */
 // AUTH is matched upper-case only (as redis-cli examples and pasted commands write it): "team auth" is a fine label.
 const commandOrTokenSecret = /(^|[^A-Za-z0-9])AUTH\s+\S+|(^|[^A-Za-z0-9])[Bb]earer\s+\S{8,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
-/** Query parameters that carry credentials: SAS `sig`, `code` (function keys), `token`s, `key`s, secrets, passwords. */
-const secretQueryParam = /^(sig|signature|code|sas|auth|pass(word)?|pwd|credentials?|.*token|.*key|.*secret)$/i;
+/** Query parameters that carry credentials: SAS `sig`, `code` (function keys), `token`s, secrets, passwords. */
+const secretQueryParam = /^(sig|signature|code|sas|auth|pass(word)?|pwd|credentials?|.*token|.*secret)$/i;
+/** What may stand before `key` in a key parameter's name: `key`, `apiKey`, `x-api-key`, `subscription-key`, `AccountKey`. */
+const credentialKeyPrefix = /^(x?api|x|access|account|sharedaccess|shared|subscription|ocpapimsubscription|private|secret|master|auth|client|app|functions?|host|signing|primary|secondary|sas|admin|service)?$/;
+
+/**
+ * A query parameter named like a credential. `key` counts only alone or after a credential word (`api_key`,
+ * `subscription-key`, `AccountKey`), so `monkey`, `hotkey`, `cacheKey` or `partitionKey` are not refused.
+ */
+function secretQueryName(name: string): boolean {
+  if (secretQueryParam.test(name)) return true;
+  const stem = /^(.*)keys?$/.exec(name.toLowerCase().replace(/[._-]+/g, ''))?.[1];
+  return stem !== undefined && credentialKeyPrefix.test(stem);
+}
+
 /** Parts of a name (split at `.`, `_`, `-`) that say it holds a secret: `db-password`, `redis.auth`, `api_token`. */
 const secretNamePart = /^(pass(word|wd)?|pwd|pw|auth|secret|secrets|token|tokens|credentials?|apikey|sas|sig|privatekey)$/i;
 /** StackExchange.Redis / Azure style `host:6380,password=...` or `AccountKey=...;` connection strings. */
@@ -27,7 +40,7 @@ const nameFields = /^(displayName|username|host|servername|labels\..+|endpoints\
 function urlWithSecretQuery(value: string): boolean {
   const query = /^[a-z][a-z0-9+.-]*:\/\/[^?#\s]*\?([^#\s]*)/i.exec(value.trim())?.[1];
   if (query === undefined) return false;
-  return [...new URLSearchParams(query).keys()].some((name) => secretQueryParam.test(name));
+  return [...new URLSearchParams(query).keys()].some((name) => secretQueryName(name));
 }
 
 /** A user-chosen name (a label) that says its value is a secret. */
