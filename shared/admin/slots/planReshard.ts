@@ -105,20 +105,9 @@ export async function buildPlan(
         const redis = await connection.node(from.address);
         const counts = await pipelineNumbers(redis, slots.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', String(s)]));
         const keys = counts.reduce((a, b) => a + b, 0);
-        const withKeys = slots.filter((_, i) => (counts[i] ?? 0) > 0);
-        const step = Math.max(1, Math.floor(withKeys.length / SAMPLED_SLOTS));
-        let sampledBytes = 0;
-        let sampled = 0;
-        for (let i = 0; i < withKeys.length && sampled < SAMPLED_SLOTS * KEYS_PER_SAMPLED_SLOT; i += step) {
-          const slot = withKeys[i] as number;
-          const names = (await redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(KEYS_PER_SAMPLED_SLOT))) as Buffer[];
-          const sizes = await pipelineNumbers(redis, names.map((k) => ['MEMORY', 'USAGE', k]));
-          sizes.forEach((bytes, j) => {
-            sampledBytes += bytes;
-            sampled += 1;
-            if (bytes >= tuning.bigKeyBytes) bigKeys.push({ slot, key: printable(names[j] as Buffer), bytes });
-          });
-        }
+        const sample = await sampleKeyBytes(redis, slots.filter((_, i) => (counts[i] ?? 0) > 0), tuning.bigKeyBytes);
+        bigKeys.push(...sample.bigKeys);
+        const { sampledBytes, sampled } = sample;
         sampledKeys += sampled;
         const estimatedBytes = sampled === 0 ? 0 : Math.round((sampledBytes / sampled) * keys);
         return { from: { id: from.id, address: from.addressKey }, to: { id: to.id, address: to.addressKey }, slots, keys, estimatedBytes };
@@ -142,12 +131,41 @@ export async function buildPlan(
   return { operation, pairs, slotCount, keys, estimatedBytes, bigKeys: bigKeys.slice(0, 100), sampledKeys, risks, expectedDurationSeconds, tuning };
 }
 
+/**
+ * MEMORY USAGE of up to `keysPerSlot` keys (CLUSTER GETKEYSINSLOT) in each of up to `maxSlots` of `slotsWithKeys`,
+ * spread evenly over them: the bytes and count sampled, and the sampled keys at least `bigKeyBytes` big.
+ */
+export async function sampleKeyBytes(
+  redis: import('ioredis').Redis,
+  slotsWithKeys: readonly number[],
+  bigKeyBytes: number,
+  maxSlots = SAMPLED_SLOTS,
+  keysPerSlot = KEYS_PER_SAMPLED_SLOT,
+): Promise<{ sampledBytes: number; sampled: number; bigKeys: SlotPlan['bigKeys'] }> {
+  const bigKeys: SlotPlan['bigKeys'] = [];
+  const step = Math.max(1, Math.floor(slotsWithKeys.length / maxSlots));
+  let sampledBytes = 0;
+  let sampled = 0;
+  for (let i = 0; i < slotsWithKeys.length && sampled < maxSlots * keysPerSlot; i += step) {
+    const slot = slotsWithKeys[i] as number;
+    const names = (await redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(keysPerSlot))) as Buffer[];
+    const sizes = await pipelineNumbers(redis, names.map((k) => ['MEMORY', 'USAGE', k]));
+    sizes.forEach((bytes, j) => {
+      sampledBytes += bytes;
+      sampled += 1;
+      if (bytes >= bigKeyBytes) bigKeys.push({ slot, key: printable(names[j] as Buffer), bytes });
+    });
+  }
+  return { sampledBytes, sampled, bigKeys };
+}
+
 /** The plan as the API shows it (slots as ranges). */
 export function planView(plan: SlotPlan): Record<string, unknown> {
   return { ...plan, pairs: plan.pairs.map((p) => ({ ...p, slots: formatRanges(toRanges(p.slots)), slotCount: p.slots.length })) };
 }
 
-async function pipelineNumbers(redis: import('ioredis').Redis, commands: (string | Buffer)[][]): Promise<number[]> {
+/** Replies of `commands` as numbers (errors and nil as 0), pipelined 5000 at a time. */
+export async function pipelineNumbers(redis: import('ioredis').Redis, commands: (string | Buffer)[][]): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < commands.length; i += 5000) {
     const pipeline = redis.pipeline();

@@ -67,8 +67,8 @@ export const reshardRoutes: RouteTable = {
   },
 };
 
-/** Takes the cluster's slot lock, creates the `slots` job from the frozen plan and records SlotMigrationStarted. */
-async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change: ChangeContext): Promise<ApiResponse> {
+/** Takes the cluster's slot lock, creates the `slots` job from the frozen plan and records SlotMigrationStarted; the 202 carries `view` (the plan as the dry run showed it). */
+export async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change: ChangeContext, view: Record<string, unknown> = planView(plan)): Promise<ApiResponse> {
         const rt = await jobRuntime(cp);
         const jobId = newJobId('slots');
         await takeSlotLock(cp, rt.store, id, jobId);
@@ -84,7 +84,7 @@ async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change
             data: { clusterId: id, jobId, operation: plan.operation, pairs: (planView(plan)['pairs'] as { from: { id: string }; to: { id: string }; slots: string; slotCount: number }[]).map((p) => ({ from: p.from.id, to: p.to.id, slots: p.slots, slotCount: p.slotCount })), plannedKeys: plan.keys, plannedBytes: plan.estimatedBytes },
           },
         ]);
-        return jsonResponse(202, { jobId: job.id, kind: job.kind, status: job.status, href: `/api/jobs/${job.id}`, plan: planView(plan) }, { location: `/api/jobs/${job.id}` });
+        return jsonResponse(202, { jobId: job.id, kind: job.kind, status: job.status, href: `/api/jobs/${job.id}`, plan: view }, { location: `/api/jobs/${job.id}` });
 }
 
 /**

@@ -2,6 +2,7 @@ import { AlertRuleStore } from '../alerts/AlertRuleStore';
 import { AlertService } from '../alerts/AlertService';
 import { AlertStateStore } from '../alerts/AlertStateStore';
 import { alertStateTableSuffix } from '../../platform/alerts/alertStateTable';
+import { metricsHistoryTableSuffix } from '../../platform/metrics/metricsHistoryTable';
 import type { AppSettings } from '../../platform/config/appSettings';
 import { loadSettings } from '../../platform/config/loadSettings';
 import { blobServiceClient, storageTarget, tableClient } from '../../platform/storage/storageClients';
@@ -24,7 +25,7 @@ export interface Monitoring {
 export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane, env: NodeJS.ProcessEnv = process.env): Promise<Monitoring> {
   const target = storageTarget(appSettings);
   const table = (suffix: string) => tableClient(target, `${cp.settings.tablePrefix}${suffix}`);
-  const tables = [table('monitorstate'), table('metrics'), table(alertStateTableSuffix), table('alertrules')] as const;
+  const tables = [table('monitorstate'), table(metricsHistoryTableSuffix), table(alertStateTableSuffix), table('alertrules')] as const;
   const container = blobServiceClient(target).getContainerClient(messagingContainerName(cp.settings.tablePrefix));
   await Promise.all([...tables.map((t) => t.createTable()), container.createIfNotExists()]);
   const [state, history, alertStates, alertRules] = tables;
