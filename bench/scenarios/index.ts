@@ -10,4 +10,5 @@ export const scenarios: Record<string, () => Promise<void>> = {
   analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
   reshard: async () => (await import('./reshard.js')).reshard(),
+  invalidateUserPath: async () => (await import('./invalidateUserPath.js')).invalidateUserPath(),
 };

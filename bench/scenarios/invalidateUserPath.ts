@@ -1,0 +1,82 @@
+import { Redis } from 'ioredis';
+import { spawnRedis } from '../../tools/local/index';
+import { report } from '../benchResult';
+import { benchRuns, runJob, spread, startUserHost, type UserPathRun } from '../userPath';
+import { benchJobs, populate, redisCliInvalidate } from './invalidateSetup';
+import { spawnAzurite } from '../../tools/local/index';
+import { redisConnections } from '../../shared/platform/redis/redisConnections';
+
+/** Keys per namespace (the issue: 2M keys, invalidate the 1M of one namespace). @default 1000000 */
+const half = Number(process.env['BENCH_INVALIDATE_KEYS'] ?? 1_000_000);
+/** SCAN COUNT of our unthrottled run. @default 5000 */
+const scanCount = Number(process.env['BENCH_INVALIDATE_SCAN_COUNT'] ?? 5000);
+
+/**
+ * The user's path: `POST /api/clusters/local/namespaces/ns/invalidate` (unthrottled) through `npm start`'s host,
+ * polled until the job succeeded, vs `redis-cli --scan | xargs -n 1000 redis-cli unlink` on identical data, beside
+ * the engine alone (the job machinery called in the bench process, Azurite checkpoints, no host). `BENCH_RUNS`
+ * rounds, each: ours through the API, the engine, the peer (alternating, so machine noise hits all three).
+ */
+export async function invalidateUserPath(): Promise<void> {
+  const redis = await spawnRedis();
+  const client = new Redis(redis.url);
+  const azurite = await spawnAzurite();
+  const host = await startUserHost({ redisUrl: redis.url });
+  const body = { keysPerSecondPerNode: null, latencyGuard: null, scanCount, maxKeys: 1_000_000_000 };
+  const user: UserPathRun[] = [];
+  const engine: number[] = [];
+  const peer: number[] = [];
+  try {
+    const ns = await host.api('PUT', '/api/clusters/local/namespaces/ns', { keyPattern: 'ns:*', ttlSeconds: null, priority: 50 });
+    if (ns.status >= 300) throw new Error(`namespace PUT ${ns.status}: ${JSON.stringify(ns.json)}`);
+    const jobs = await benchJobs(azurite.connectionString, { mode: 'standalone', endpoints: [{ host: redis.host, port: redis.port }], tls: { enabled: false }, secretRef: { kind: 'none' } }, 'ns:*');
+    for (let i = 0; i < benchRuns; i++) {
+      await client.flushall();
+      await populate(client, half);
+      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { command: 'scan', nodes: [{ host: redis.host, port: redis.port }] } });
+      if ((await client.dbsize()) !== half || run.view.progress.deleted !== half) throw new Error(`user path left ${(await client.dbsize()) - half} keys, deleted ${run.view.progress.deleted}`);
+      user.push(run);
+      await client.flushall();
+      await populate(client, half);
+      engine.push((await jobs.invalidate({ scanCount })).ms);
+      if ((await client.dbsize()) !== half) throw new Error('engine left keys');
+      await client.flushall();
+      await populate(client, half);
+      peer.push(await redisCliInvalidate(redis.port, 'ns:*'));
+      if ((await client.dbsize()) !== half) throw new Error('redis-cli left keys');
+    }
+  } finally {
+    await host.stop();
+    await client.quit();
+    await redisConnections.closeAll();
+    await Promise.all([redis.stop(), azurite.stop()]);
+  }
+  const ours = spread(user.map((r) => r.ms / 1000));
+  const peers = spread(peer.map((ms) => ms / 1000));
+  const engines = spread(engine.map((ms) => ms / 1000));
+  const ratio = peers.median / ours.median;
+  report({
+    scenario: 'invalidateUserPath',
+    what: `user path: POST invalidate (unthrottled, scanCount ${scanCount}) through npm start's host until GET /api/jobs/{id} says succeeded, ${half} of ${2 * half} keys, standalone redis-server; median of ${benchRuns} round(s)`,
+    ours: ours.median,
+    peer: peers.median,
+    peerName: 'redis-cli --scan | xargs -n 1000 redis-cli unlink',
+    unit: 's',
+    ratio,
+    target: { ratio: 2, met: ratio >= 2 },
+    details: {
+      userPathSeconds: ours,
+      engineOnlySeconds: engines,
+      peerSeconds: peers,
+      engineRatio: peers.median / engines.median,
+      pollMs: user[0]?.pollMs,
+      acceptedMs: spread(user.map((r) => Math.round(r.acceptedMs))),
+      jobStartMs: spread(user.map((r) => Math.round(r.firstCommandMs ?? NaN))),
+      finishedMs: spread(user.map((r) => Math.round(r.finishedMs))),
+      pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
+      chunks: user.map((r) => r.view.chunks),
+      timings: user.map((r) => r.view.timings ?? null),
+      pacing: user.map((r) => r.view.pacing ?? null),
+    },
+  });
+}
