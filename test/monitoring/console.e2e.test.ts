@@ -250,8 +250,8 @@ describe('the operator console in Chromium', () => {
       const rowOf = `[...document.querySelectorAll('.streams tbody tr')].find((tr) => tr.querySelector('code.key')?.textContent === ${JSON.stringify(stream)})`;
       await waitTrue(`${rowOf} !== undefined`);
       const row = (await page.evaluate(`[...${rowOf}.cells].map((c) => c.textContent)`)) as string[];
-      // Namespace, node, key, length, groups, consumers, pending, lag, oldest pending idle, memory, trimmed.
-      expect(row).toEqual(['orders', `127.0.0.1:${beta.server.port}`, stream, '6', '1', '1', '4', '2', expect.stringMatching(/^\d+ s$/), expect.stringMatching(/B$/), 'never']);
+      // Namespace, node, key, length, groups, consumers, pending, lag, oldest pending idle, memory, trimmed, actions.
+      expect(row).toEqual(['orders', `127.0.0.1:${beta.server.port}`, stream, '6', '1', '1', '4', '2', expect.stringMatching(/^\d+ s$/), expect.stringMatching(/B$/), 'never', 'Manage']);
       expect(await page.locator('.streams b').count()).toBe(0); // the key's markup is text, not an element
       expect(await page.locator('.streams table:has(caption:text-is("Queues")) tbody tr').count()).toBe(1);
       const pubsub = (await page.evaluate(`[...document.querySelectorAll('.streams tbody tr')].filter((tr) => tr.closest('table').querySelector('caption').textContent === 'Pub/Sub per node').map((tr) => [...tr.cells].map((c) => c.textContent))`)) as string[][];

@@ -15,6 +15,7 @@ export const dashboardPage = `<!doctype html>
 <body>
 <header class="top">
   <h1><a href="#/">Redis Cluster Manager</a></h1>
+  <nav class="top-nav" aria-label="console"><a href="#/">Fleet</a> <a href="#/channels">Notification channels</a></nav>
   <div class="grow"></div>
   <div id="status" role="status" aria-live="polite">loading…</div>
   <div id="who"></div>

@@ -51,3 +51,12 @@ describe('console permissions', () => {
     expect(permission('admin', 'changeProtection')).toEqual({ allowed: true });
   });
 });
+
+describe('console URLs of the notification channels', () => {
+  it('the channel list and one channel (its dead letters) have URLs of their own; a bad name is the list', () => {
+    expect(formatRoute({ view: 'channels' })).toBe('#/channels');
+    expect(parseRoute('#/channels/ops-hook')).toEqual({ view: 'channels', channel: 'ops-hook' });
+    expect(parseRoute(formatRoute({ view: 'channels', channel: 'ops-hook' }))).toEqual({ view: 'channels', channel: 'ops-hook' });
+    expect(parseRoute('#/channels/<img>')).toEqual({ view: 'channels' });
+  });
+});

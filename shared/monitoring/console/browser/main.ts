@@ -4,6 +4,7 @@ import { h } from './dom';
 import { formatAgo, formatTime } from './format';
 import { formatRoute, parseRoute, type Route } from './route';
 import type { Me } from './types';
+import { ChannelsView } from './views/channelsView';
 import { ClusterView } from './views/clusterView';
 import { FleetView } from './views/fleetView';
 
@@ -74,9 +75,9 @@ async function refresh(): Promise<void> {
 function mount(): void {
   const route = parseRoute(location.hash);
   view?.destroy();
-  view = route.view === 'fleet' ? new FleetView(ctx, route.sort) : new ClusterView(ctx, route.clusterId, route.section);
+  view = route.view === 'fleet' ? new FleetView(ctx, route.sort) : route.view === 'channels' ? new ChannelsView(ctx, route.channel) : new ClusterView(ctx, route.clusterId, route.section);
   main.replaceChildren(view.el);
-  document.title = route.view === 'fleet' ? 'Fleet — Redis Cluster Manager' : `${route.clusterId} · ${route.section} — Redis Cluster Manager`;
+  document.title = `${route.view === 'fleet' ? 'Fleet' : route.view === 'channels' ? `Notification channels${route.channel ? ` · ${route.channel}` : ''}` : `${route.clusterId} · ${route.section}`} — Redis Cluster Manager`;
   lastOk = null;
   delete document.body.dataset['loaded'];
   void refresh();

@@ -18,6 +18,9 @@ export const actionRoles = {
   applyPolicy: 'admin',
   editAlertRules: 'operator',
   reshard: 'operator',
+  streamAction: 'operator',
+  forceTrim: 'admin',
+  editChannels: 'admin',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof actionRoles;
 

@@ -30,9 +30,9 @@ function sectionView(ctx: AppContext, clusterId: string, section: Section): View
     case 'analysis':
       return new AnalysisSection(ctx, clusterId);
     case 'alerts':
-      return new AlertsSection(clusterId);
+      return new AlertsSection(ctx, clusterId);
     case 'streams':
-      return new StreamsSection(clusterId);
+      return new StreamsSection(ctx, clusterId);
     case 'audit':
       return new AuditSection(clusterId);
   }
