@@ -13,6 +13,7 @@ const loaders: Record<string, () => Promise<JobKind>> = {
   warm: async () => (await import('../warming/warmJob.js')).warmJob,
   'stream-action': async () => (await import('../admin/messaging/streamActionJob.js')).streamActionJob,
   slots: async () => (await import('../admin/slots/slotJob.js')).slotJob,
+  hotkeys: async () => (await import('../monitoring/hotkeys/hotkeysJob.js')).hotkeysJob,
 };
 
 /** The kind, or undefined for a name this release does not know. */
