@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterRoutes } from '../../../shared/admin/clusters/clusterRoutes';
 import { namespaceRoutes } from '../../../shared/admin/namespaces/namespaceRoutes';
@@ -5,7 +6,7 @@ import { jobWorkerRuntime } from '../../../shared/app/jobKinds';
 import { hotkeysReportRoutes, hotkeysRoutes } from '../../../shared/monitoring/hotkeys/hotkeysRoutes';
 import type { ControlPlane } from '../../../shared/platform/controlPlane';
 import { keySlot } from '../../../shared/platform/keyspace/keySlot';
-import { jobCancelRoutes, jobRoutes } from '../../../shared/platform/jobs/jobRoutes';
+import { clusterJobRoutes, jobCancelRoutes, jobRoutes } from '../../../shared/platform/jobs/jobRoutes';
 import { runJobChunk } from '../../../shared/platform/jobs/runJobChunk';
 import { redisConnections } from '../../../shared/platform/redis/redisConnections';
 import { callRoutes, testControlPlane, type Call } from '../../controlplane/api';
@@ -151,7 +152,7 @@ describe('hot-key radar (MONITOR windows) on a real redis-server with a skewed l
     const res = await start('hk-amr');
     expect(res.status).toBe(409);
     expect(res.json).toMatchObject({ code: 'hotkeys_not_available' });
-    const jobs = await callRoutes(cp, (await import('../../../shared/platform/jobs/jobRoutes')).clusterJobRoutes, { method: 'GET', path: '/clusters/hk-amr/jobs', params: { id: 'hk-amr' }, as: 'reader' });
+    const jobs = await callRoutes(cp, clusterJobRoutes, { method: 'GET', path: '/clusters/hk-amr/jobs', params: { id: 'hk-amr' }, as: 'reader' });
     expect(jobs.json.items).toEqual([]);
   });
 });
@@ -159,7 +160,7 @@ describe('hot-key radar (MONITOR windows) on a real redis-server with a skewed l
 describe('hot-key radar, LFU path (OBJECT FREQ on a SCAN sample), cross-checked by one MONITOR window', () => {
   it('ranks the planted keys by OBJECT FREQ and the MONITOR window agrees', async () => {
     // OBJECT FREQ reads keys that exist: GETs of missing keys leave nothing to count.
-    const seed = new (await import('ioredis')).Redis({ port: lfu.server.port });
+    const seed = new Redis({ port: lfu.server.port });
     await seed.mset(Object.fromEntries([['hot:reads', 'v'], ...Array.from({ length: 2000 }, (_, i) => [`cold:${i}`, 'v'])]));
     seed.disconnect();
     const load = startSkewedLoad(lfu.server.port, planted, 2000);
