@@ -17,6 +17,7 @@ export const commandTable: Record<string, CommandEntry> = {
   topology: { summary: 'Nodes, roles, slots, replication, keys and memory of a cluster', load: () => (require('./commands/topology.js') as typeof import('./commands/topology.js')).topologyCommand },
   check: { summary: 'redis-cli --cluster check, plus the manager\'s own findings and fixes', load: () => (require('./commands/check.js') as typeof import('./commands/check.js')).checkCommand },
   reshard: { summary: 'Move slots to a master (redis-cli --cluster reshard): the plan, a question, a job', load: () => (require('./commands/reshard.js') as typeof import('./commands/reshard.js')).reshardCommand },
+  rebalance: { summary: 'Balance the masters by slots, keys, memory or ops/s (redis-cli --cluster rebalance): the plan, a question, a job', load: () => (require('./commands/rebalance.js') as typeof import('./commands/rebalance.js')).rebalanceCommand },
   fix: { summary: 'Finish open slots without losing a key (redis-cli --cluster fix): the plan, a question, a job', load: () => (require('./commands/fix.js') as typeof import('./commands/fix.js')).fixCommand },
   ns: { summary: 'Namespace policies of a cluster (ls|show|set|rm)', load: () => (require('./commands/ns.js') as typeof import('./commands/ns.js')).nsCommand },
   invalidate: { summary: 'Delete a namespace\'s keys: throttled SCAN + UNLINK as a job', load: () => (require('./commands/invalidate.js') as typeof import('./commands/invalidate.js')).invalidateCommand },
