@@ -22,10 +22,16 @@ export interface WarmRequest {
 }
 
 /**
- * A file-like source's warm counts `read` against `recordsEstimated` (records read × source bytes / bytes read, kept
- * by the job), an estimate until the job is done; no total (counts only) while the size is unknown.
+ * What a warm's percentage counts: `read` against `recordsEstimated`, kept by the job (warmJob.ts `SourceSize`), an
+ * estimate until the job is done; no total (counts only) while it is unknown (an HTTP body without a length).
  */
-const warmEstimate: JobEstimate = { counter: 'read', totalCounter: 'recordsEstimated', exact: false, basis: 'records estimated from the source size: records read × source bytes ÷ bytes read' };
+const fromSize = (what: string): JobEstimate => ({ counter: 'read', totalCounter: 'recordsEstimated', exact: false, basis: `records estimated from the ${what}: records read × source bytes ÷ bytes read` });
+const warmEstimates: Record<WarmJobParams['plan']['source']['kind'], JobEstimate> = {
+  blob: fromSize('blob size'),
+  http: fromSize('Content-Length of the response (no total when the server sends none)'),
+  snapshot: fromSize('snapshot blob size'),
+  redis: { counter: 'read', totalCounter: 'recordsEstimated', exact: false, basis: "keys matching the pattern on the source, estimated at the job's start: DBSIZE for '*', a SCAN MATCH count on nodes of up to 2,000 keys, else DBSIZE × the matching share of 256 RANDOMKEY draws per node" },
+};
 
 /**
  * Starts a warm of one namespace from its plan: a `warm` job on the job machinery (continued in bounded chunks) and
@@ -55,7 +61,7 @@ export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: 
     ...(request.causationId ? { causationId: request.causationId } : {}),
   };
   const id = request.idempotencyKey ? `warm-${createHash('sha256').update(`${request.clusterId}\n${request.namespace}\n${request.idempotencyKey}`).digest('hex').slice(0, 24)}` : undefined;
-  const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, ...(plan.source.kind === 'blob' || plan.source.kind === 'http' ? { estimate: warmEstimate } : {}), ...(id ? { id } : {}) }, change);
+  const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, estimate: warmEstimates[plan.source.kind], ...(id ? { id } : {}) }, change);
   if (result.created) {
     await rt.cp.streams.record(request.clusterId, change, [
       {

@@ -61,6 +61,7 @@ export const warmJob: JobKind = {
       const firstErrors = state.errors;
       const reserveMs = Math.min(2000, (ctx.deadline - Date.now()) * reserveShare);
       const size = new SourceSize(source, previous, params.plan.maxKeys);
+      await size.prepare((line) => ctx.log(line));
       const save = () => ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts, ...size.counts(counts.read, state.position, done, limitReached) }, done }]);
       // The previous holder died mid-piece: records it may have written come back as "already there" (NX).
       let inDoubtPieces = state.open && !params.dryRun ? replayPieces : 0;
@@ -162,10 +163,12 @@ function failedForGood(ctx: JobChunkContext, params: WarmJobParams, state: WarmC
 }
 
 /**
- * Progress toward the end of a file-like source, next to the exact counts (which it never changes): `sourceBytes`
- * (the size learned when the source was opened), `sourceBytesRead` (the checkpointed byte offset) and
- * `recordsEstimated` = records read × sourceBytes / sourceBytesRead (at most `maxKeys`), the estimated total the
- * job's percentage and ETA count `read` against; once done, the records actually read.
+ * Progress toward the end of the source, next to the exact counts (which it never changes). A file-like source (a
+ * blob, an HTTP body with a length, a snapshot blob): `sourceBytes` (the size learned when it was opened),
+ * `sourceBytesRead` (the checkpointed byte offset) and `recordsEstimated` = records read × sourceBytes /
+ * sourceBytesRead. Another Redis: `sourceKeysEstimated` (asked once, at the job's first chunk, and kept in the
+ * checkpoint) and `recordsEstimated` = that, at least what was read. Either is capped at `maxKeys`; the job's
+ * percentage and ETA count `read` against `recordsEstimated`; once done, it is the records actually read.
  */
 class SourceSize {
   private readonly last: Record<string, number>;
@@ -177,14 +180,25 @@ class SourceSize {
     this.last = sizeCountsOf(previous);
   }
 
+  /** Asks a keyspace source for its estimate once per job; a failure leaves the job without a total, never fails it. */
+  async prepare(log: (line: string) => void): Promise<void> {
+    if (this.source.kind !== 'dump' || !this.source.estimateRecords || this.last['sourceKeysEstimated'] !== undefined) return;
+    try {
+      this.last['sourceKeysEstimated'] = await this.source.estimateRecords();
+    } catch (error) {
+      log(`no total for the progress bar: the source estimate failed (${(error as Error).message})`);
+    }
+  }
+
   counts(read: number, position: unknown, done: boolean, limitReached: boolean): Record<string, number> {
-    if (this.source.kind !== 'text') return {};
+    const cap = (n: number) => (this.maxKeys !== null ? Math.min(n, this.maxKeys) : n);
+    const keys = this.last['sourceKeysEstimated'];
+    if (keys !== undefined) return { sourceKeysEstimated: keys, recordsEstimated: done ? read : Math.max(read, cap(keys)) };
     const size = this.source.sizeBytes?.() ?? this.last['sourceBytes'] ?? null;
     if (size === null) return {};
     const offset = (position as TextPosition | null)?.offset;
     const bytesRead = done && !limitReached ? size : (offset ?? this.last['sourceBytesRead'] ?? 0);
-    let estimated = bytesRead > 0 ? Math.round((read * size) / bytesRead) : 0;
-    if (this.maxKeys !== null) estimated = Math.min(estimated, this.maxKeys);
+    let estimated = bytesRead > 0 ? cap(Math.round((read * size) / bytesRead)) : 0;
     if (done) estimated = read;
     this.last['sourceBytes'] = size;
     this.last['sourceBytesRead'] = bytesRead;
@@ -194,7 +208,7 @@ class SourceSize {
 
 function sizeCountsOf(cursor: CursorRecord | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of ['sourceBytes', 'sourceBytesRead', 'recordsEstimated']) if (cursor?.counts[name] !== undefined) out[name] = cursor.counts[name];
+  for (const name of ['sourceBytes', 'sourceBytesRead', 'recordsEstimated', 'sourceKeysEstimated']) if (cursor?.counts[name] !== undefined) out[name] = cursor.counts[name];
   return out;
 }
 

@@ -26,6 +26,13 @@ export interface DumpSourceReader {
   describe: string;
   /** Batches from `from` (null = the beginning); each batch's position resumes after it. */
   read(from: unknown): AsyncIterable<DumpBatch>;
+  /**
+   * A file-backed dump source (a snapshot blob): its whole size in bytes as learned at the last read, with positions
+   * carrying the byte `offset` they resume at, so progress is measured like a text source's. Null: not read yet.
+   */
+  sizeBytes?(): number | null;
+  /** A keyspace source (another Redis): an estimate of the records it will yield, asked once per job (its cost is a few commands per node). */
+  estimateRecords?(): Promise<number>;
 }
 
 export type WarmSourceReader = TextSourceReader | DumpSourceReader;

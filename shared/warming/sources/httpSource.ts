@@ -28,15 +28,34 @@ export interface HttpSourceOptions {
 export function httpSource(options: HttpSourceOptions): TextSourceReader {
   const shown = new URL(options.url);
   const describe = `${shown.protocol}//${shown.host}${shown.pathname}`;
+  let size: number | null = null;
   return {
     kind: 'text',
     format: options.format,
     describe,
     async open(from) {
       const response = await get(options, options.url, from.offset, options.maxRedirects ?? 3);
+      size = bodySize(response, from.offset) ?? size;
       return limited(response, options, from.offset, describe);
     },
+    sizeBytes: () => size,
   };
+}
+
+/**
+ * The whole body's size from the answer's headers, when the server says it: `Content-Range: bytes a-b/total` of a
+ * 206, else the offset plus `Content-Length` (a 206 without a total), or `Content-Length` of a 200. Null for a chunked
+ * answer without a length (the job then shows counts without a total).
+ */
+export function bodySize(response: Pick<IncomingMessage, 'statusCode' | 'headers'>, offset: number): number | null {
+  if (response.statusCode === 206) {
+    const total = /\/(\d+)\s*$/.exec(String(response.headers['content-range'] ?? ''))?.[1];
+    if (total !== undefined) return Number(total);
+  }
+  const length = Number(response.headers['content-length'] ?? NaN);
+  if (!Number.isFinite(length) || length < 0) return null;
+  if (response.statusCode === 206) return offset + length;
+  return response.statusCode === 200 ? length : null;
 }
 
 async function get(options: HttpSourceOptions, url: string, offset: number, redirectsLeft: number): Promise<IncomingMessage> {

@@ -1,3 +1,4 @@
+import { globMatcher } from '../../platform/keyspace/redisGlob';
 import type { RedisTarget } from '../../platform/redis/RedisTarget';
 import { withRedis } from '../../platform/redis/redisConnections';
 import type { DumpRecord } from '../WarmWriter';
@@ -20,6 +21,11 @@ export interface RedisSourceOptions {
   scanCount?: number;
 }
 
+/** Up to this many keys on a node are counted exactly (SCAN MATCH); above, matches are estimated from a sample. @default 2000 */
+const countExactlyUpTo = 2000;
+/** RANDOMKEY draws per node for the estimate (95 % bound ≈ ±2·√(p(1−p)/256) of the node's keys, ≤ ±6.3 %). @default 256 */
+const sampleDraws = 256;
+
 /**
  * Another cluster (a warm one, or its replicas) as a source: SCAN MATCH on every shard, then pipelined
  * `DUMP` + `PTTL` per batch; each key is restored with its remaining TTL. Keys that expire in between are
@@ -29,6 +35,37 @@ export function redisSource(target: RedisTarget, options: RedisSourceOptions): D
   return {
     kind: 'dump',
     describe: `cluster '${target.id}' keys ${options.pattern}`,
+    /**
+     * Keys matching the pattern on the nodes read: DBSIZE for `*`; on a node with few keys a SCAN MATCH count; else
+     * DBSIZE × the share of RANDOMKEY draws that match. An estimate either way (keys come and go while the job runs).
+     */
+    async estimateRecords() {
+      const matches = globMatcher(options.pattern);
+      return withRedis(target, async (c) => {
+        let total = 0;
+        for (const { address, replica } of await sourceNodes(c, options.readFrom)) {
+          const client = await c.node(address);
+          if (replica) await client.call('READONLY');
+          const dbsize = Number(await client.call('DBSIZE'));
+          if (options.pattern === '*' || dbsize === 0) {
+            total += dbsize;
+          } else if (dbsize <= countExactlyUpTo) {
+            let cursor = '0';
+            do {
+              const [next, keys] = await client.scanBuffer(cursor, 'MATCH', options.pattern, 'COUNT', 1000);
+              total += keys.length;
+              cursor = String(next);
+            } while (cursor !== '0');
+          } else {
+            const pipeline = client.pipeline();
+            for (let i = 0; i < sampleDraws; i++) pipeline.randomkeyBuffer();
+            const keys = ((await pipeline.exec()) ?? []).map(([, key]) => key).filter((key): key is Buffer => Buffer.isBuffer(key));
+            if (keys.length > 0) total += (dbsize * keys.filter((key) => matches(key)).length) / keys.length;
+          }
+        }
+        return Math.round(total);
+      });
+    },
     async *read(from) {
       const nodes = await withRedis(target, (c) => sourceNodes(c, options.readFrom));
       const start = from as RedisSourcePosition | null;

@@ -61,6 +61,8 @@ export function snapshotSource(blobs: BlobServiceClient, container: string, blob
         yield { records, gone, position: batch.position };
       }
     },
+    // The blob's size as its last ranged GET learned it; positions are the NDJSON byte offsets.
+    sizeBytes: () => text.sizeBytes?.() ?? null,
   };
 }
 
