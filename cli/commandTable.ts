@@ -24,6 +24,7 @@ export const commandTable: Record<string, CommandEntry> = {
   warm: { summary: 'Run a namespace\'s warm plan as a job', load: () => (require('./commands/warm.js') as typeof import('./commands/warm.js')).warmCommand },
   hygiene: { summary: 'Give keys without TTL the namespace TTL, as a job', load: () => (require('./commands/hygiene.js') as typeof import('./commands/hygiene.js')).hygieneCommand },
   analyze: { summary: 'Memory, keys and TTLs by namespace, and the eviction-policy recommendation', load: () => (require('./commands/analyze.js') as typeof import('./commands/analyze.js')).analyzeCommand },
+  hotkeys: { summary: 'Hot keys: the hottest keys per node with bounds (duty-cycled MONITOR or OBJECT FREQ), and hot_key/hot_node findings', load: () => (require('./commands/hotkeys.js') as typeof import('./commands/hotkeys.js')).hotkeysCommand },
   eviction: { summary: 'Show or apply the eviction policy (show|apply)', load: () => (require('./commands/eviction.js') as typeof import('./commands/eviction.js')).evictionCommand },
   jobs: { summary: 'List, watch or cancel jobs (ls|watch|cancel)', load: () => (require('./commands/jobs.js') as typeof import('./commands/jobs.js')).jobsCommand },
   events: { summary: 'The audit log of a cluster (--follow to keep reading)', load: () => (require('./commands/events.js') as typeof import('./commands/events.js')).eventsCommand },

@@ -10,5 +10,6 @@ export const scenarios: Record<string, () => Promise<void>> = {
   analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
   reshard: async () => (await import('./reshard.js')).reshard(),
+  hotkeys: async () => (await import('./hotkeys.js')).hotkeys(),
   invalidateUserPath: async () => (await import('./invalidateUserPath.js')).invalidateUserPath(),
 };

@@ -5,7 +5,7 @@ import { commandTable, globalOptions } from '../commandTable';
 const USAGE = 'completion bash|zsh';
 
 /** Commands whose first argument (after a sub-command, if any) is a cluster id: completed from `rcm clusters ls`. */
-const clusterFirst = ['topology', 'check', 'fix', 'reshard', 'rebalance', 'invalidate', 'warm', 'hygiene', 'analyze', 'events', 'alerts', 'streams', 'top'];
+const clusterFirst = ['topology', 'check', 'fix', 'reshard', 'rebalance', 'invalidate', 'warm', 'hygiene', 'analyze', 'hotkeys', 'events', 'alerts', 'streams', 'top'];
 const clusterAfterSub = ['ns', 'eviction', 'clusters'];
 
 /** Every command with its sub-commands and flags (loads each command module once). */
