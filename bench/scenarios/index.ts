@@ -7,6 +7,7 @@ export const scenarios: Record<string, () => Promise<void>> = {
   coldStart,
   monitor,
   invalidateStandalone, invalidateLatencyGuard, invalidateCluster,
+  invalidateTypeCheck: async () => (await import('./invalidateTypeCheck.js')).invalidateTypeCheck(),
   analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
   reshard: async () => (await import('./reshard.js')).reshard(),

@@ -13,9 +13,12 @@ import { openControlPlane, type ControlPlane } from '../../shared/platform/contr
 
 const run = promisify(execFile);
 
-/** A control plane (publisher off) and jobs table on an Azurite, with one registered cluster and namespace. */
-export async function benchJobs(connectionString: string, spec: ClusterSpec, pattern: string) {
-  const settings = { AzureWebJobsStorage: connectionString, STATE_TABLE_PREFIX: `bench${Date.now().toString(36)}` };
+/**
+ * A control plane (publisher off) and jobs table on an Azurite, with one registered cluster and namespace.
+ * @param tag tells apart the tables of two control planes opened in the same run @default ''
+ */
+export async function benchJobs(connectionString: string, spec: ClusterSpec, pattern: string, tag = '') {
+  const settings = { AzureWebJobsStorage: connectionString, STATE_TABLE_PREFIX: `bench${tag}${Date.now().toString(36)}` };
   const cp: ControlPlane = await openControlPlane(settings, { publisher: null, log: { warn: () => undefined, error: () => undefined } });
   const table = tableClient({ kind: 'connectionString', connectionString }, `${settings.STATE_TABLE_PREFIX}jobs`);
   await table.createTable();

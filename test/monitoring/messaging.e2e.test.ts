@@ -3,9 +3,9 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type RunningHost } from '../../tools/host/index';
-import { apiKeys, testSettings } from '../controlplane/api';
+import type { RunningHost } from '../../tools/host/index';
 import { useOwnRedis } from '../helpers/redis';
+import { alertsOf, messagingApi, startMessagingHost, until, type Json } from './messagingHost';
 
 /**
  * Messaging through the local host: the `monitor` timer's discovery, Messaging.WorkloadDiscovered delivered to the
@@ -16,66 +16,19 @@ import { useOwnRedis } from '../helpers/redis';
 const root = join(__dirname, '..', '..');
 // 4 MB hard pubsub limit, no soft limit: the subscriber test fills 85 % of it.
 const own = useOwnRedis({ args: ['--client-output-buffer-limit', 'pubsub 4mb 0 0'] });
-const sink: { type: string; data: Record<string, unknown> }[] = ((globalThis as { __rcmAlertSink?: typeof sink }).__rcmAlertSink ??= []);
 const stream = 'orders:events';
 let host: RunningHost;
 let redis: Redis;
 const children: ChildProcess[] = [];
 /** The host's log, printed when the test fails (what the functions said). */
-const hostLog: string[] = [];
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
-type Json = any;
-
-async function api(method: string, path: string, body?: unknown, key: keyof typeof apiKeys = 'admin'): Promise<{ status: number; headers: Headers; json: Json }> {
-  const headers: Record<string, string> = { 'x-functions-key': host.keys.functionKey, 'x-api-key': apiKeys[key] };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${host.url}/api${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Runs the monitor timer now and waits for its history row, then for every event delivery it caused. */
-async function tick(): Promise<void> {
-  const before = (await api('GET', '/clusters/msg/metrics?from=0')).json.samples as number;
-  const run = await fetch(`${host.url}/admin/functions/monitor`, { method: 'POST', headers: { 'x-functions-key': host.keys.masterKey, 'content-type': 'application/json' }, body: '{}' });
-  expect(run.status).toBe(202);
-  await until('the monitor tick', async () => (((await api('GET', '/clusters/msg/metrics?from=0')).json.samples as number) > before ? true : undefined));
-  await host.deliveriesIdle();
-}
-
-const alerts = (type: 'Raised' | 'Resolved', rule: string) => sink.filter((e) => e.type === `RedisClusterManager.Alert.${type}` && e.data['rule'] === rule);
-
-async function runJob(body: Record<string, unknown>): Promise<Json> {
-  const started = await api('POST', '/clusters/msg/stream-actions', body, 'operator');
-  expect(started.status).toBe(202);
-  const path = String(started.headers.get('location')).replace(/^\/api/, '');
-  return until('the stream-action job', async () => {
-    const job = (await api('GET', path)).json;
-    return ['succeeded', 'failed'].includes(job.status) ? job : undefined;
-  });
-}
+let hostLog: string[] = [];
+const { api, tick, job, streamAction: runJob } = messagingApi(() => host, 'msg');
+const alerts = alertsOf;
 
 async function analysis(): Promise<Json> {
-  const started = await api('POST', '/clusters/msg/analysis', { mode: 'exact' }, 'operator');
-  expect(started.status).toBe(202);
-  const path = String(started.headers.get('location')).replace(/^\/api/, '');
-  const job = await until('the analysis job', async () => {
-    const j = (await api('GET', path)).json;
-    return ['succeeded', 'failed'].includes(j.status) ? j : undefined;
-  });
-  expect(job.status).toBe('succeeded');
-  return job.result.recommendation;
+  const done = await job('/clusters/msg/analysis', { mode: 'exact' });
+  expect(done.status).toBe('succeeded');
+  return done.result.recommendation;
 }
 
 /** A Pub/Sub subscriber that stops reading its socket: its output buffer in Redis grows with every message. */
@@ -93,16 +46,7 @@ function stalledSubscriber(port: number, channel: string): Promise<Socket> {
 }
 
 beforeAll(async () => {
-  const settings = testSettings();
-  host = await startHost({
-    appDir: root,
-    entryFiles: ['functions/*.ts', 'test/monitoring/fixtures/alertSink.ts'],
-    settings: { ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])), MONITOR_NODE_TIMEOUT_MS: '3000' },
-    subscriptionsFile: join(__dirname, 'fixtures', 'messagingSubscriptions.json'),
-    log: (line: string) => hostLog.push(line),
-  });
-  process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
-  process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
+  ({ host, log: hostLog } = await startMessagingHost());
   redis = new Redis(own.server.url);
   expect((await api('PUT', '/clusters/msg', { mode: 'standalone', endpoints: [{ host: '127.0.0.1', port: own.server.port }], secretRef: { kind: 'none' } })).status).toBe(201);
 });

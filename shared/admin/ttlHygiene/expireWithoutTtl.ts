@@ -2,7 +2,7 @@ import type { Counts } from '../../platform/jobs/JobRecord';
 import { groupKeys } from '../../platform/keyspace/groupKeys';
 import { pipelined, type Command } from '../../platform/keyspace/pipelined';
 import type { KeyspaceOperation } from '../../platform/keyspace/scanKeyspace';
-import { countSkipped, isMessagingKey } from '../messaging/dropMessagingKeys';
+import { countSkipped, messagingPositions } from '../messaging/dropMessagingKeys';
 
 const add = (counts: Counts, name: string, n: number) => (counts[name] = (counts[name] ?? 0) + n);
 
@@ -17,11 +17,11 @@ export function expireWithoutTtl(ttlSeconds: number, jitterPercent: number, dryR
   const ttlFor = () => ttlSeconds + Math.floor(Math.random() * (Math.floor((ttlSeconds * jitterPercent) / 100) + 1));
   return {
     async select(node, keys, counts, pace) {
-      // TYPE rides in the same round trip as TTL: streams and lists without TTL are messaging keys, never expired.
-      const perKey = force ? 1 : 2;
-      const replies = await pipelined(node, keys.flatMap((k): Command[] => (force ? [['ttl', k]] : [['ttl', k], ['type', k]])), pace.guard);
-      const noTtl = keys.filter((_, i) => Number(replies[i * perKey]) === -1);
-      const without = force ? noTtl : keys.filter((_, i) => Number(replies[i * 2]) === -1 && !isMessagingKey(replies[i * 2 + 1], -1));
+      const replies = await pipelined(node, keys.map((k): Command => ['ttl', k]), pace.guard);
+      const noTtl = keys.filter((_, i) => Number(replies[i]) === -1);
+      // Only keys without a TTL can be streams or queues to protect: one script call per batch of them.
+      const messaging = force || noTtl.length === 0 ? new Set<number>() : await messagingPositions(node, noTtl, pace.guard);
+      const without = messaging.size === 0 ? noTtl : noTtl.filter((_, i) => !messaging.has(i));
       countSkipped(counts, noTtl.length - without.length);
       add(counts, 'withoutTtl', without.length);
       return dryRun ? [] : without;
