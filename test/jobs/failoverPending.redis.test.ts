@@ -16,7 +16,8 @@ const own = useOwnCluster();
 afterAll(() => redisConnections.closeAll());
 
 const keys = 6000;
-const options = { pattern: 'fp:*', scanCount: 200, keysPerSecondPerNode: null, latencyGuard: null, maxKeys: null };
+// Unpaced: SCAN batches of 200 gathered into write-aheads of 500+ keys, about four per master.
+const options = { pattern: 'fp:*', scanCount: 200, keysPerSecondPerNode: null, latencyGuard: null, maxKeys: null, writeAheadKeys: 500 };
 
 function context(cluster: ClusterResource, cursors: CursorRecord[], saved: Map<string, CursorRecord>, crashOn?: (record: CursorRecord) => boolean): JobChunkContext {
   return {

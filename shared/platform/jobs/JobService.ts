@@ -4,6 +4,7 @@ import { conflict, notFound } from '../store/DomainError';
 import { statusOf } from '../store/statusOf';
 import { finalStatuses, type CursorRecord, type JobRecord } from './JobRecord';
 import { jobProgress, type JobEstimate, type JobProgressFields } from './jobProgress';
+import { jobPacing, paceOf, type JobPacing } from './jobPacing';
 import type { JobRuntime } from './jobRuntime';
 
 /** A new job id: time-ordered, URL- and partition-key-safe. */
@@ -28,7 +29,9 @@ export interface NewJob {
  */
 export interface JobView extends Omit<JobRecord, 'lease'>, JobProgressFields {
   lease: { owner: string | null; expiresAt: string | null; token: number };
-  nodes: Array<{ id: string; done: boolean; counts: CursorRecord['counts']; node?: unknown; restarts?: unknown }>;
+  nodes: Array<{ id: string; done: boolean; counts: CursorRecord['counts']; node?: unknown; restarts?: unknown; pace?: unknown }>;
+  /** Keyspace jobs (invalidation, TTL hygiene): the rate now, what bounds it, the latency guard's back-offs (docs/jobs.md, Pacing). */
+  pacing?: JobPacing;
 }
 
 /** Creating, reading and cancelling jobs (the API side of the machinery; `runJobChunk` is the worker side). */
@@ -110,11 +113,13 @@ export class JobService {
 
 function toView(job: JobRecord, cursors: readonly CursorRecord[]): JobView {
   const fields = jobProgress(job, job.progress);
+  const pacing = jobPacing(cursors);
   return {
     ...job,
     ...fields,
     progress: fields.measure?.total != null ? { ...job.progress, total: fields.measure.total } : job.progress,
     lease: { owner: job.lease.owner, token: job.lease.token, expiresAt: job.lease.expiresAt > 0 ? new Date(job.lease.expiresAt).toISOString() : null },
-    nodes: cursors.map((c) => ({ id: c.id, done: c.done, counts: c.counts, node: c.state['address'], restarts: c.state['restarts'] })),
+    nodes: cursors.map((c) => ({ id: c.id, done: c.done, counts: c.counts, node: c.state['address'], restarts: c.state['restarts'], ...(paceOf(c) ? { pace: paceOf(c) } : {}) })),
+    ...(pacing ? { pacing } : {}),
   };
 }

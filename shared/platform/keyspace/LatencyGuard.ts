@@ -19,9 +19,13 @@ export class LatencyGuard {
   private backoffMs = 0;
   /** PINGs over the threshold (reported as `guardBackoffs`). */
   backoffs = 0;
+  /** Time slept backing off (ms). */
+  pauseMs = 0;
+  /** Round trip of the last PING (ms); null before the first. */
+  lastLatencyMs: number | null = null;
 
   constructor(
-    private readonly options: LatencyGuardOptions | null,
+    readonly options: LatencyGuardOptions | null,
     private readonly maxScanCount: number,
   ) {
     this.scanCount = options ? Math.min(100, maxScanCount) : maxScanCount;
@@ -39,6 +43,7 @@ export class LatencyGuard {
       const start = performance.now();
       await node.ping();
       const rtt = performance.now() - start;
+      this.lastLatencyMs = Math.round(rtt * 100) / 100;
       if (rtt <= this.options.maxLatencyMs) {
         this.backoffMs = 0;
         if (rtt <= this.options.maxLatencyMs / 2) this.grow();
@@ -49,6 +54,7 @@ export class LatencyGuard {
       this.backoffMs = Math.min(1000, this.backoffMs === 0 ? 10 : this.backoffMs * 2);
       if (Date.now() + this.backoffMs >= deadline) return;
       await sleep(this.backoffMs);
+      this.pauseMs += this.backoffMs;
     }
   }
 

@@ -9,6 +9,7 @@ import type { Counts, CursorRecord } from '../jobs/JobRecord';
 import { isLeaseLostError } from '../jobs/LeaseLostError';
 import { discoverShards, ownerOf, type Shard } from './discoverShards';
 import { LatencyGuard, type LatencyGuardOptions } from './LatencyGuard';
+import { PaceMeter, type ShardPace } from './PaceMeter';
 import { TokenBucket } from './TokenBucket';
 
 /** What a cursor row holds for one shard (master). */
@@ -28,6 +29,8 @@ export interface ShardCursorState {
    * once the shard's master changed: a SCAN cursor belongs to one node, so the scan restarts from 0 on the new one.
    */
   pending: { keys: string[]; next: string | null } | null;
+  /** How the shard is paced (rate, what binds, guard back-offs, time per phase), as of its last checkpoint. */
+  pace?: ShardPace;
 }
 
 /** How the operation is to talk to a node. */
@@ -58,16 +61,21 @@ export interface KeyspaceScanOptions {
   latencyGuard: LatencyGuardOptions | null;
   /** Most keys acted on over the whole job; null = no maximum. */
   maxKeys: number | null;
+  /** Unpaced jobs: selected keys gathered over SCAN batches per write-ahead checkpoint. @default 10000 */
+  writeAheadKeys?: number;
 }
 
 export interface KeyspaceScanResult {
   done: boolean;
   limitReached: boolean;
+  /** Latency-guard back-offs over the whole job (every chunk, every shard). */
   guardBackoffs: number;
 }
 
 /** Write-ahead batches are split so a checkpoint row stays far below the 1 MiB entity limit. */
 const maxPendingChars = 300_000;
+/** Selected keys gathered (over several SCAN batches) per write-ahead checkpoint of an unpaced job. */
+const writeAheadKeys = 10_000;
 /** Progress without write-ahead (nothing selected) is checkpointed at most this often. */
 const idleCheckpointMs = 1000;
 
@@ -91,7 +99,6 @@ interface ShardRun {
 class ChunkScan {
   private limitLeft: number;
   private limitReached = false;
-  private backoffs = 0;
   private mode: 'standalone' | 'cluster' = 'standalone';
 
   constructor(
@@ -109,7 +116,7 @@ class ChunkScan {
     const runs = await this.plan();
     await Promise.all(runs.filter((r) => !r.record.done).map((r) => this.runShard(r)));
     const done = runs.every((r) => r.record.done) || (this.limitReached && runs.every((r) => r.state.pending === null));
-    return { done, limitReached: this.limitReached, guardBackoffs: this.backoffs };
+    return { done, limitReached: this.limitReached, guardBackoffs: runs.reduce((n, r) => n + (r.state.pace?.guard?.backoffs ?? 0), 0) };
   }
 
   /** First chunk: one cursor per master. Later chunks: the saved cursors, restarted where the master changed. */
@@ -148,11 +155,12 @@ class ChunkScan {
   private async runShard(run: ShardRun): Promise<void> {
     const guard = new LatencyGuard(this.options.latencyGuard, this.options.scanCount);
     const bucket = new TokenBucket(this.options.keysPerSecondPerNode);
+    const meter = new PaceMeter(guard, this.options.keysPerSecondPerNode, run.state.pace);
     let failures = 0;
     try {
       while (!run.record.done && !this.ctx.shouldStop() && !(this.limitReached && run.state.pending === null)) {
         try {
-          await this.scanShard(run, guard, bucket);
+          await this.scanShard(run, guard, bucket, meter);
           failures = 0;
         } catch (error) {
           if (isLeaseLostError(error) || classifyRedisError(error) === 'reply' && !isRedirect(error)) throw error;
@@ -164,25 +172,39 @@ class ChunkScan {
         }
       }
     } finally {
-      this.backoffs += guard.backoffs;
+      run.state.pace = meter.snapshot();
     }
   }
 
-  private async scanShard(run: ShardRun, guard: LatencyGuard, bucket: TokenBucket): Promise<void> {
+  private async scanShard(run: ShardRun, guard: LatencyGuard, bucket: TokenBucket, meter: PaceMeter): Promise<void> {
     const { state, record } = run;
     const counts = record.counts;
     const pace: Pace = { guard, mode: this.mode };
+    const timed = async <T>(phase: 'scan' | 'select' | 'checkpoint' | 'apply' | 'rateWait', work: Promise<T>): Promise<T> => {
+      const start = performance.now();
+      try {
+        return await work;
+      } finally {
+        meter.add(phase, performance.now() - start);
+      }
+    };
+    const checkpoint = () => {
+      state.pace = meter.snapshot();
+      return timed('checkpoint', this.ctx.checkpoint([record]));
+    };
     if (state.pending) {
       await this.op.recover(await this.connection.client(), state.pending.keys.map((k) => Buffer.from(k, 'base64')), counts);
       counts['recovered'] = (counts['recovered'] ?? 0) + state.pending.keys.length;
       if (state.pending.next === null) state.pending = null;
       else this.advance(run, state.pending.next);
-      await this.ctx.checkpoint([record]);
+      await checkpoint();
       if (record.done) return;
     }
     const node = await this.connection.node(state.address);
     const scan = async (cursor: string): Promise<[string, Buffer[]]> => {
+      const paused = guard.pauseMs;
       await guard.beforeBatch(node, this.ctx.deadline);
+      meter.add('guardPause', guard.pauseMs - paused);
       const start = performance.now();
       const [next, keys] = await node.scanBuffer(cursor, 'MATCH', this.options.pattern, 'COUNT', guard.scanCount);
       guard.observe(performance.now() - start);
@@ -190,47 +212,56 @@ class ChunkScan {
     };
     let lastCheckpoint = Date.now();
     let ahead: Promise<[string, Buffer[]]> | undefined = scan(state.cursor);
+    // Unpaced (no guard, no rate limit), SCAN batches are gathered up to `writeAheadKeys` selected keys per
+    // write-ahead checkpoint: the checkpoint (a Table Storage round trip) is then the costliest step per batch, so
+    // fewer, larger ones. Paced, a batch is checkpointed on its own, so progress and rate show as they happen.
+    const gatherKeys = guard.enabled || this.options.keysPerSecondPerNode !== null ? 0 : (this.options.writeAheadKeys ?? writeAheadKeys);
     while (ahead) {
-      const [next, keys] = await ahead;
-      ahead = undefined;
-      // A batch given back to the next chunk (rate limit) is scanned and selected again there: count it there only.
+      // A group given back to the next chunk (rate limit) is scanned and selected again there: count it there only.
       const countsBefore = { ...counts };
-      counts['scanned'] = (counts['scanned'] ?? 0) + keys.length;
-      let selected = this.op.select ? await this.op.select(node, keys, counts, pace) : keys;
-      selected = this.reserve(selected);
-      const last = next === '0';
-      // SCAN is read-only: fetch the next batch while this one is checkpointed and applied.
-      const prefetch = (): void => {
-        if (!last && !this.ctx.shouldStop() && !this.limitReached) {
+      let selected: Buffer[] = [];
+      let next: string;
+      for (;;) {
+        const [cursor, keys] = await timed('scan', ahead);
+        ahead = undefined;
+        next = cursor;
+        counts['scanned'] = (counts['scanned'] ?? 0) + keys.length;
+        const picked = this.reserve(this.op.select ? await timed('select', this.op.select(node, keys, counts, pace)) : keys);
+        selected = selected.length === 0 ? picked : selected.concat(picked);
+        // SCAN is read-only: fetch the next batch while this one is selected, checkpointed and applied.
+        if (next !== '0' && !this.ctx.shouldStop() && !this.limitReached) {
           ahead = scan(next);
           ahead.catch(() => undefined);
         }
-      };
+        if (!ahead || selected.length >= gatherKeys || Date.now() - lastCheckpoint >= idleCheckpointMs) break;
+      }
       if (selected.length > 0) {
-        // Rate limit before committing to the batch: a wait past the deadline leaves it to the next chunk.
-        if (!(await bucket.take(selected.length, this.ctx.deadline))) {
+        // Rate limit before committing to the group: a wait past the deadline leaves it to the next chunk.
+        if (!(await timed('rateWait', bucket.take(selected.length, this.ctx.deadline)))) {
           this.unreserve(selected.length);
           for (const name of Object.keys(counts)) delete counts[name];
           Object.assign(counts, countsBefore);
-          await this.ctx.checkpoint([record]);
+          await checkpoint();
           return;
         }
         const groups = splitByEncodedSize(selected);
         for (const [index, group] of groups.entries()) {
-          // A crash after a non-final group re-scans from this batch's cursor: the applied keys are gone by then.
+          // A crash after a non-final group re-scans from this group's first cursor: the applied keys are gone by then.
           state.pending = { keys: group.map((k) => k.toString('base64')), next: index === groups.length - 1 ? next : state.cursor };
           counts['selected'] = (counts['selected'] ?? 0) + group.length;
-          if (index === 0) prefetch();
-          await this.ctx.checkpoint([record]);
-          await this.op.apply(node, group, counts, pace);
-          if (this.mode === 'cluster' && state.replicas > 0) await node.call('WAIT', 1, 100);
+          await checkpoint();
+          await timed('apply', (async () => {
+            await this.op.apply(node, group, counts, pace);
+            if (this.mode === 'cluster' && state.replicas > 0) await node.call('WAIT', 1, 100);
+          })());
+          meter.acted(group.length);
         }
         state.pending = null;
         lastCheckpoint = Date.now();
-      } else prefetch();
+      }
       this.advance(run, next);
       if (record.done || !ahead || Date.now() - lastCheckpoint >= idleCheckpointMs) {
-        await this.ctx.checkpoint([record]);
+        await checkpoint();
         lastCheckpoint = Date.now();
       }
     }
