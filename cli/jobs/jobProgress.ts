@@ -33,7 +33,7 @@ interface ReportedMeasure {
   total?: number | null;
 }
 
-const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys', slotsMoved: 'slots' };
+const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys', slotsMoved: 'slots', slotsRepaired: 'slots' };
 
 /**
  * A job's progress: the job's own `measure` ({counter, done, total}) / `progress.total` and `etaSeconds` when it

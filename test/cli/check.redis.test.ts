@@ -76,10 +76,11 @@ describe('rcm check beside redis-cli --cluster check', () => {
     await cmd(m0, 'CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
     const dry = await h.rcm(['fix', 'broken', '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/^Plan: finish 1 open slot\(s\), 21 keys/m); // the 20 and the probe
+    expect(dry.stdout).toMatch(/^Plan: repair 1 slot\(s\) in 1 step\(s\), 21 keys \(\d+ to move\)/m); // the 20 and the probe
+    expect(dry.stdout).toMatch(/^open_slot\s+\d+\s+1\s+move from \S+/m);
     expect((await h.rcm(['fix', 'broken'])).code).toBe(2); // no terminal, no --yes: refused, nothing changed
     const run = await h.rcm(['fix', 'broken', '--yes'], { timeoutMs: 120_000 });
-    expect(run.stdout).toMatch(/^Job slots-\S+ succeeded in \d+s: finished 1 of 1 open slot\(s\), 21 keys moved\./m);
+    expect(run.stdout).toMatch(/^Job slots-\S+ succeeded in \d+s: repaired 1 of 1 slot\(s\), 21 keys moved\./m);
     expect(run.code).toBe(0);
     const { code } = await compare();
     expect(code).toBe(0);

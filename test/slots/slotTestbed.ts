@@ -71,6 +71,15 @@ export async function fingerprint(cluster: RedisClusterProcesses, extra: RedisPr
       redis.disconnect();
     }
   }
+  return digest(entries);
+}
+
+/** The fingerprint `fingerprint` would give for exactly these string keys and values (for states whose keys cannot all be read). */
+export function fingerprintOf(pairs: Iterable<[string, string]>): { keys: number; checksum: string } {
+  return digest([...pairs].map(([key, value]) => `${key}=${createHash('sha1').update(value).digest('hex')}`));
+}
+
+function digest(entries: string[]): { keys: number; checksum: string } {
   entries.sort();
   return { keys: entries.length, checksum: createHash('sha256').update(entries.join('\n')).digest('hex') };
 }

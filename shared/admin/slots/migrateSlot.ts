@@ -202,7 +202,7 @@ async function dumpAsking(redis: Redis, key: Buffer): Promise<Buffer | null> {
 }
 
 /** DUMP payloads end with the RDB version (2 bytes) and a CRC64 (8 bytes); the serialized value comes first. */
-function dumpPayloadEqual(a: Buffer, b: Buffer): boolean {
+export function dumpPayloadEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && a.subarray(0, a.length - 10).equals(b.subarray(0, b.length - 10));
 }
 

@@ -8,6 +8,8 @@ import type { RedisConnection } from '../../platform/redis/RedisConnectionManage
 import { formatRanges } from '../../platform/topology/slotRanges';
 import { readClusterLayout } from './clusterLayout';
 import { BusyKeyConflictError, migrateSlot, type ConnectedNode } from './migrateSlot';
+import type { RepairStep } from './planRepairs';
+import { repairEvents, runRepairChunk } from './repairJob';
 import type { MoveTuning } from './slotRequest';
 
 /** What a slot job runs: the plan's pairs, frozen when the job was created (a resume never re-plans). */
@@ -17,6 +19,8 @@ export interface SlotJobParams {
   pairs: { from: { id: string; address: string }; to: { id: string; address: string }; slots: [number, number][] }[];
   /** remove-node: the node CLUSTER FORGET removes once it owns no slot. */
   forget?: { id: string };
+  /** fix: the repair steps (`planRepairs.ts`), run by `repairJob.ts` instead of pairs. */
+  repairs?: RepairStep[];
 }
 
 interface PairState {
@@ -42,6 +46,7 @@ export const slotJob: JobKind = {
   name: 'slots',
   async runChunk(ctx) {
     const params = ctx.job.params as unknown as SlotJobParams;
+    if (params.repairs) return runRepairChunk(ctx, { ...params, repairs: params.repairs });
     const cursors: CursorRecord[] = ctx.cursors.length > 0 ? ctx.cursors.map((c) => ({ ...c, state: { ...c.state }, counts: { ...c.counts } })) : params.pairs.map((_, i) => ({ id: `pair-${i}`, state: { pair: i, next: 0, resumes: 0 } satisfies PairState, counts: Object.fromEntries(COUNTS.map((k) => [k, 0])), done: false }));
     if (ctx.cursors.length === 0) await ctx.checkpoint(cursors);
     const timeoutMs = Math.max(1000, ctx.deadline - Date.now()) + 60_000;
@@ -49,6 +54,7 @@ export const slotJob: JobKind = {
   },
   completionEvents(job: JobRecord, cursors: readonly CursorRecord[]): DomainEvent[] {
     const params = job.params as unknown as SlotJobParams;
+    if (params.repairs) return repairEvents(job, cursors, params.repairs);
     const sum = (k: string): number => cursors.reduce((n, c) => n + (c.counts[k] ?? 0), 0);
     return [
       {

@@ -54,11 +54,13 @@ export const reshardRequestSchema = z
 
 export type ReshardRequest = z.output<typeof reshardRequestSchema>;
 
-/** `POST /api/clusters/{id}/slots/fix`: finish every open slot that can be finished without losing a key. */
+/** `POST /api/clusters/{id}/slots/fix`: repair every slot problem health reports without losing a key, or refuse it. */
 export const fixRequestSchema = z
   .strictObject({
     /** Only answer the plan (200), change nothing. @default false */
     dryRun: z.boolean().default(false),
+    /** With the admin role: reassign the slots of a master that is down (its keys are lost if it comes back). @default false */
+    force: z.boolean().default(false),
   })
   .extend(moveTuningSchema.shape);
 

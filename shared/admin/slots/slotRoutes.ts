@@ -20,8 +20,7 @@ import { readClusterLayout } from './clusterLayout';
 import { buildPlan, planView, reshardPairs, type SlotPlan } from './planReshard';
 import type { SlotJobParams } from './slotJob';
 import { takeSlotLock } from './slotLock';
-import { fixRequestSchema, reshardRequestSchema } from './slotRequest';
-import { cannotFix, planFix } from './planFix';
+import { reshardRequestSchema } from './slotRequest';
 
 /**
  * `POST /api/clusters/{id}/slots/reshard` (operator; admin + `force` for plans with a data-loss risk): 200 with the
@@ -86,48 +85,6 @@ export async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan,
         ]);
         return jsonResponse(202, { jobId: job.id, kind: job.kind, status: job.status, href: `/api/jobs/${job.id}`, plan: view }, { location: `/api/jobs/${job.id}` });
 }
-
-/**
- * `POST /api/clusters/{id}/slots/fix` (operator): finishes every open slot (migrating and/or importing) that can be
- * moved forward to its intended owner without losing a key, as a `slots` job; 200 with the plan and what it refuses
- * for `dryRun`; 409 `cannot_fix` naming each refused slot with the reason and the manual steps (nothing changes).
- */
-export const fixRoutes: RouteTable = {
-  POST: {
-    role: 'operator',
-    doc: {
-      operationId: 'fixClusterSlots',
-      summary: 'Finish open slots (migrating/importing) without losing a key, or refuse naming why and the manual steps',
-      headers: ['Idempotency-Key'],
-      body: { schema: named('FixRequest', fixRequestSchema), required: false },
-      responses: {
-        '200': { description: 'dry run: the plan and the refused slots', body: openObject('FixPlan', 'the slot plan plus unfixable (slot, reason, manualSteps)') },
-        '202': jobAcceptedDoc,
-        '404': 'the cluster is not registered',
-        '409': 'Azure cache (azure_cluster_writes_blocked), states fix will not guess at (cannot_fix), nothing open (nothing_to_fix), another slot operation running (slot_operation_in_progress)',
-        '503': redisUnavailableDoc,
-      },
-    },
-    async handle({ req, body, cp, change }) {
-      const { id } = parseInput(clusterParamsSchema, req.params, 'params');
-      const request = body.trim() === '' ? fixRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, fixRequestSchema);
-      const cluster = await cp.clusters.get(id);
-      refuseAzure(cluster);
-      const { dryRun, ...tuning } = request;
-      return withRedisProblems(async () => {
-        const { plan, unfixable } = await withRedis(cluster, async (connection) => {
-          const layout = await readClusterLayout(connection, { allowOpenSlots: true });
-          const fix = planFix(layout);
-          return { plan: await buildPlan(connection, 'fix', [...fix.pairs.values()], tuning), unfixable: fix.unfixable };
-        });
-        if (dryRun) return jsonResponse(200, { ...planView(plan), unfixable });
-        if (unfixable.length > 0) throw cannotFix(unfixable);
-        if (plan.slotCount === 0) throw conflict('nothing_to_fix', 'no slot is open: nothing to fix');
-        return startSlotJob(cp, id, plan, change);
-      });
-    },
-  },
-};
 
 /** Azure caches block CLUSTER SETSLOT / MIGRATE / FORGET: say so and name the ARM operation that does it there. */
 export function refuseAzure(cluster: ClusterResource): void {

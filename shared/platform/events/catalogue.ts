@@ -5,7 +5,7 @@ import { evictionPolicyAppliedData, evictionPolicyRecommendedData } from './sche
 import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas/jobEvents';
 import { keysInvalidatedData } from './schemas/keysEvents';
 import { messagingWorkloadDiscoveredData } from './schemas/messagingEvents';
-import { reshardedData, slotMigrationStartedData } from './schemas/slotEvents';
+import { fixedData, reshardedData, slotMigrationStartedData } from './schemas/slotEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
 import { notificationChannelChangedData, notificationChannelRemovedData } from './schemas/notificationEvents';
 import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
@@ -20,6 +20,7 @@ export const eventCatalogue = {
   'RedisClusterManager.Cluster.Removed': clusterRemovedData,
   'RedisClusterManager.Cluster.SlotMigrationStarted': slotMigrationStartedData,
   'RedisClusterManager.Cluster.Resharded': reshardedData,
+  'RedisClusterManager.Cluster.Fixed': fixedData,
   'RedisClusterManager.Namespace.PolicyChanged': namespacePolicyChangedData,
   'RedisClusterManager.Namespace.Removed': namespaceRemovedData,
   'RedisClusterManager.Keys.Invalidated': keysInvalidatedData,

@@ -45,3 +45,29 @@ export const reshardedData = z.strictObject({
   completedAt: z.iso.datetime(),
   pairs: z.array(pairSchema.extend({ keysMoved: z.int().min(0) })).max(1000),
 });
+
+/**
+ * `RedisClusterManager.Cluster.Fixed`: one repair of a fix job is done (one per repair step; a job with more than 45
+ * steps sums the rest into a last event with `problem: 'several'`). `problem` is what health reported (`open_slot`,
+ * `slots_not_covered`, `slot_multiple_owners`, `keys_in_unowned_slot`, `owner_down`, `config_disagreement`); `repair`
+ * is `move` (finished forward) or `settle` (owner claimed, keys moved in, every state closed and announced);
+ * `forced` repairs reassigned a down master's slots (admin + force) and `keysAtRisk` counts its keys where a replica
+ * could be asked (null: unknown).
+ */
+export const fixedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  jobId: z.string().min(1).max(128),
+  problem: z.enum(['open_slot', 'slots_not_covered', 'slot_multiple_owners', 'keys_in_unowned_slot', 'owner_down', 'config_disagreement', 'several']),
+  repair: z.enum(['move', 'settle', 'several']),
+  slots: z.string().max(20_000),
+  slotCount: z.int().min(0).max(16384),
+  owner: z.string().min(1).max(64),
+  from: z.string().min(1).max(64).optional(),
+  detail: z.string().max(2000),
+  plannedKeys: z.int().min(0),
+  plannedKeysToMove: z.int().min(0),
+  forced: z.boolean(),
+  keysAtRisk: z.int().min(0).nullable(),
+  resumed: z.boolean(),
+  completedAt: z.iso.datetime(),
+});
