@@ -33,32 +33,12 @@ export class MonitorTelemetry {
   }
 }
 
-/** Telemetry over an SDK `MeterProvider` with the given readers (tests: an in-memory reader; locally: none). */
+/**
+ * Telemetry over its own SDK `MeterProvider` with the given readers (tests: an in-memory reader). The app's own comes
+ * from the platform's telemetry start (`shared/platform/telemetry`, monitorTimer.ts).
+ */
 export async function localTelemetry(readers: MetricReader[] = []): Promise<MonitorTelemetry> {
   const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
   const provider = new MeterProvider({ readers });
   return new MonitorTelemetry(provider, () => provider.forceFlush());
-}
-
-/**
- * Azure Monitor through the distro (`@azure/monitor-opentelemetry`, loaded only here: it is heavy), authenticated
- * with the app's managed identity (Entra, no instrumentation key auth). Redis client instrumentation stays off: the
- * collector's own commands are not worth a span each.
- */
-export async function azureMonitorTelemetry(connectionString: string, clientId: string | undefined): Promise<MonitorTelemetry> {
-  const [{ useAzureMonitor }, { metrics }, { azureCredential }] = await Promise.all([
-    import('@azure/monitor-opentelemetry'),
-    import('@opentelemetry/api'),
-    import('../../platform/config/azureCredential.js'),
-  ]);
-  useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString, credential: azureCredential(clientId) },
-    instrumentationOptions: { redis: { enabled: false }, redis4: { enabled: false } },
-    enableLiveMetrics: false,
-  });
-  const provider = metrics.getMeterProvider();
-  const flushable = provider as ApiMeterProvider & { forceFlush?: () => Promise<void> };
-  return new MonitorTelemetry(provider, async () => {
-    await flushable.forceFlush?.();
-  });
 }

@@ -1,18 +1,23 @@
-import { loadSettings } from '../../platform/config/loadSettings';
 import { redisConnections } from '../../platform/redis/redisConnections';
-import { azureMonitorTelemetry, localTelemetry, type MonitorTelemetry } from './MonitorTelemetry';
+import { processTelemetry as platformTelemetry } from '../../platform/telemetry/processTelemetry';
+import { MonitorTelemetry } from './MonitorTelemetry';
 import { tickBudgetMs } from './monitoringSettings';
 import { monitoring } from './openMonitoring';
 import { runMonitorTick, type TickResult } from './runMonitorTick';
 
 let telemetry: Promise<MonitorTelemetry> | undefined;
 
-/** Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set, else an SDK meter provider without exporters. */
+/**
+ * The collector's instruments on the process's meter provider (started once at app start by the platform, in the
+ * mode `TELEMETRY_MODE` picks); registered once per process. A failed start is not cached.
+ */
 function processTelemetry(): Promise<MonitorTelemetry> {
-  const settings = loadSettings();
-  telemetry ??= settings.APPLICATIONINSIGHTS_CONNECTION_STRING
-    ? azureMonitorTelemetry(settings.APPLICATIONINSIGHTS_CONNECTION_STRING, settings.AZURE_CLIENT_ID)
-    : localTelemetry();
+  telemetry ??= platformTelemetry()
+    .then((t) => new MonitorTelemetry(t.meterProvider, () => t.flush()))
+    .catch((error: unknown) => {
+      telemetry = undefined;
+      throw error;
+    });
   return telemetry;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { telemetryModes } from '../telemetry/telemetryMode';
 
 /**
  * The app settings the whole app shares. `infra/` sets each `requiredInAzure` one on the Function App (a test
@@ -28,8 +29,14 @@ export const appSettingsSchema = z.object({
   REDIS_SECRET_SETTINGS: z.string().optional(),
   /** Redis the manager itself checks on `/api/health`; locally the spawned redis-server. */
   REDIS_URL: z.string().min(1).optional(),
-  /** Application Insights connection string; when set, telemetry goes to Azure Monitor. */
+  /** Application Insights connection string; when set, telemetry goes to Azure Monitor (unless `TELEMETRY_MODE` says otherwise). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  /**
+   * Where traces and metrics go: `azure-monitor` (the distro, needs the connection string), `otlp` (OTLP/HTTP, set by
+   * the standard `OTEL_EXPORTER_OTLP_*` variables), `console` (stdout) or `off` (docs/monitoring.md, Traces).
+   * @default "azure-monitor" when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else "off"
+   */
+  TELEMETRY_MODE: z.enum(telemetryModes).optional(),
   /**
    * API keys of the admin API, one `name:role:key` entry per line or `;` (role = reader | operator | admin, key at
    * least 24 characters). The name is the principal recorded in the audit log. In Azure set it from Key Vault

@@ -4,7 +4,8 @@ import { validateEventData, type DomainEvent } from './catalogue';
 /**
  * The CloudEvents 1.0 envelope as it travels through Event Grid (JSON format). Extension attributes the manager
  * adds: `correlationid` (request that caused it), `principal` (who), `streamversion` (version in the event store, so
- * subscribers can order events of one cluster; delivery is unordered).
+ * subscribers can order events of one cluster; delivery is unordered), and the distributed tracing extension
+ * (`traceparent`, `tracestate`) of the request that caused it.
  */
 export const cloudEventEnvelopeSchema = z.looseObject({
   specversion: z.literal('1.0'),
@@ -19,6 +20,8 @@ export const cloudEventEnvelopeSchema = z.looseObject({
   correlationid: z.string().max(128).optional(),
   principal: z.string().max(256).optional(),
   streamversion: z.union([z.int(), z.string().regex(/^\d+$/)]).optional(),
+  traceparent: z.string().max(512).optional(),
+  tracestate: z.string().max(512).optional(),
 });
 export type CloudEventEnvelope = z.infer<typeof cloudEventEnvelopeSchema>;
 

@@ -25,6 +25,8 @@ export function toCloudEvent(event: StoredEvent): CloudEvent<unknown> {
       correlationid: event.correlationId,
       principal: event.principal.id,
       streamversion: event.version,
+      // CloudEvents distributed tracing extension: the subscriber's span continues the trace that caused the event.
+      ...(event.traceparent ? { traceparent: event.traceparent } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { authenticate, authorize } from '../auth/authenticate';
 import type { Principal } from '../auth/Principal';
 import { systemPrincipal } from '../auth/Principal';
@@ -53,6 +54,10 @@ export function apiHandler(routes: RouteTable, open: () => Promise<ControlPlane>
     } catch (error) {
       response = problemFromError(error, invocation);
     }
+    // The invocation's span (shared/platform/telemetry) carries the correlation id the audit log records.
+    const span = trace.getActiveSpan();
+    span?.setAttributes({ 'rcm.correlation_id': correlationId, 'http.response.status_code': response.status });
+    if (response.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
     return { ...response, headers: { ...response.headers, ...common } };
   };
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import type { DomainEvent } from '../events/catalogue';
 import type { ControlPlane } from '../controlPlane';
@@ -10,6 +11,7 @@ import type { JobSettings } from './jobSettings';
 import type { JobStore } from './JobStore';
 import { isLeaseLostError } from './LeaseLostError';
 import { statusOf } from '../store/statusOf';
+import { withSpan } from '../telemetry/withSpan';
 
 /** This process as a lease owner: unique per process, readable in the job row. */
 export const processOwner = `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -48,7 +50,25 @@ export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<C
   if (finalStatuses.includes(job.status)) return { outcome: 'finished' };
   const now = Date.now();
   if (job.lease.expiresAt > now && job.lease.owner !== owner) return { outcome: 'busy' };
+  // One span per chunk actually run (busy/finished calls above are not chunks); its events carry its traceparent,
+  // so the chunk the next one is triggered by continues the same trace.
+  const attributes = { 'rcm.job.id': job.id, 'rcm.job.kind': job.kind, 'rcm.cluster.id': job.clusterId, 'rcm.job.chunk': job.chunks + 1 };
+  return withSpan(`job.chunk ${job.kind}`, attributes, async (span) => {
+    const result = await runLeasedChunk(job, loaded, now, owner, log, deps);
+    span.setAttribute('rcm.job.outcome', result.outcome === 'ran' ? result.status : result.outcome);
+    return result;
+  });
+}
 
+async function runLeasedChunk(
+  job: JobRecord,
+  loaded: NonNullable<Awaited<ReturnType<JobStore['load']>>>,
+  now: number,
+  owner: string,
+  log: (message: string) => void,
+  deps: JobRunnerDeps,
+): Promise<ChunkRunResult> {
+  const jobId = job.id;
   const leased: JobRecord = {
     ...job,
     status: 'running',
@@ -129,6 +149,7 @@ async function failedChunk(fence: FencedJob, deps: JobRunnerDeps, error: unknown
   const code = isDomainError(error) ? error.code : 'chunk_failed';
   const message = isDomainError(error) ? error.message : error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : 'unknown error';
   log(`job ${fence.job.id} chunk ${fence.job.chunks} failed (${code}): ${message}`);
+  trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: `${code}: ${message}`.slice(0, 300) });
   if (fence.job.failedChunks + 1 >= deps.settings.maxFailedChunks) {
     return finishJob(fence, deps, 'failed', { error: { code, message }, failedChunks: fence.job.failedChunks + 1 }, []);
   }

@@ -7,6 +7,7 @@ import { jsonFromChunks, jsonToChunks } from './jsonChunks';
 import type { StoredEvent } from './StoredEvent';
 import { eventRowKey, headRowKey, outboxRowKey, streamIdSchema } from './streamId';
 import { statusOf } from './statusOf';
+import { activeTraceparent } from '../telemetry/activeTraceparent';
 
 /** Who and why, recorded with every event of one append. */
 export interface AppendContext {
@@ -49,9 +50,10 @@ export class EventStore {
     const time = new Date().toISOString();
     const actions: TransactionAction[] = [];
     const stored: StoredEvent[] = [];
+    const traceparent = activeTraceparent();
     events.forEach((event, i) => {
       const version = expectedVersion + i + 1;
-      const row = toEventRow(streamId, version, event, { principal: context.principal, correlationId: context.correlationId, time });
+      const row = toEventRow(streamId, version, event, { principal: context.principal, correlationId: context.correlationId, time, traceparent });
       actions.push(['create', row.entity]);
       actions.push(['create', { partitionKey: streamId, rowKey: outboxRowKey(version), eventId: row.stored.id, version, createdAt: time }]);
       stored.push(row.stored);

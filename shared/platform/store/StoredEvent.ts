@@ -12,4 +12,6 @@ export type StoredEvent = DomainEvent & {
   time: string;
   principal: Principal;
   correlationId: string;
+  /** W3C `traceparent` of the span that appended it (absent with telemetry off): its CloudEvent continues that trace. */
+  traceparent?: string;
 };

@@ -16,6 +16,7 @@ const eventRowSchema = z.looseObject({
   time: z.iso.datetime(),
   principal: z.string(),
   correlationId: z.string().max(128),
+  traceparent: z.string().max(512).optional(),
 });
 
 /** Builds the entity for one event; validates `data` against the catalogue first so nothing invalid is ever stored. */
@@ -23,11 +24,12 @@ export function toEventRow(
   streamId: string,
   version: number,
   event: DomainEvent,
-  meta: { principal: Principal; correlationId: string; time: string },
+  meta: { principal: Principal; correlationId: string; time: string; traceparent?: string | undefined },
 ): { entity: Record<string, unknown> & { partitionKey: string; rowKey: string }; stored: StoredEvent } {
   const checked = validateEventData(event.type, event.data);
   if (!checked.ok) throw new Error(`refusing to append an invalid ${event.type}: ${checked.problem}`);
-  const stored = { ...checked.event, id: randomUUID(), streamId, version, ...meta } as StoredEvent;
+  const { traceparent, ...who } = meta;
+  const stored = { ...checked.event, id: randomUUID(), streamId, version, ...who, ...(traceparent ? { traceparent } : {}) } as StoredEvent;
   const entity = {
     partitionKey: streamId,
     rowKey: eventRowKey(version),
@@ -37,6 +39,7 @@ export function toEventRow(
     time: meta.time,
     principal: JSON.stringify(meta.principal),
     correlationId: meta.correlationId,
+    ...(traceparent ? { traceparent } : {}),
     ...jsonToChunks('data', stored.data),
   };
   return { entity, stored };
@@ -71,5 +74,6 @@ export function fromEventRow(entity: Record<string, unknown>): StoredEvent {
     time: row.data.time,
     principal: parsedPrincipal.data,
     correlationId: row.data.correlationId,
+    ...(row.data.traceparent ? { traceparent: row.data.traceparent } : {}),
   } as StoredEvent;
 }

@@ -15,6 +15,8 @@ export interface InvocationInput {
   inputData: RpcInvocationRequest['inputData'];
   triggerMetadata: RpcInvocationRequest['triggerMetadata'];
   retryContext?: RpcInvocationRequest['retryContext'];
+  /** The trace context the host passes to the worker (`InvocationContext.traceContext`). */
+  traceContext?: RpcInvocationRequest['traceContext'];
   /** Why it runs, for the "Executing" log line (e.g. 'This function was programmatically called via the host APIs.'). */
   reason: string;
 }
@@ -80,6 +82,7 @@ export function createInvoker(registry: Registry, logger: HostLogger): Invoker {
         inputData: input.inputData,
         triggerMetadata: input.triggerMetadata,
         retryContext: input.retryContext,
+        ...(input.traceContext ? { traceContext: input.traceContext } : {}),
       };
       const coreCtx: CoreInvocationContext = {
         invocationId,

@@ -84,6 +84,7 @@ export async function handleHttpTrigger(
   const outcome = await invoker.invoke(route.fn, {
     inputData: [{ name: route.triggerName, data: { http } }],
     triggerMetadata,
+    ...incomingTraceContext(req.headers),
     reason: 'This function was programmatically called via the host APIs.',
   });
   if (!outcome.ok) {
@@ -92,4 +93,16 @@ export async function handleHttpTrigger(
     });
   }
   return fromRpcHttpResponse(outcome.response, route.httpOutputName);
+}
+
+/**
+ * The real host's invocation span continues the request's W3C `traceparent` and hands its own context to the worker;
+ * this host has no span of its own, so it hands the request's (same trace id, the caller's span as parent). Without
+ * the header it passes none (docs/local-host.md).
+ */
+function incomingTraceContext(headers: Record<string, string | undefined>): { traceContext?: { traceParent: string; traceState?: string } } {
+  const traceParent = headers['traceparent'];
+  if (!traceParent) return {};
+  const traceState = headers['tracestate'];
+  return { traceContext: { traceParent, ...(traceState ? { traceState } : {}) } };
 }
