@@ -41,7 +41,7 @@ export const fixRoutes: RouteTable = {
         '202': jobAcceptedDoc,
         '403': 'force needs the admin role',
         '404': 'the cluster is not registered',
-        '409': 'Azure cache (azure_cluster_writes_blocked), problems fix refuses, e.g. a down owner without force (cannot_fix), nothing to repair (nothing_to_fix), another slot operation running (slot_operation_in_progress)',
+        '409': 'Azure cache (azure_cluster_writes_blocked), problems fix refuses, e.g. a down owner without force (cannot_fix), nothing to repair (nothing_to_fix), another slot operation running (slot_operation_in_progress), a plan too large for one job (fix_plan_too_large)',
         '503': redisUnavailableDoc,
       },
     },
@@ -66,6 +66,9 @@ export const fixRoutes: RouteTable = {
     },
   },
 };
+
+/** Characters of repair steps one job row can hold with room to spare (its properties are chunked, ~1 MiB in all). */
+const MAX_PLAN_CHARS = 300_000;
 
 /** The dry run: every problem with its repair or its refusal. */
 export function fixPlanView(steps: RepairStep[], refused: Refusal[], tuning: MoveTuning): Record<string, unknown> {
@@ -101,7 +104,12 @@ async function startFixJob(cp: ControlPlane, id: string, steps: RepairStep[], tu
   const rt = await jobRuntime(cp);
   const jobId = newJobId('slots');
   await takeSlotLock(cp, rt.store, id, jobId);
-  const params: SlotJobParams = { operation: 'fix', tuning, pairs: [], repairs: steps };
+  // The job row holds the frozen plan (Table Storage: ~1 MiB per entity); details are cut to keep it small.
+  const repairs = steps.map((s) => ({ ...s, detail: s.detail.slice(0, 160) }));
+  if (JSON.stringify(repairs).length > MAX_PLAN_CHARS) {
+    throw conflict('fix_plan_too_large', `the fix plan has ${steps.length} repair steps, more than one job can hold: repair the largest problems by hand first (dryRun lists them), then run fix again`);
+  }
+  const params: SlotJobParams = { operation: 'fix', tuning, pairs: [], repairs };
   const slotCount = Number(plan['slotCount']);
   const { job } = await new JobService(rt).create(
     // Progress counts slots repaired against the plan's slot count (exact: the plan fixes which slots are repaired).

@@ -58,8 +58,9 @@ export function planRepairs(state: FixState, options: { force: boolean; keysAtRi
   const slotCounts = new Map(state.masters.map((m) => [m.id, m.owns.size]));
   const decisions: Decision[] = [];
   const refusedSlots = new Map<string, { problem: FixProblem; reason: string; manualSteps: string; slots: number[] }>();
+  const emptyOwner = assignEmptySlots(state, slotCounts, options.force);
   for (const slot of state.slotsOfInterest) {
-    const d = decide(slot, state, byId, slotCounts, options);
+    const d = decide(slot, state, byId, emptyOwner, options);
     if ('refusal' in d) {
       const key = `${d.problem}|${d.reason}`;
       const group = refusedSlots.get(key) ?? { problem: d.problem, reason: d.reason, manualSteps: d.manualSteps, slots: [] };
@@ -85,7 +86,30 @@ interface Decision {
 
 type Refused = { refusal: true; problem: FixProblem; reason: string; manualSteps: string };
 
-function decide(slot: number, state: FixState, byId: Map<string, FixMaster>, slotCounts: Map<string, number>, options: { force: boolean }): Decision | Refused {
+/**
+ * Owners of the slots nobody reachable claims and nobody holds keys in (uncovered, or a down master's with force): in
+ * contiguous blocks to the masters with fewest slots, so the counts even out and consecutive slots form one step.
+ */
+function assignEmptySlots(state: FixState, slotCounts: Map<string, number>, force: boolean): Map<number, FixMaster> {
+  const empty = state.slotsOfInterest.filter(
+    (slot) => !state.masters.some((m) => m.owns.has(slot) || (m.keys.get(slot) ?? 0) > 0) && (force || !state.down.some((d) => d.slots.includes(slot))),
+  );
+  const out = new Map<number, FixMaster>();
+  if (state.masters.length === 0) return out;
+  const total = [...slotCounts.values()].reduce((a, b) => a + b, 0) + empty.length;
+  const share = Math.ceil(total / state.masters.length);
+  let next = 0;
+  const byCount = [...state.masters].sort((a, b) => (slotCounts.get(a.id) ?? 0) - (slotCounts.get(b.id) ?? 0) || (a.id < b.id ? -1 : 1));
+  for (const [i, master] of byCount.entries()) {
+    const take = i === byCount.length - 1 ? empty.length - next : Math.max(0, Math.min(empty.length - next, share - (slotCounts.get(master.id) ?? 0)));
+    for (const slot of empty.slice(next, next + take)) out.set(slot, master);
+    slotCounts.set(master.id, (slotCounts.get(master.id) ?? 0) + take);
+    next += take;
+  }
+  return out;
+}
+
+function decide(slot: number, state: FixState, byId: Map<string, FixMaster>, emptyOwner: Map<number, FixMaster>, options: { force: boolean }): Decision | Refused {
   const keysOn = (m: FixMaster): number => m.keys.get(slot) ?? 0;
   const claimants = state.masters.filter((m) => m.owns.has(slot));
   const holders = state.masters.filter((m) => keysOn(m) > 0);
@@ -105,14 +129,13 @@ function decide(slot: number, state: FixState, byId: Map<string, FixMaster>, slo
           : `Restart ${downOwner.addressKey} (its keys come back with it). It has no reachable replica; only if it is gone for good and its keys may be lost, run fix again as admin with "force": true (its slots go to reachable masters, empty).`,
       };
     }
-    const owner = holders.length > 0 ? pick(holders, keysOn, slotCounts) : fewestSlots(state.masters, slotCounts);
+    const owner = holders.length > 0 ? pick(holders, keysOn) : emptyOwner.get(slot);
     if (!owner) return { refusal: true, problem: 'slots_not_covered', reason: 'no reachable master can take it', manualSteps: 'Restart the masters, then run fix again.' };
-    slotCounts.set(owner.id, (slotCounts.get(owner.id) ?? 0) + 1);
-    const why = holders.length > 1 ? `keys on ${holders.length} masters: ${owner.addressKey} (most keys) takes it and the others' keys move there` : holders.length === 1 ? `${owner.addressKey} holds its keys and takes it` : `no master holds keys in it: ${owner.addressKey} (fewest slots) takes it`;
+    const why = holders.length > 1 ? `keys on ${holders.length} masters: ${owner.addressKey} (most keys) takes it and the others' keys move there` : holders.length === 1 ? `${owner.addressKey} holds its keys and takes it` : `no master holds keys in it: ${owner.addressKey} takes it (slots without keys go in blocks to the masters with fewest slots)`;
     return { slot, kind: 'settle', problem: downOwner ? 'owner_down' : 'slots_not_covered', owner, detail: `${downOwner ? `owner ${downOwner.addressKey} is ${downOwner.reason}; reassigned with force` : 'no master owns it'}${where}; ${why}`, ...(downOwner ? { forced: downOwner } : {}) };
   }
   if (claimants.length > 1) {
-    const owner = pick(claimants, keysOn, slotCounts) as FixMaster;
+    const owner = pick(claimants, keysOn) as FixMaster;
     return { slot, kind: 'settle', problem: 'slot_multiple_owners', owner, detail: `claimed by ${claimants.map((c) => c.addressKey).join(' and ')}${where}; ${owner.addressKey} (most keys, then higher config epoch) keeps it, the others' keys move there` };
   }
   const claimant = claimants[0] as FixMaster;
@@ -139,12 +162,8 @@ function decide(slot: number, state: FixState, byId: Map<string, FixMaster>, slo
   return { slot, kind: 'settle', problem: 'config_disagreement', owner: claimant, detail: `owned by ${claimant.addressKey}, but ${state.masters.filter((m) => m.viewOwner[slot] !== claimant.id).map((m) => m.addressKey).join(', ')} see another owner; announced with SETSLOT NODE` };
 }
 
-function pick(candidates: FixMaster[], keysOn: (m: FixMaster) => number, slotCounts: Map<string, number>): FixMaster | undefined {
-  return [...candidates].sort((a, b) => keysOn(b) - keysOn(a) || b.configEpoch - a.configEpoch || (slotCounts.get(a.id) ?? 0) - (slotCounts.get(b.id) ?? 0) || (a.id < b.id ? -1 : 1))[0];
-}
-
-function fewestSlots(masters: FixMaster[], slotCounts: Map<string, number>): FixMaster | undefined {
-  return [...masters].sort((a, b) => (slotCounts.get(a.id) ?? 0) - (slotCounts.get(b.id) ?? 0) || (a.id < b.id ? -1 : 1))[0];
+function pick(candidates: FixMaster[], keysOn: (m: FixMaster) => number): FixMaster | undefined {
+  return [...candidates].sort((a, b) => keysOn(b) - keysOn(a) || b.configEpoch - a.configEpoch || a.owns.size - b.owns.size || (a.id < b.id ? -1 : 1))[0];
 }
 
 /** ` (migrating on A to B, importing on C from A, keys on D)` — what health would show about the slot. */
