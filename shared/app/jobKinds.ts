@@ -14,6 +14,7 @@ const loaders: Record<string, () => Promise<JobKind>> = {
   'stream-action': async () => (await import('../admin/messaging/streamActionJob.js')).streamActionJob,
   slots: async () => (await import('../admin/slots/slotJob.js')).slotJob,
   hotkeys: async () => (await import('../monitoring/hotkeys/hotkeysJob.js')).hotkeysJob,
+  nodes: async () => (await import('../admin/slots/nodeJob.js')).nodeJob,
 };
 
 /** The kind, or undefined for a name this release does not know. */

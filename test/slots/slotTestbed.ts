@@ -85,8 +85,8 @@ function digest(entries: string[]): { keys: number; checksum: string } {
 }
 
 /** Runs the job's chunks in this process (as the runner and sweeper would) until it is final. */
-export async function runToEnd(cp: ControlPlane, jobId: string, maxChunks = 100): Promise<string> {
-  const rt = { ...(await jobRuntime(cp)), kinds: loadJobKind, log: () => undefined };
+export async function runToEnd(cp: ControlPlane, jobId: string, maxChunks = 100, log: (m: string) => void = () => undefined): Promise<string> {
+  const rt = { ...(await jobRuntime(cp)), kinds: loadJobKind, log };
   for (let i = 0; i < maxChunks; i++) {
     const result = await runJobChunk(jobId, rt);
     if (result.outcome === 'ran' && result.status !== 'running') return result.status;
@@ -99,4 +99,16 @@ export async function runToEnd(cp: ControlPlane, jobId: string, maxChunks = 100)
 export async function openSlots(nodes: RedisProcess[]): Promise<string[]> {
   const views = await Promise.all(nodes.map((n) => redisText(n.host, n.port, ['CLUSTER', 'NODES']).catch(() => '')));
   return views.flatMap((v) => v.split('\n').filter((l) => l.includes('myself')).flatMap((l) => l.match(/\[\d+-[<>]-\w+\]/g) ?? []));
+}
+
+/** A cluster-enabled redis-server that has met nobody (what an operator starts before add-node). */
+export async function spawnLoneNode(): Promise<{ node: RedisProcess; id: string }> {
+  const node = await spawnRedis({ port: await freeClusterPort(), args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-announce-ip', '127.0.0.1'] });
+  return { node, id: await redisText(node.host, node.port, ['CLUSTER', 'MYID']) };
+}
+
+/** Nodes (of `nodes`, each asked for its own CLUSTER NODES) that still list `id`. */
+export async function nodesListing(nodes: RedisProcess[], id: string): Promise<string[]> {
+  const views = await Promise.all(nodes.map(async (n) => ({ n, view: await redisText(n.host, n.port, ['CLUSTER', 'NODES']).catch(() => '') })));
+  return views.filter(({ n, view }) => view.split('\n').some((l) => l.startsWith(id) && !l.includes('myself')) && n.port > 0).map(({ n }) => `${n.host}:${n.port}`);
 }

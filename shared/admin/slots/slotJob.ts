@@ -7,6 +7,7 @@ import { withRedis } from '../../platform/redis/redisConnections';
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import { formatRanges } from '../../platform/topology/slotRanges';
 import { readClusterLayout } from './clusterLayout';
+import { forgetNode, nodeRemovedEvent, type ForgetParams } from './forgetNode';
 import { BusyKeyConflictError, migrateSlot, type ConnectedNode } from './migrateSlot';
 import type { RepairStep } from './planRepairs';
 import { repairEvents, runRepairChunk } from './repairJob';
@@ -17,8 +18,8 @@ export interface SlotJobParams {
   operation: 'reshard' | 'rebalance' | 'fix' | 'remove-node';
   tuning: MoveTuning;
   pairs: { from: { id: string; address: string }; to: { id: string; address: string }; slots: [number, number][] }[];
-  /** remove-node: the node CLUSTER FORGET removes once it owns no slot. */
-  forget?: { id: string };
+  /** remove-node: the node CLUSTER FORGET removes once it owns no slot (`forgetNode.ts`). */
+  forget?: ForgetParams;
   /** fix: the repair steps (`planRepairs.ts`), run by `repairJob.ts` instead of pairs. */
   repairs?: RepairStep[];
 }
@@ -56,6 +57,9 @@ export const slotJob: JobKind = {
     const params = job.params as unknown as SlotJobParams;
     if (params.repairs) return repairEvents(job, cursors, params.repairs);
     const sum = (k: string): number => cursors.reduce((n, c) => n + (c.counts[k] ?? 0), 0);
+    const removed = params.forget ? [nodeRemovedEvent(job, params.forget, sum('slotsMoved'))] : [];
+    // remove-node of an empty node moves nothing: only NodeRemoved.
+    if (params.forget && params.pairs.length === 0) return removed;
     return [
       {
         type: 'RedisClusterManager.Cluster.Resharded',
@@ -81,6 +85,7 @@ export const slotJob: JobKind = {
           })),
         },
       },
+      ...removed,
     ];
   },
 };
@@ -156,7 +161,10 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
     if (failed) return failed;
     const done = cursors.every((c) => c.done);
     if (!done) return { done: false };
-    if (params.forget) await forgetNode(connection, layout.masters.map((m) => m.id), params.forget.id, all);
+    if (params.forget) {
+      const failed = await forgetNode(connection, params.forget, ctx.log);
+      if (failed) return failed;
+    }
     const keysInMovedSlots = await countMovedKeys(params, all);
     return { done: true, result: { keysInMovedSlots, slotsMoved: cursors.reduce((n, c) => n + (c.counts['slotsMoved'] ?? 0), 0), guardBackoffs: 0 } };
   } finally {
@@ -175,19 +183,6 @@ async function countMovedKeys(params: SlotJobParams, nodes: ConnectedNode[]): Pr
     for (const [error, value] of (await pipeline.exec()) ?? []) total += error ? 0 : Number(value);
   }
   return total;
-}
-
-/** CLUSTER FORGET on every other node; they then ignore it for the 60 s ban window, so all must hear it now. */
-async function forgetNode(_connection: RedisConnection, _masterIds: string[], id: string, nodes: ConnectedNode[]): Promise<void> {
-  await Promise.all(
-    nodes
-      .filter((n) => n.id !== id)
-      .map((n) =>
-        n.redis.call('CLUSTER', 'FORGET', id).catch((error: unknown) => {
-          if (!/unknown node/i.test(error instanceof Error ? error.message : String(error))) throw error;
-        }),
-      ),
-  );
 }
 
 function busyKeyFailure(error: BusyKeyConflictError, source: ConnectedNode, target: ConnectedNode): ChunkOutcome {

@@ -18,6 +18,7 @@ import { conflict, forbidden } from '../../platform/store/DomainError';
 import { toRanges } from '../../platform/topology/slotRanges';
 import { readClusterLayout } from './clusterLayout';
 import { buildPlan, planView, reshardPairs, type SlotPlan } from './planReshard';
+import type { ForgetParams } from './forgetNode';
 import type { SlotJobParams } from './slotJob';
 import { takeSlotLock } from './slotLock';
 import { reshardRequestSchema } from './slotRequest';
@@ -66,12 +67,16 @@ export const reshardRoutes: RouteTable = {
   },
 };
 
-/** Takes the cluster's slot lock, creates the `slots` job from the frozen plan and records SlotMigrationStarted; the 202 carries `view` (the plan as the dry run showed it). */
-export async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change: ChangeContext, view: Record<string, unknown> = planView(plan)): Promise<ApiResponse> {
+/**
+ * Takes the cluster's slot lock, creates the `slots` job from the frozen plan and records SlotMigrationStarted; the 202
+ * carries `view` (the plan as the dry run showed it). `forget` (remove-node) makes the job end with CLUSTER FORGET of
+ * that node everywhere (`forgetNode.ts`).
+ */
+export async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change: ChangeContext, view: Record<string, unknown> = planView(plan), forget?: ForgetParams): Promise<ApiResponse> {
         const rt = await jobRuntime(cp);
         const jobId = newJobId('slots');
         await takeSlotLock(cp, rt.store, id, jobId);
-        const params: SlotJobParams = { operation: plan.operation, tuning: plan.tuning, pairs: plan.pairs.map((p) => ({ from: p.from, to: p.to, slots: toRanges(p.slots) })) };
+        const params: SlotJobParams = { operation: plan.operation, tuning: plan.tuning, pairs: plan.pairs.map((p) => ({ from: p.from, to: p.to, slots: toRanges(p.slots) })), ...(forget ? { forget } : {}) };
         const { job } = await new JobService(rt).create(
           // Progress counts slots moved against the plan's slot count (exact: the plan fixes which slots move).
           { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsMoved', total: plan.slotCount, exact: true, basis: 'slots in the plan' } },

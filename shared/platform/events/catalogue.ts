@@ -6,6 +6,7 @@ import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas
 import { keysInvalidatedData } from './schemas/keysEvents';
 import { messagingWorkloadDiscoveredData } from './schemas/messagingEvents';
 import { fixedData, reshardedData, slotMigrationStartedData } from './schemas/slotEvents';
+import { failedOverData, nodeAddedData, nodeRemovedData } from './schemas/nodeEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
 import { notificationChannelChangedData, notificationChannelRemovedData } from './schemas/notificationEvents';
 import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
@@ -21,6 +22,9 @@ export const eventCatalogue = {
   'RedisClusterManager.Cluster.SlotMigrationStarted': slotMigrationStartedData,
   'RedisClusterManager.Cluster.Resharded': reshardedData,
   'RedisClusterManager.Cluster.Fixed': fixedData,
+  'RedisClusterManager.Cluster.NodeAdded': nodeAddedData,
+  'RedisClusterManager.Cluster.NodeRemoved': nodeRemovedData,
+  'RedisClusterManager.Cluster.FailedOver': failedOverData,
   'RedisClusterManager.Namespace.PolicyChanged': namespacePolicyChangedData,
   'RedisClusterManager.Namespace.Removed': namespaceRemovedData,
   'RedisClusterManager.Keys.Invalidated': keysInvalidatedData,

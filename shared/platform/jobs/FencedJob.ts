@@ -44,6 +44,8 @@ export class FencedJob {
   /** Queues cursor rows and resolves once they (or a later state of them) are durable. */
   checkpoint(cursors: readonly CursorRecord[]): Promise<void> {
     if (this.lost) return Promise.reject(this.lost);
+    // Nothing to write would queue a waiter no drain ever resolves: wait for what is being written instead.
+    if (cursors.length === 0) return this.flush();
     for (const c of cursors) {
       const copy = structuredClone(c);
       this.cursors.set(c.id, copy);
