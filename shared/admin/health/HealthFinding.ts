@@ -26,7 +26,10 @@ export type FindingCode =
   | 'node_is_replica'
   | 'node_noaddr'
   | 'aof_enable_failed'
-  | 'cluster_mode_mismatch';
+  | 'cluster_mode_mismatch'
+  // from the monitor's history and the hot-key radar (no Redis read)
+  | 'hot_node'
+  | 'hot_key';
 
 /** One problem (or notable fact) found, with what shows it and what to do. */
 export interface HealthFinding {
