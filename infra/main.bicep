@@ -250,6 +250,8 @@ module functionApp 'modules/functionApp.bicep' = {
     appInsightsConnectionString: appInsights.outputs.connectionString
     eventGridTopicEndpoint: eventGrid.outputs.topicEndpoint
     apimSharedSecretUri: keyVault.outputs.apimSharedSecretUri
+    consoleEntraClientId: apiClientId
+    consoleEntraTenantId: tenant().tenantId
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
   }
@@ -289,6 +291,8 @@ module entraApp 'modules/entraApp.bicep' = if (empty(entraApiClientId)) {
   params: {
     uniqueName: 'redis-cluster-manager-${resourceToken}'
     displayName: 'Redis Cluster Manager (${environmentName})'
+    // The gateway's default host name (public cloud), known before APIM exists: apim.bicep needs this app's id.
+    spaRedirectUris: ['https://${abbrs.apiManagementService}${resourceToken}.azure-api.net/api/dashboard/assets/signed-in.html']
   }
 }
 

@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const started = Date.now();
   await build({
-    entryPoints: { console: join(source, 'main.ts') },
+    // console.js always; entra.js (MSAL) and entra-bridge.js only when the user signs in with Microsoft.
+    entryPoints: { console: join(source, 'main.ts'), entra: join(source, 'entra', 'entraMain.ts'), 'entra-bridge': join(source, 'entra', 'bridge.ts') },
     bundle: true,
     format: 'iife',
     target: ['es2022'],
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   });
   await build({ entryPoints: { console: join(source, 'console.css') }, bundle: true, minify: true, outdir: out, logLevel: 'warning', absWorkingDir: repoRoot });
   const size = (f: string) => `${(statSync(join(out, f)).size / 1024).toFixed(1)} KiB`;
-  console.log(`console bundled in ${Date.now() - started} ms: console.js ${size('console.js')}, console.css ${size('console.css')}`);
+  console.log(`console bundled in ${Date.now() - started} ms: console.js ${size('console.js')}, console.css ${size('console.css')}, entra.js ${size('entra.js')}, entra-bridge.js ${size('entra-bridge.js')}`);
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,9 @@ param uniqueName string
 @description('Display name of the app registration.')
 param displayName string
 
+@description('Redirect URIs of the console\'s "Sign in with Microsoft" (single-page app, code flow with PKCE): its signed-in.html behind API Management.')
+param spaRedirectUris array
+
 // Role values are the manager's roles (shared/platform/auth/Principal.ts), weakest first; APIM forwards them in x-rcm-roles.
 var appRoles = [
   { value: 'reader', displayName: 'Reader', description: 'Read clusters, health, metrics, analysis and the audit log.' }
@@ -21,6 +24,10 @@ resource app 'Microsoft.Graph/applications@v1.0' = {
   signInAudience: 'AzureADMyOrg'
   api: {
     requestedAccessTokenVersion: 2
+  }
+  // The console signs users in as this app and asks a token for it ('<appId>/.default'): a public client, no secret.
+  spa: {
+    redirectUris: spaRedirectUris
   }
   appRoles: [
     for role in appRoles: {

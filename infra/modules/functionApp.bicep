@@ -37,6 +37,12 @@ param eventGridTopicEndpoint string
 @description('Versionless URI of the APIM shared secret in Key Vault.')
 param apimSharedSecretUri string
 
+@description('Application (client) id of the Entra app registration the console signs users in with (the API\'s).')
+param consoleEntraClientId string
+
+@description('Directory (tenant) id of that app registration.')
+param consoleEntraTenantId string
+
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int
 
@@ -60,6 +66,9 @@ var appSettings = {
   OTEL_SERVICE_NAME: 'redis-cluster-manager'
   OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=redis-cluster-manager,deployment.environment=${tags['azd-env-name']}'
   APIM_SHARED_SECRET: '@Microsoft.KeyVault(SecretUri=${apimSharedSecretUri})'
+  // The console's "Sign in with Microsoft" (not secrets: the app registration's ids).
+  CONSOLE_ENTRA_CLIENT_ID: consoleEntraClientId
+  CONSOLE_ENTRA_TENANT_ID: consoleEntraTenantId
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {

@@ -25,6 +25,9 @@ const notSetInAzure: Record<string, string> = {
   WARM_HTTP_ALLOWED_HOSTS: 'opt-in allow-list; unset refuses HTTP warm sources, the safe default',
   NOTIFY_ALLOWED_HOSTS: 'opt-in allow-list of webhook hosts; the code default covers Teams and Slack',
   TELEMETRY_MODE: 'defaults to azure-monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set, which infra sets',
+  CONSOLE_ENTRA_AUTHORITY: 'the default (login.microsoftonline.com + CONSOLE_ENTRA_TENANT_ID) is the public cloud; set only for a sovereign cloud',
+  CONSOLE_ENTRA_SCOPE: "the default '<client id>/.default' is the API's own app registration",
+  LOCAL_ENTRA_STANDIN_PUBLIC_KEY: 'local Entra stand-in only; the app refuses it in Azure (WEBSITE_SITE_NAME set)',
 };
 /** Tuning knobs with a default in code (docs/architecture.md lists it): infra sets them only to change them. */
 const tuning = /^(EVENTGRID_PUBLISH_TIMEOUT_MS|EVENT_DEDUPE_TTL_SECONDS|IDEMPOTENCY_KEY_TTL_SECONDS|STATE_TABLE_PREFIX|STORAGE_TIMEOUT_MS|JOB_\w+|MONITOR_\w+|NOTIFY_(DELIVERY_BUDGET_MS|MAX_ATTEMPTS|RECORD_RETENTION_DAYS|RETRY_BASE_MS|TIMEOUT_MS)|WARM_BLOB_CONTAINERS|WARM_SNAPSHOT_CONTAINER)$/;

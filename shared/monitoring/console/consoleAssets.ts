@@ -11,9 +11,11 @@ export interface ConsoleAsset {
 }
 
 /** Files `tools/buildConsole.ts` writes (esbuild bundles of `browser/`), by the name the page asks for. */
-const files: Record<(typeof dashboardAssetNames)[number], string> = {
+const files: Record<Exclude<(typeof dashboardAssetNames)[number], 'signed-in.html' | 'entra-config.json'>, string> = {
   'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
+  'entra.js': 'text/javascript; charset=utf-8',
+  'entra-bridge.js': 'text/javascript; charset=utf-8',
 };
 
 /** Folder of the built bundles: next to this module in dist/, or the repo's dist/ when the app runs from source (tests). */

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { forbidden, unauthorized } from '../store/DomainError';
 import { digest, type AuthConfig } from './authConfig';
 import { hasRole, roles, type Principal, type Role } from './Principal';
+import { verifyLocalEntraToken } from './verifyLocalEntraToken';
 
 /** Headers of the APIM contract (docs/api.md#authentication). */
 export const apimHeaders = { secret: 'x-rcm-apim-secret', principal: 'x-rcm-principal', roles: 'x-rcm-roles' } as const;
@@ -10,6 +11,8 @@ export const apimHeaders = { secret: 'x-rcm-apim-secret', principal: 'x-rcm-prin
  * Resolves the caller. An `x-api-key` is checked against every configured key in constant time (no early exit, so
  * timing does not reveal which key nearly matched). Entra identities arrive from API Management, which validated the
  * JWT and forwards `x-rcm-principal` + `x-rcm-roles`; those are trusted only with the matching `x-rcm-apim-secret`.
+ * Locally only, with the Entra stand-in configured (`config.localEntra`), a `Authorization: Bearer` token is checked
+ * here the way APIM's `validate-jwt` checks Entra's (verifyLocalEntraToken.ts).
  * @throws 401 `missing_credentials` / `invalid_credentials`; 403 when an Entra caller holds no role of this app.
  */
 export function authenticate(headers: { get(name: string): string | null }, config: AuthConfig): Principal {
@@ -22,6 +25,15 @@ export function authenticate(headers: { get(name: string): string | null }, conf
     }
     if (!match) throw unauthorized('invalid_credentials', 'the API key is not valid');
     return match;
+  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')?.[1];
+  if (bearer !== undefined && config.localEntra) {
+    // Local only (authConfig refuses this in Azure): the check APIM's validate-jwt makes, then what APIM forwards.
+    const { id, roles: held } = verifyLocalEntraToken(bearer, config.localEntra);
+    if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw unauthorized('invalid_credentials', 'the bearer token names no principal');
+    const role = highestRole(held);
+    if (!role) throw forbidden(`'${id}' holds none of the roles reader, operator, admin`);
+    return { id, kind: 'entra', role };
   }
   const apimSecret = headers.get(apimHeaders.secret);
   if (apimSecret !== null) {

@@ -51,6 +51,30 @@ export const appSettingsSchema = z.object({
    */
   APIM_SHARED_SECRET: z.string().min(24).optional(),
   /**
+   * Application (client) id of the Entra app registration the console signs users in with (the API's own, whose app
+   * roles are the manager's roles); set, the console offers "Sign in with Microsoft". Not a secret.
+   * @default none (the console signs in with API keys only)
+   */
+  CONSOLE_ENTRA_CLIENT_ID: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'must be an application (client) id').optional(),
+  /** Directory (tenant) id of that app registration. @default none */
+  CONSOLE_ENTRA_TENANT_ID: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'must be a directory (tenant) id').optional(),
+  /**
+   * Sign-in authority: `https://login.microsoftonline.com/<tenant>` (sovereign clouds have their own hosts), or the
+   * local Entra stand-in's URL in tests. Must be https.
+   * @default "https://login.microsoftonline.com/<CONSOLE_ENTRA_TENANT_ID>"
+   */
+  CONSOLE_ENTRA_AUTHORITY: z.url({ protocol: /^https$/ }).optional(),
+  /** Scope the console asks a token for. @default "<CONSOLE_ENTRA_CLIENT_ID>/.default" */
+  CONSOLE_ENTRA_SCOPE: z.string().min(1).max(512).optional(),
+  /**
+   * Local only: PEM public key of the local Entra stand-in (tests, a dev loop without Entra). With it the app itself
+   * validates `Authorization: Bearer` tokens of `CONSOLE_ENTRA_AUTHORITY` + `/v2.0` for `CONSOLE_ENTRA_CLIENT_ID`
+   * (RS256, issuer, audience, expiry), the check API Management makes in Azure. Refused at startup in Azure
+   * (`WEBSITE_SITE_NAME` set), where only APIM's forwarded identity is trusted.
+   * @default none
+   */
+  LOCAL_ENTRA_STANDIN_PUBLIC_KEY: z.string().min(1).optional(),
+  /**
    * Prefix of the control-plane tables (`<prefix>events`, `<prefix>dedupe`, `<prefix>idempotency`); letters and
    * digits, so several apps or test runs can share one storage account.
    * @default "rcm"

@@ -1,6 +1,7 @@
 /**
  * The console's calls to the admin API: the same routes and roles as any client, with the user's credential from
- * session storage (never a URL query, never logged). A refusal becomes an `ApiProblem` carrying the problem+json.
+ * session storage (never a URL query, never logged): the API key as `x-api-key`, or after "Sign in with Microsoft"
+ * the Entra access token as `Authorization: Bearer` (API Management validates it in Azure). A refusal becomes an `ApiProblem` carrying the problem+json.
  */
 
 const apiKeyItem = 'rcm-api-key';
@@ -23,6 +24,14 @@ const base = location.pathname.replace(/\/dashboard\/?$/, '');
 /** The Functions key the page itself was opened with (`?code=`, the Functions convention); empty behind APIM. */
 const functionKey = new URLSearchParams(location.search).get('code') ?? '';
 
+/** Where the bearer token comes from while signed in with Entra (null: the API key, if any, is used). */
+let bearer: (() => Promise<string | null>) | null = null;
+
+/** Signs the calls with `Authorization: Bearer` from `token` (Entra sign-in), or back to the API key with null. */
+export function useBearer(token: (() => Promise<string | null>) | null): void {
+  bearer = token;
+}
+
 export function storedApiKey(): string | null {
   return sessionStorage.getItem(apiKeyItem);
 }
@@ -41,8 +50,14 @@ export interface ApiAnswer<T> {
 /** One call. JSON body when `body` is given; `headers` add e.g. `If-Match`. Throws `ApiProblem` for non-2xx. */
 export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
   const all: Record<string, string> = { accept: 'application/json', ...headers };
-  const key = storedApiKey();
-  if (key) all['x-api-key'] = key;
+  if (bearer) {
+    const token = await bearer();
+    if (token === null) throw new ApiProblem(401, 'signed_out', 'Signed out', 'the Microsoft sign-in expired: sign in again');
+    all['authorization'] = `Bearer ${token}`;
+  } else {
+    const key = storedApiKey();
+    if (key) all['x-api-key'] = key;
+  }
   if (functionKey) all['x-functions-key'] = functionKey;
   if (body !== undefined) all['content-type'] = 'application/json';
   const response = await fetch(`${base}${path}`, { method, headers: all, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });

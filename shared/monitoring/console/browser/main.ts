@@ -1,7 +1,9 @@
-import { ApiProblem, get, storeApiKey, storedApiKey } from './api';
+import { ApiProblem, get, storeApiKey, storedApiKey, useBearer } from './api';
 import type { AppContext, View } from './app';
 import { h } from './dom';
 import { formatAgo, formatTime } from './format';
+import { entra, entraConfig } from './entraClient';
+import type { EntraConfig } from './entraTypes';
 import { formatRoute, parseRoute, type Route } from './route';
 import type { Me } from './types';
 import { ChannelsView } from './views/channelsView';
@@ -83,11 +85,50 @@ function mount(): void {
   void refresh();
 }
 
+/** Session storage item saying this tab signed in with Entra (the tokens are in MSAL's own cache next to it). */
+const entraItem = 'rcm-auth-entra';
+
+/** Forgets the Entra sign-in of this tab (only loads MSAL when the tab had signed in with it). */
+function forgetEntra(): void {
+  useBearer(null);
+  if (sessionStorage.getItem(entraItem) === null) return;
+  sessionStorage.removeItem(entraItem);
+  void entraConfig().then(async (config) => {
+    if (config) await (await entra()).signOut(config);
+  });
+}
+
+/** Entra sign-in is active: calls carry the token MSAL keeps fresh. */
+function useEntra(config: EntraConfig): void {
+  sessionStorage.setItem(entraItem, '1');
+  useBearer(async () => (await entra()).token(config));
+}
+
 function signIn(reason?: string): void {
   window.clearInterval(timer);
   view?.destroy();
   view = null;
   storeApiKey(null);
+  forgetEntra();
+  const microsoft = h('div', { class: 'entra', id: 'entra-signin' });
+  void entraConfig().then((config) => {
+    if (!config) return;
+    const button = h('button', { type: 'button', class: 'primary', 'data-action': 'entra-signin' }, 'Sign in with Microsoft');
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      void (async () => {
+        try {
+          await (await entra()).signIn(config);
+          useEntra(config);
+          await start();
+        } catch (error) {
+          button.disabled = false;
+          ctx.notify('error', 'Microsoft sign-in failed', error instanceof Error ? error.message : String(error));
+        }
+      })();
+    });
+    microsoft.replaceChildren(h('p', {}, 'or'), button, h('p', { class: 'muted' }, config.localStandIn ? 'Local Entra stand-in (tests and local runs only).' : 'Entra ID: your account and its app role (reader, operator, admin) on this app.'));
+  });
   const input = h('input', { id: 'apikey', type: 'password', autocomplete: 'off', required: true });
   const form = h(
     'form',
@@ -96,8 +137,9 @@ function signIn(reason?: string): void {
     reason ? h('p', { class: 'message error', role: 'alert' }, reason) : null,
     h('label', { for: 'apikey' }, 'API key (x-api-key)'),
     input,
-    h('p', { class: 'muted' }, 'Kept in this tab’s session storage only; sent as the x-api-key header to the admin API. In Azure, sign in through API Management with Entra ID instead (docs/monitoring.md).'),
+    h('p', { class: 'muted' }, 'Kept in this tab’s session storage only; sent as the x-api-key header to the admin API.'),
     h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+    microsoft,
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -111,7 +153,11 @@ function signIn(reason?: string): void {
 }
 
 async function start(): Promise<void> {
-  if (!storedApiKey()) {
+  if (sessionStorage.getItem(entraItem) !== null) {
+    const config = await entraConfig();
+    if (config) useEntra(config);
+  }
+  if (!storedApiKey() && sessionStorage.getItem(entraItem) === null) {
     signIn();
     return;
   }
@@ -123,7 +169,8 @@ async function start(): Promise<void> {
     signIn(error instanceof ApiProblem ? `${error.title}: ${error.detail || error.code}` : String(error));
     return;
   }
-  who.replaceChildren(h('span', {}, `${ctx.principal} · ${ctx.role}`), ' ', h('button', { type: 'button', id: 'signout', onclick: () => signIn() }, 'Sign out'));
+  const kind = sessionStorage.getItem(entraItem) !== null ? 'Entra' : 'API key';
+  who.replaceChildren(h('span', { id: 'principal', title: `signed in with ${kind}` }, `${ctx.principal} · ${ctx.role}`), ' ', h('button', { type: 'button', id: 'signout', onclick: () => signIn() }, 'Sign out'));
   mount();
   window.clearInterval(timer);
   timer = window.setInterval(() => {
