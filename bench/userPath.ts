@@ -84,6 +84,9 @@ export interface UserPathRun {
   /** Request sent → the first work command reached Redis (INFO commandstats polled every 2 ms; null when not watched). */
   firstCommandMs: number | null;
   pollMs: number;
+  /** Request sent → the job row written (`createdAt`) and → its first lease taken (`startedAt`), from the job's own clock. */
+  createdMs: number;
+  leasedMs: number;
   view: Json;
 }
 
@@ -91,9 +94,9 @@ export interface UserPathRun {
  * Sends the request, then polls `GET /api/jobs/{id}` every `pollMs` until the job is final (as the reporter did);
  * meanwhile watches `watch.command`'s call count on the data nodes to time the first work command.
  */
-export async function runJob(host: UserHost, path: string, body: unknown, options: { pollMs?: number; watch?: { command: string; nodes: Array<{ host: string; port: number }> } } = {}): Promise<UserPathRun> {
+export async function runJob(host: UserHost, path: string, body: unknown, options: { pollMs?: number; watch?: { commands: string[]; nodes: Array<{ host: string; port: number }> } } = {}): Promise<UserPathRun> {
   const pollMs = options.pollMs ?? Number(process.env['BENCH_POLL_MS'] ?? 100);
-  const watcher = options.watch ? await firstCommandWatcher(options.watch.command, options.watch.nodes) : undefined;
+  const watcher = options.watch ? await firstCommandWatcher(options.watch.commands, options.watch.nodes) : undefined;
   const started = Date.now();
   const t0 = performance.now();
   watcher?.start(t0);
@@ -114,15 +117,15 @@ export async function runJob(host: UserHost, path: string, body: unknown, option
   const ms = performance.now() - t0;
   const firstCommandMs = (await watcher?.stop()) ?? null;
   if (view.status !== 'succeeded') throw new Error(`job ${view.id} ${view.status}: ${JSON.stringify(view.error)}`);
-  return { ms, finishedMs: Date.parse(view.finishedAt) - started, acceptedMs, firstCommandMs, pollMs, view };
+  return { ms, finishedMs: Date.parse(view.finishedAt) - started, acceptedMs, firstCommandMs, pollMs, createdMs: Date.parse(view.createdAt) - started, leasedMs: Date.parse(view.startedAt) - started, view };
 }
 
-/** Polls INFO commandstats on every node until `command`'s calls grow; resolves with ms since `start`. */
-async function firstCommandWatcher(command: string, nodes: Array<{ host: string; port: number }>) {
+/** Polls INFO commandstats on every node until the calls of any of `commands` grow; resolves with ms since `start`. */
+async function firstCommandWatcher(commands: string[], nodes: Array<{ host: string; port: number }>) {
   const clients = nodes.map((n) => new Redis(n.port, n.host, { lazyConnect: false }));
   const calls = async () => {
     const infos = await Promise.all(clients.map((c) => c.info('commandstats')));
-    return infos.reduce((sum, info) => sum + Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0), 0);
+    return infos.reduce((sum, info) => sum + commands.reduce((n, command) => n + Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0), 0), 0);
   };
   const before = await calls();
   let stopped = false;
@@ -144,6 +147,25 @@ async function firstCommandWatcher(command: string, nodes: Array<{ host: string;
       return seen;
     },
   };
+}
+
+/** The phases of job start, for the result files: request → job row, → lease, → 202, → first work command on Redis. */
+export function jobStartPhases(runs: UserPathRun[]) {
+  return {
+    createdMs: spread(runs.map((r) => r.createdMs)),
+    leasedMs: spread(runs.map((r) => r.leasedMs)),
+    acceptedMs: spread(runs.map((r) => Math.round(r.acceptedMs))),
+    firstCommandMs: spread(runs.map((r) => Math.round(r.firstCommandMs ?? NaN))),
+  };
+}
+
+/**
+ * One small job first, untimed as a round but kept as `coldFirstJob`: the host loads each handler's modules on its
+ * first call (docs/architecture.md, cold start), so the first job after `npm start` pays module loading once.
+ */
+export async function warmUp(host: UserHost, path: string, body: unknown): Promise<{ ms: number; acceptedMs: number; leasedMs: number }> {
+  const r = await runJob(host, path, body, { pollMs: 20 });
+  return { ms: Math.round(r.ms), acceptedMs: Math.round(r.acceptedMs), leasedMs: r.leasedMs };
 }
 
 /** BENCH_RUNS (default 1): each scenario measures this many times; results carry min/median/max. */

@@ -13,4 +13,6 @@ export const scenarios: Record<string, () => Promise<void>> = {
   reshard: async () => (await import('./reshard.js')).reshard(),
   hotkeys: async () => (await import('./hotkeys.js')).hotkeys(),
   invalidateUserPath: async () => (await import('./invalidateUserPath.js')).invalidateUserPath(),
+  warmUserPath: async () => (await import('./warmUserPath.js')).warmUserPath(),
+  analysisUserPath: async () => (await import('./analysisUserPath.js')).analysisUserPath(),
 };

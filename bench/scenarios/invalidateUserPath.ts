@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { spawnRedis } from '../../tools/local/index';
 import { report } from '../benchResult';
-import { benchRuns, runJob, spread, startUserHost, type UserPathRun } from '../userPath';
+import { benchRuns, jobStartPhases, runJob, spread, startUserHost, warmUp, type UserPathRun } from '../userPath';
 import { benchJobs, populate, redisCliInvalidate } from './invalidateSetup';
 import { spawnAzurite } from '../../tools/local/index';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
@@ -26,14 +26,17 @@ export async function invalidateUserPath(): Promise<void> {
   const user: UserPathRun[] = [];
   const engine: number[] = [];
   const peer: number[] = [];
+  let cold: Awaited<ReturnType<typeof warmUp>> | undefined;
   try {
     const ns = await host.api('PUT', '/api/clusters/local/namespaces/ns', { keyPattern: 'ns:*', ttlSeconds: null, priority: 50 });
     if (ns.status >= 300) throw new Error(`namespace PUT ${ns.status}: ${JSON.stringify(ns.json)}`);
+    await host.api('PUT', '/api/clusters/local/namespaces/warmup', { keyPattern: 'warmup:*', ttlSeconds: null, priority: 50 });
+    cold = await warmUp(host, '/api/clusters/local/namespaces/warmup/invalidate', body);
     const jobs = await benchJobs(azurite.connectionString, { mode: 'standalone', endpoints: [{ host: redis.host, port: redis.port }], tls: { enabled: false }, secretRef: { kind: 'none' } }, 'ns:*');
     for (let i = 0; i < benchRuns; i++) {
       await client.flushall();
       await populate(client, half);
-      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { command: 'scan', nodes: [{ host: redis.host, port: redis.port }] } });
+      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { commands: ['scan'], nodes: [{ host: redis.host, port: redis.port }] } });
       if ((await client.dbsize()) !== half || run.view.progress.deleted !== half) throw new Error(`user path left ${(await client.dbsize()) - half} keys, deleted ${run.view.progress.deleted}`);
       user.push(run);
       await client.flushall();
@@ -70,11 +73,12 @@ export async function invalidateUserPath(): Promise<void> {
       peerSeconds: peers,
       engineRatio: peers.median / engines.median,
       pollMs: user[0]?.pollMs,
-      acceptedMs: spread(user.map((r) => Math.round(r.acceptedMs))),
       jobStartMs: spread(user.map((r) => Math.round(r.firstCommandMs ?? NaN))),
+      jobStartPhases: jobStartPhases(user),
       finishedMs: spread(user.map((r) => Math.round(r.finishedMs))),
       pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
       chunks: user.map((r) => r.view.chunks),
+      coldFirstJob: cold,
       timings: user.map((r) => r.view.timings ?? null),
       pacing: user.map((r) => r.view.pacing ?? null),
     },

@@ -14,7 +14,7 @@ const bigKeys = Number(process.env.BENCH_WARM_BIG_KEYS ?? 5_000_000);
 const runs = Number(process.env.BENCH_WARM_RUNS ?? 3);
 const ttlMs = 3_600_000;
 
-interface ChildResult {
+export interface ChildResult {
   ms: number;
   counts: { written: number; skipped: number; failed: number; read: number };
   chunks: number;
@@ -25,7 +25,7 @@ interface ChildResult {
 }
 
 /** `{"id":"k0000001","value":"<100 bytes>"}` per line, written as a stream. */
-async function writeNdjson(path: string, n: number): Promise<void> {
+export async function writeNdjson(path: string, n: number): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   const filler = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(4);
   let buf = '';
@@ -43,7 +43,7 @@ async function writeNdjson(path: string, n: number): Promise<void> {
 }
 
 /** The equivalent RESP for redis-cli --pipe, generated from the same NDJSON: `SET bench:<id> <value> PX <ttl> NX`. */
-async function writeResp(ndjson: string, path: string): Promise<void> {
+export async function writeResp(ndjson: string, path: string): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   const ttl = String(ttlMs);
   let buf = '';
@@ -60,7 +60,7 @@ async function writeResp(ndjson: string, path: string): Promise<void> {
   await once(out, 'finish');
 }
 
-async function redisCliPipe(port: number, resp: string): Promise<{ ms: number; output: string }> {
+export async function redisCliPipe(port: number, resp: string): Promise<{ ms: number; output: string }> {
   const fd = openSync(resp, 'r');
   const started = process.hrtime.bigint();
   const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--pipe'], { stdio: [fd, 'pipe', 'inherit'] });
@@ -73,7 +73,7 @@ async function redisCliPipe(port: number, resp: string): Promise<{ ms: number; o
   return { ms, output: output.trim().split('\n').pop() ?? '' };
 }
 
-async function ours(file: string, mode: 'standalone' | 'cluster', seeds: { host: string; port: number }[]): Promise<ChildResult> {
+export async function ours(file: string, mode: 'standalone' | 'cluster', seeds: { host: string; port: number }[]): Promise<ChildResult> {
   const child = spawn(process.execPath, [join(__dirname, 'warmChild.js'), file, mode, seeds.map((s) => `${s.host}:${s.port}`).join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -100,8 +100,8 @@ async function perKeyAwait(port: number, ndjson: string, n: number): Promise<num
   return n / (ms / 1000);
 }
 
-const flush = (port: number) => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'FLUSHALL'], { encoding: 'utf8' });
-const dbsize = (port: number) => Number(execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'DBSIZE'], { encoding: 'utf8' }).trim());
+export const flush = (port: number) => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'FLUSHALL'], { encoding: 'utf8' });
+export const dbsize = (port: number) => Number(execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'DBSIZE'], { encoding: 'utf8' }).trim());
 
 /**
  * Warming 1M keys × 100-byte values from an NDJSON file: our engine vs `redis-cli --pipe` fed the same commands

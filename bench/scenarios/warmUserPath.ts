@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { spawnRedis, spawnRedisCluster } from '../../tools/local/index';
+import { report } from '../benchResult';
+import { benchRuns, jobStartPhases, runJob, spread, startUserHost, warmUp, type UserHost, type UserPathRun } from '../userPath';
+import { dbsize, flush, ours, redisCliPipe, writeNdjson, writeResp } from './warm';
+
+const run = promisify(execFile);
+/** Records in the NDJSON blob (100-byte values). @default 1000000 */
+const keys = Number(process.env['BENCH_WARM_KEYS'] ?? 1_000_000);
+
+/** The namespace `ns` with a warm plan from the uploaded blob (NX, TTL 1 h ± 10 %), on cluster `id`. */
+async function warmNamespace(host: UserHost, id: string, file: string, ns = 'bench'): Promise<void> {
+  const blobs = BlobServiceClient.fromConnectionString(host.connectionString).getContainerClient('warm-sources');
+  await blobs.createIfNotExists();
+  await blobs.getBlockBlobClient(`${ns}.ndjson`).uploadFile(file);
+  const plan = { source: { kind: 'blob', container: 'warm-sources', blob: `${ns}.ndjson`, format: 'ndjson' }, mapping: { key: `${ns}:{id}`, value: 'value' }, writeMode: 'nx' };
+  const res = await host.api('PUT', `/api/clusters/${id}/namespaces/${ns}`, { keyPattern: `${ns}:*`, ttlSeconds: 3600, ttlJitterPercent: 10, warmPlan: plan });
+  if (res.status >= 300) throw new Error(`namespace PUT ${res.status}: ${JSON.stringify(res.json)}`);
+}
+
+/** `redis-benchmark --cluster -t set -P 64 -d 100`: the cluster's own SET ceiling (requests/s). */
+async function clusterCeiling(seed: { host: string; port: number }, n: number): Promise<number> {
+  const { stdout } = await run('redis-benchmark', ['--cluster', '-h', seed.host, '-p', String(seed.port), '-t', 'set', '-P', '64', '-d', '100', '-n', String(n), '-r', String(n), '--csv'], { maxBuffer: 1 << 24 });
+  const rps = Number(/"SET","([\d.]+)"/.exec(stdout)?.[1]);
+  if (!Number.isFinite(rps)) throw new Error(`redis-benchmark printed no SET rate: ${stdout.slice(0, 500)}`);
+  return rps;
+}
+
+/**
+ * The user's path for warming: `POST /api/clusters/{id}/warm` of a namespace whose plan reads an NDJSON blob of
+ * `keys` × 100-byte values from the host's Azurite (SET PX NX), polled until succeeded. Standalone: vs
+ * `redis-cli --pipe` of the same SETs (RESP prepared in advance) and the engine alone (bench/scenarios/warmChild.ts
+ * from a local file). Cluster (6 nodes, 3 masters): vs the cluster's own write ceiling, `redis-benchmark --cluster -t
+ * set -P 64 -d 100` on the same nodes in the same run. `BENCH_RUNS` rounds.
+ */
+export async function warmUserPath(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rcm-bench-warm-user-'));
+  const ndjson = join(dir, 'keys.ndjson');
+  const resp = join(dir, 'keys.resp');
+  const server = await spawnRedis({ args: ['--save', '', '--appendonly', 'no'] });
+  const host = await startUserHost({ redisUrl: server.url });
+  const user: UserPathRun[] = [];
+  const engine: number[] = [];
+  const peer: number[] = [];
+  let cold: Awaited<ReturnType<typeof warmUp>> | undefined;
+  try {
+    await writeNdjson(ndjson, keys);
+    await writeResp(ndjson, resp);
+    await warmNamespace(host, 'local', ndjson);
+    const tiny = join(dir, 'tiny.ndjson');
+    await writeNdjson(tiny, 10);
+    await warmNamespace(host, 'local', tiny, 'warmup');
+    cold = await warmUp(host, '/api/clusters/local/warm', { namespace: 'warmup' });
+    for (let i = 0; i < benchRuns; i++) {
+      flush(server.port);
+      const r = await runJob(host, '/api/clusters/local/warm', { namespace: 'bench' }, { watch: { commands: ['set', 'evalsha', 'eval'], nodes: [{ host: server.host, port: server.port }] } });
+      if (dbsize(server.port) !== keys || r.view.progress.written !== keys) throw new Error(`user path: ${dbsize(server.port)} keys, written ${r.view.progress.written}`);
+      user.push(r);
+      flush(server.port);
+      const p = await redisCliPipe(server.port, resp);
+      if (dbsize(server.port) !== keys) throw new Error(`redis-cli --pipe left ${dbsize(server.port)} keys (${p.output})`);
+      peer.push(p.ms);
+      flush(server.port);
+      engine.push((await ours(ndjson, 'standalone', [{ host: server.host, port: server.port }])).ms);
+    }
+    flush(server.port);
+    await clusterPart(host, ndjson);
+  } finally {
+    await host.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rate = (ms: number) => keys / (ms / 1000);
+  const oursRate = spread(user.map((r) => rate(r.ms)));
+  const peerRate = spread(peer.map(rate));
+  report({
+    scenario: 'warmUserPath',
+    what: `user path: POST warm of a namespace whose plan reads an NDJSON blob (${keys} × 100 B, SET PX NX) through npm start's host until GET /api/jobs/{id} says succeeded, one redis-server; median of ${benchRuns} round(s)`,
+    ours: oursRate.median,
+    peer: peerRate.median,
+    peerName: 'redis-cli --pipe (RESP prepared in advance)',
+    unit: 'keys/s',
+    ratio: oursRate.median / peerRate.median,
+    target: { ratio: 1, met: oursRate.median / peerRate.median >= 1 },
+    details: {
+      userPathSeconds: spread(user.map((r) => r.ms / 1000)),
+      engineOnlySeconds: spread(engine.map((ms) => ms / 1000)),
+      peerSeconds: spread(peer.map((ms) => ms / 1000)),
+      engineRatio: rate(spread(engine).median) / peerRate.median,
+      pollMs: user[0]?.pollMs,
+      jobStartMs: spread(user.map((r) => Math.round(r.firstCommandMs ?? NaN))),
+      jobStartPhases: jobStartPhases(user),
+      pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
+      chunks: user.map((r) => r.view.chunks),
+      coldFirstJob: cold,
+    },
+  });
+
+}
+
+/** Cluster warm through the same host vs `redis-benchmark --cluster` on the same nodes. */
+async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
+  const cluster = await spawnRedisCluster({ masters: 3, replicasPerMaster: 1 });
+  const clusterUser: UserPathRun[] = [];
+  const ceiling: number[] = [];
+  try {
+    const reg = await chost.api('PUT', '/api/clusters/bench-cluster', { mode: 'cluster', endpoints: cluster.seeds, secretRef: { kind: 'none' } });
+    if (reg.status >= 300) throw new Error(`cluster PUT ${reg.status}: ${JSON.stringify(reg.json)}`);
+    await warmNamespace(chost, 'bench-cluster', ndjson);
+    const flushAll = () => cluster.masters.forEach((m) => flush(m.port));
+    const total = () => cluster.masters.reduce((n, m) => n + dbsize(m.port), 0);
+    for (let i = 0; i < benchRuns; i++) {
+      flushAll();
+      const r = await runJob(chost, '/api/clusters/bench-cluster/warm', { namespace: 'bench' }, { watch: { commands: ['set', 'evalsha', 'eval'], nodes: cluster.masters } });
+      if (total() !== keys) throw new Error(`cluster holds ${total()} keys after the warm, expected ${keys}`);
+      clusterUser.push(r);
+      flushAll();
+      ceiling.push(await clusterCeiling(cluster.seeds[0] as { host: string; port: number }, keys));
+    }
+    flushAll();
+  } finally {
+    await cluster.stop();
+  }
+  const clusterRate = spread(clusterUser.map((r) => keys / (r.ms / 1000)));
+  const ceilingRate = spread(ceiling);
+  report({
+    scenario: 'warmClusterUserPath',
+    what: `user path: the same warm (${keys} × 100 B from an NDJSON blob) into a 6-node cluster (3 masters + 3 replicas) through npm start's host; median of ${benchRuns} round(s)`,
+    ours: clusterRate.median,
+    peer: ceilingRate.median,
+    peerName: 'redis-benchmark --cluster -t set -P 64 -d 100 (the same six nodes, same run)',
+    unit: 'keys/s',
+    ratio: clusterRate.median / ceilingRate.median,
+    target: { ratio: 0.8, met: clusterRate.median / ceilingRate.median >= 0.8 },
+    details: {
+      userPathSeconds: spread(clusterUser.map((r) => r.ms / 1000)),
+      ceilingRequestsPerSecond: ceilingRate,
+      jobStartMs: spread(clusterUser.map((r) => Math.round(r.firstCommandMs ?? NaN))),
+      jobStartPhases: jobStartPhases(clusterUser),
+      chunks: clusterUser.map((r) => r.view.chunks),
+      note: 'redis-benchmark writes random keys of its own (-r), 50 clients, pipelines of 64 SETs of 100 bytes; ours reads, parses and maps NDJSON from Blob Storage and writes SET PX NX with TTL jitter',
+    },
+  });
+}
