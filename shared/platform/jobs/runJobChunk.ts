@@ -77,6 +77,15 @@ async function runLeasedChunk(
     lease: { owner, token: job.lease.token + 1, expiresAt: now + deps.settings.chunkBudgetMs + deps.settings.leaseGraceMs },
     updatedAt: new Date(now).toISOString(),
   };
+  // Read while the lease is written (reads only; a lost lease discards them): one round trip less before the work.
+  const clusterRead = deps.cp.clusters.get(job.clusterId).then(
+    (cluster) => ({ cluster }),
+    (error: unknown) => ({ error }),
+  );
+  const kindLoad = deps.kinds(job.kind).then(
+    (kind) => ({ kind }),
+    (error: unknown) => ({ error }),
+  );
   let etag: string;
   try {
     etag = await deps.store.write(leased, loaded.etag);
@@ -90,15 +99,17 @@ async function runLeasedChunk(
 
   try {
     if (leased.cancelRequested) return await finish('cancelled');
-    const kind = await deps.kinds(job.kind);
+    const loadedKind = await kindLoad;
+    if ('error' in loadedKind) throw loadedKind.error;
+    const kind = loadedKind.kind;
     if (!kind) return await finish('failed', { error: { code: 'unknown_job_kind', message: `no job kind '${job.kind}' in this release` } });
-    let cluster;
-    try {
-      cluster = await deps.cp.clusters.get(job.clusterId);
-    } catch (error) {
+    const read = await clusterRead;
+    if ('error' in read) {
+      const error = read.error;
       if (isDomainError(error) && error.code === 'cluster_not_found') return await finish('failed', { error: { code: error.code, message: error.message } });
       throw error;
     }
+    const cluster = read.cluster;
     const deadline = now + deps.settings.chunkBudgetMs;
     const ctx: JobChunkContext = {
       job: leased,

@@ -99,6 +99,8 @@ interface ShardRun {
 class ChunkScan {
   private limitLeft: number;
   private limitReached = false;
+  /** The first chunk's plan checkpoint, in flight while the first SCANs run. */
+  private planned: Promise<void> | undefined;
   private mode: 'standalone' | 'cluster' = 'standalone';
 
   constructor(
@@ -115,6 +117,7 @@ class ChunkScan {
     this.mode = await this.connection.topologyMode();
     const runs = await this.plan();
     await Promise.all(runs.filter((r) => !r.record.done).map((r) => this.runShard(r)));
+    await this.planned;
     const done = runs.every((r) => r.record.done) || (this.limitReached && runs.every((r) => r.state.pending === null));
     return { done, limitReached: this.limitReached, guardBackoffs: runs.reduce((n, r) => n + (r.state.pace?.guard?.backoffs ?? 0), 0) };
   }
@@ -125,7 +128,10 @@ class ChunkScan {
       const shards = await discoverShards(this.connection);
       const runs = shards.map((s) => ({ record: { id: s.shard, state: {}, counts: {}, done: false }, state: fresh(s) }));
       for (const r of runs) r.record.state = r.state as unknown as Record<string, unknown>;
-      await this.ctx.checkpoint(runs.map((r) => r.record));
+      // Not awaited here: the shards' first SCANs (read-only) go out while the plan is written; their own first
+      // checkpoint queues behind it (group commit), and run() awaits it before returning.
+      this.planned = this.ctx.checkpoint(runs.map((r) => r.record));
+      this.planned.catch(() => undefined);
       this.ctx.log(`planned ${runs.length} shard(s): ${shards.map((s) => `${s.shard}@${s.address.host}:${s.address.port}`).join(', ')}`);
       return runs;
     }
