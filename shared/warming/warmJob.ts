@@ -24,12 +24,13 @@ const checkpointEveryMs = 5000;
 /** Time kept back from the chunk budget for the final drain and checkpoint: 20 % of it, at most 2 s. */
 const reserveShare = 0.2;
 /**
- * Records one piece reads at most (it stops after the batch that reaches it). A holder that dies mid-piece can have
- * written at most this many records (plus its last batch) past its checkpoint, so the next holder treats what it
- * finds already present in its first two pieces as uncounted, not as skipped. @default 20000
+ * Records one piece reads at most (it stops after the batch that reaches it). A piece's checkpoint is written while
+ * the next piece runs (at most one in flight, so it is off the hot path), so a holder that dies can have written at
+ * most two pieces (plus its last batch) past its last durable checkpoint; the next holder treats what it finds
+ * already present in its first three pieces as uncounted, not as skipped. @default 20000
  */
 const pieceMaxRecords = 20_000;
-const replayPieces = 2;
+const replayPieces = 3;
 
 /**
  * Job kind `warm`: runs the engine in bounded pieces within the job's chunk budget, checkpointing the source
@@ -66,6 +67,8 @@ export const warmJob: JobKind = {
       // The previous holder died mid-piece: records it may have written come back as "already there" (NX).
       let inDoubtPieces = state.open && !params.dryRun ? replayPieces : 0;
       if (inDoubtPieces > 0) ctx.log(`resuming after a holder that died mid-piece: keys found present in the next ${replayPieces} pieces are counted as uncounted`);
+      // The checkpoint of the piece before, written while this piece runs; awaited before the next is started.
+      let saving: Promise<void> | undefined;
       while (!done) {
         const left = ctx.deadline - Date.now() - reserveMs;
         if (left <= 0 || ctx.shouldStop()) break;
@@ -82,8 +85,11 @@ export const warmJob: JobKind = {
         done = piece.done;
         limitReached = piece.limitReached;
         if (done) state.open = false;
-        await save();
+        await saving;
+        saving = save();
+        saving.catch(() => undefined);
       }
+      await saving;
       if (state.open) {
         state.open = false; // a clean end of chunk: every write so far is counted
         await save();
