@@ -1,7 +1,9 @@
 import type { Topology, TopologyNode } from '../../shared/platform/topology/buildTopology';
 import { noExtraPositionals, numberFlag, positional, type CommandContext, type CommandSpec } from '../Command';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../output/format';
-import { printTable } from '../output/table';
+import { LiveScreen } from '../output/LiveScreen';
+import type { Output } from '../output/Output';
+import { printTable, visibleWidth } from '../output/table';
 
 const USAGE = 'top CLUSTER [--interval SECONDS] [--count N]';
 
@@ -76,7 +78,7 @@ const COLUMNS = [
 export const topCommand: CommandSpec = {
   usage: [USAGE],
   description:
-    'Live per-node stats of every node, refreshed every second like `redis-cli --stat` (keys, memory, clients, blocked, commands/s, hit ratio, connections/s), read through the admin API\'s topology route. On a terminal the table redraws in place; piped, one line per node per refresh (tab-separated, with a time column). --count stops after N refreshes; Ctrl-C stops.',
+    'Live per-node stats of every node, refreshed every second like `redis-cli --stat` (keys, memory, clients, blocked, commands/s, hit ratio, connections/s), read through the admin API\'s topology route. On a terminal the table redraws in place on the alternate screen (the shell\'s screen comes back on exit), fitted to the window (columns and nodes that do not fit are left out, and a resize redraws at once); q or Ctrl-C quits; piped, one line per node per refresh (tab-separated, with a time column). --count stops after N refreshes.',
   options: {
     interval: { type: 'string', short: 'i', valueName: '<seconds>', description: 'refresh interval (default 1, at least 0.5)' },
     count: { type: 'string', short: 'n', valueName: '<n>', description: 'stop after this many refreshes (default: until Ctrl-C)' },
@@ -91,29 +93,70 @@ export const topCommand: CommandSpec = {
   },
 };
 
+/** Columns left out first when the terminal is too narrow for the whole table (least telling first). */
+const DROP_ORDER = ['CONN/S', 'BLOCKED', 'CLIENTS', 'HIT%', 'ROLE'];
+
+/**
+ * The lines of one frame for a terminal `columns` wide and `rows` high: the header, then the table with as many
+ * columns as fit (dropped in DROP_ORDER), as many node rows as fit, and a line saying how many did not.
+ */
+export function topFrame(out: Output, header: string, rows: readonly TopRow[], columns: number, height: number): string[] {
+  let keep = COLUMNS.map((_, i) => i);
+  const render = (): string[] => {
+    const lines: string[] = [];
+    const capture: Output = { ...out, isTTY: true, line: (text = '') => void lines.push(text) };
+    printTable(capture, keep.map((i) => COLUMNS[i] as (typeof COLUMNS)[number]), rows.map((r) => keep.map((i) => cells(r)[i] ?? '')));
+    return lines;
+  };
+  let table = render();
+  for (const name of DROP_ORDER) {
+    if (Math.max(...table.map(visibleWidth)) <= columns) break;
+    keep = keep.filter((i) => COLUMNS[i]?.header !== name);
+    table = render();
+  }
+  const room = Math.max(1, height - 3); // header, blank line, table header
+  const nodes = table.slice(1);
+  const shown = nodes.length > room ? [...nodes.slice(0, room - 1), out.color.dim(`… ${nodes.length - room + 1} more nodes: make the terminal taller`)] : nodes;
+  return [header, '', table[0] ?? '', ...shown];
+}
+
 async function runTop(ctx: CommandContext, cluster: string, interval: number, count: number | undefined): Promise<number> {
   const api = ctx.api();
   const path = `/api/clusters/${encodeURIComponent(cluster)}/topology`;
+  const screen = ctx.out.isTTY && !ctx.json ? new LiveScreen() : undefined;
   let stop = false;
   const onSigint = (): void => {
     stop = true;
   };
-  process.on('SIGINT', onSigint);
-  const redraw = ctx.out.isTTY && !ctx.json;
+  if (!screen) process.on('SIGINT', onSigint);
+  const header = (at: number | null): string =>
+    ctx.out.color.bold(`rcm top ${cluster}`) + `  ${at === null ? 'waiting for a second reading' : formatTime(new Date(at).toISOString())}  every ${interval}s  (q to quit)`;
+  let frame: { at: number | null; rows: TopRow[] } = { at: null, rows: [] };
+  const draw = (): void => {
+    if (!screen) return;
+    const { columns, rows } = screen.size;
+    screen.draw(topFrame(ctx.out, header(frame.at), frame.rows, columns, rows));
+  };
   let before: { topology: Topology; at: number } | undefined;
   try {
-    for (let i = 0; !stop && (count === undefined || i <= count); i++) {
+    for (let i = 0; !stop && !screen?.isStopped && (count === undefined || i <= count); i++) {
       const started = Date.now();
       const topology = await api.get<Topology>(path);
       const at = Date.now();
+      if (screen && i === 0) {
+        // Only once the cluster answered: an error before this prints on the normal screen.
+        screen.onResize = draw;
+        screen.enter();
+        draw();
+      }
       // The first reading only primes the deltas (redis-cli --stat also needs two INFOs for a rate).
       if (before) {
         const rows = topRows(topology, before.topology, (at - before.at) / 1000);
         if (ctx.json) {
           ctx.out.line(JSON.stringify({ at: new Date(at).toISOString(), clusterId: cluster, nodes: rows }));
-        } else if (redraw) {
-          ctx.out.line('\x1b[H\x1b[2J' + ctx.out.color.bold(`rcm top ${cluster}`) + `  ${formatTime(new Date(at).toISOString())}  every ${interval}s  (Ctrl-C to quit)`);
-          printTable(ctx.out, COLUMNS, rows.map(cells));
+        } else if (screen) {
+          frame = { at, rows };
+          draw();
         } else {
           for (const r of rows) ctx.out.line([new Date(at).toISOString(), ...cells(r)].join('\t'));
         }
@@ -121,9 +164,11 @@ async function runTop(ctx: CommandContext, cluster: string, interval: number, co
       before = { topology, at };
       if (count !== undefined && i >= count) break;
       const wait = Math.max(0, interval * 1000 - (Date.now() - started));
-      await new Promise((r) => setTimeout(r, wait));
+      if (screen) await screen.sleep(wait);
+      else await new Promise((r) => setTimeout(r, wait));
     }
   } finally {
+    screen?.leave();
     process.off('SIGINT', onSigint);
   }
   return 0;
