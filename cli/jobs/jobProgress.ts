@@ -22,6 +22,7 @@ const doneCounter: Record<string, { counter: string; unit: string }> = {
   analysis: { counter: 'keysProbed', unit: 'keys' },
   warm: { counter: 'read', unit: 'records' },
   slots: { counter: 'slotsMoved', unit: 'slots' },
+  nodes: { counter: 'steps', unit: 'steps' },
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -33,7 +34,7 @@ interface ReportedMeasure {
   total?: number | null;
 }
 
-const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys', slotsMoved: 'slots', slotsRepaired: 'slots' };
+const units: Record<string, string> = { deleted: 'keys', selected: 'keys', scanned: 'keys', keysProbed: 'keys', read: 'records', written: 'keys', slotsMoved: 'slots', slotsRepaired: 'slots', steps: 'steps' };
 
 /**
  * A job's progress: the job's own `measure` ({counter, done, total}) / `progress.total` and `etaSeconds` when it
