@@ -3,9 +3,9 @@ import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
 import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
-import { readClusterHealth } from './readClusterHealth';
-import { checkHotSpots } from './checkHotSpots';
-import { verdictOf } from './HealthFinding';
+import { healthFindingsTable } from '../../platform/findings/healthFindingsTable';
+import { fullClusterHealth } from './fullClusterHealth';
+import { recordHealth } from './recordHealth';
 import { openObject } from '../../platform/http/RouteDoc';
 
 /**
@@ -28,10 +28,13 @@ export const healthRoutes: RouteTable = {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const cluster = await cp.clusters.get(id);
       return withRedisProblems(async () => {
-        const [report, hot] = await Promise.all([readClusterHealth(cluster), checkHotSpots(cp, id).catch(() => [])]); // storage trouble must not hide Redis' health (/api/health reports storage)
-        // A shared health read is reused by concurrent callers: add to a copy, never to the shared object.
-        const findings = [...report.findings, ...hot];
-        return jsonResponse(200, { ...report, findings, verdict: verdictOf(findings) });
+        const report = await fullClusterHealth(cp, cluster);
+        // Also the latest findings for the Prometheus scrape; a failed write does not fail the read (the
+        // healthSnapshot timer records them again within 5 minutes).
+        await Promise.resolve()
+          .then(() => recordHealth(healthFindingsTable(cp.settings.tablePrefix), report))
+          .catch(() => undefined);
+        return jsonResponse(200, report);
       });
     },
   },

@@ -3,6 +3,8 @@ import { AlertService } from '../alerts/AlertService';
 import { AlertStateStore } from '../alerts/AlertStateStore';
 import { alertStateTableSuffix } from '../../platform/alerts/alertStateTable';
 import { metricsHistoryTableSuffix } from '../../platform/metrics/metricsHistoryTable';
+import { healthFindingsTableSuffix } from '../../platform/findings/healthFindingsTable';
+import type { TableClient } from '@azure/data-tables';
 import type { AppSettings } from '../../platform/config/appSettings';
 import { loadSettings } from '../../platform/config/loadSettings';
 import { blobServiceClient, storageTarget, tableClient } from '../../platform/storage/storageClients';
@@ -18,6 +20,8 @@ export interface Monitoring {
   alerts: AlertService;
   /** Last messaging snapshot per cluster (blobs). */
   messaging: MessagingStore;
+  /** The latest recorded health findings per cluster (written by the admin area; the scrape reads them). */
+  findings: TableClient;
   cp: ControlPlane;
 }
 
@@ -34,6 +38,8 @@ export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane,
     store: new MonitorStore(state, history),
     alerts: new AlertService(new AlertStateStore(alertStates), new AlertRuleStore(alertRules), cp.streams),
     messaging: new MessagingStore(container),
+    // Not created here: the admin area creates it on its first write; reads before that find no table (no findings).
+    findings: table(healthFindingsTableSuffix),
     cp,
   };
 }

@@ -73,6 +73,9 @@ export const rcmFamilies = {
   clusters: gauge('rcm_clusters_registered', 'Registered clusters'),
   alertsFiring: gauge('rcm_alerts_firing', 'Firing alert incidents by cluster and severity'),
   alertsPending: gauge('rcm_alerts_pending', 'Breaches waiting for their rule duration, by cluster and severity'),
+  alertRuleFiring: gauge('rcm_alert_rule_firing', 'Firing alert incidents by cluster, rule (alert type) and severity'),
+  healthChecked: gauge('rcm_health_checked_timestamp_seconds', "When the cluster's health findings were last recorded (Unix seconds)"),
+  healthFindings: gauge('rcm_health_findings', 'Health findings of the last recorded check, by cluster, severity and code'),
   jobsActive: gauge('rcm_jobs_active', 'Queued or running jobs by cluster, kind and status'),
   jobProgress: gauge('rcm_job_progress', "A queued or running job's progress counters (keys scanned, deleted, written...)"),
 } as const;

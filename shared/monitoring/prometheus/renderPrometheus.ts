@@ -1,3 +1,4 @@
+import type { HealthFindingsSummary } from '../../platform/findings/healthFindingsTable';
 import type { JobRecord } from '../../platform/jobs/JobRecord';
 import type { AlertState } from '../alerts/AlertState';
 import { Exposition, labelSet } from './Exposition';
@@ -9,12 +10,16 @@ export interface ClusterSnapshot {
   clusterId: string;
   row: ScrapeRow | undefined;
   alerts: readonly AlertState[];
+  /** The latest recorded health findings (the healthSnapshot timer, or the last `GET …/health`). */
+  findings?: HealthFindingsSummary | undefined;
 }
 
 export interface RenderOptions {
   now: number;
   /** A cluster whose last tick is older than this has its node series left out, so Prometheus marks them stale. */
   maxSampleAgeMs: number;
+  /** Findings recorded longer ago than this are left out (stale, not flat). @default 15 minutes */
+  maxFindingsAgeMs?: number;
 }
 
 /**
@@ -70,6 +75,23 @@ export function renderPrometheus(clusters: readonly ClusterSnapshot[], jobs: rea
       out.add(r.alertsFiring, labels, alerts.filter((a) => a.status === 'firing' && a.severity === severity).length);
       out.add(r.alertsPending, labels, alerts.filter((a) => a.status === 'pending' && a.severity === severity).length);
     }
+  }
+  out.declare(r.alertRuleFiring);
+  for (const { clusterId, alerts } of clusters) {
+    const byRule = new Map<string, number>();
+    for (const a of alerts) {
+      if (a.status !== 'firing') continue;
+      const key = labelSet({ cluster: clusterId, rule: a.rule, severity: a.severity });
+      byRule.set(key, (byRule.get(key) ?? 0) + 1);
+    }
+    for (const [labels, count] of byRule) out.add(r.alertRuleFiring, labels, count);
+  }
+  const maxFindingsAgeMs = options.maxFindingsAgeMs ?? 15 * 60_000;
+  for (const { clusterId, findings } of clusters) if (findings) out.add(r.healthChecked, labelSet({ cluster: clusterId }), Math.floor(findings.checkedAt / 1000));
+  out.declare(r.healthFindings);
+  for (const { clusterId, findings } of clusters) {
+    if (!findings || options.now - findings.checkedAt > maxFindingsAgeMs) continue;
+    for (const [severity, code, count] of findings.counts) out.add(r.healthFindings, labelSet({ cluster: clusterId, severity, code }), count);
   }
   out.declare(r.jobsActive);
   const active = new Map<string, number>();
