@@ -271,8 +271,11 @@ describe('console actions in Chromium', () => {
     } finally {
       redis.disconnect();
     }
-    // Every action was audited with who asked.
+    // Every action was audited with who asked; claim and trim were measured against what they could do at most.
     const jobs = (await api('GET', '/clusters/gamma/jobs?limit=20')).json.items.filter((j: { kind: string }) => j.kind === 'stream-action');
+    const byAction = (a: string) => jobs.find((j: { params: { action: string } }) => j.params.action === a);
+    expect(byAction('claim')).toMatchObject({ measure: { counter: 'claimed', done: 5, total: 5, exact: false }, percent: 100 });
+    expect(byAction('trim')).toMatchObject({ measure: { counter: 'removed', done: 5, total: 7, exact: false }, percent: 100 });
     expect(jobs.map((j: { params: { action: string }; createdBy: { id: string } }) => `${j.params.action} by ${j.createdBy.id}`).sort()).toEqual(['claim by otto', 'remove-consumer by otto', 'trim by otto']);
     // A reader opens the groups but every action is disabled with the reason.
     await signIn(apiKeys.reader);

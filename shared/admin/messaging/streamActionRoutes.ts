@@ -10,6 +10,7 @@ import { withRedis } from '../../platform/redis/redisConnections';
 import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/redisProblemResponse';
 import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import { conflict, forbidden, notFound, validationError } from '../../platform/store/DomainError';
+import type { JobEstimate } from '../../platform/jobs/JobRecord';
 import { streamActionRequestSchema, type StreamActionParams } from './streamActionRequest';
 
 /**
@@ -41,14 +42,28 @@ export const streamActionRoutes: RouteTable = {
       if (key.length === 0 || key.length > 1024) throw validationError('invalid_key', 'key must be 1-1024 bytes', [{ field: 'body.key', message: 'must be 1-1024 bytes' }]);
       const cluster = await cp.clusters.get(id);
       return withRedisProblems(async () => {
+        // What the job's percentage counts against (an upper bound: the job may stop earlier, e.g. at the groups' bound).
+        let estimate: JobEstimate | undefined;
         await withRedis(cluster, async (connection) => {
           const client = await connection.client();
           const type = String(await client.call('TYPE', key));
           if (type === 'none') throw notFound('stream_not_found', `no key '${request.key.slice(0, 200)}' on cluster '${id}'`);
           if (type !== 'stream') throw conflict('not_a_stream', `key '${request.key.slice(0, 200)}' is a ${type}, not a stream`);
-          if (request.action === 'trim') return;
-          const groups = ((await client.call('XINFO', 'GROUPS', key)) as unknown[][]).map((g) => String(g[g.indexOf('name') + 1]));
+          if (request.action === 'trim') {
+            if (request.maxLen !== undefined) {
+              const total = Math.max(0, Number(await client.call('XLEN', key)) - request.maxLen);
+              estimate = { counter: request.dryRun ? 'wouldRemove' : 'removed', total, exact: false, basis: 'XLEN − maxLen when the job was created (at most: the trim stops below what consumer groups still need unless forced)' };
+            }
+            return;
+          }
+          const groupRows = (await client.call('XINFO', 'GROUPS', key)) as unknown[][];
+          const groups = groupRows.map((g) => String(g[g.indexOf('name') + 1]));
           if (!groups.includes(request.group)) throw notFound('group_not_found', `stream has no consumer group '${request.group.slice(0, 200)}'`);
+          if (request.action === 'claim') {
+            const row = groupRows[groups.indexOf(request.group)] ?? [];
+            const pending = Number(row[row.indexOf('pending') + 1] ?? 0);
+            estimate = { counter: request.dryRun ? 'wouldClaim' : 'claimed', total: Math.min(pending, request.maxEntries), exact: false, basis: "the group's pending entries when the job was created (at most: entries idle for less than minIdleMs are not claimed)" };
+          }
           if (request.action === 'remove-consumer') {
             const consumers = (await client.call('XINFO', 'CONSUMERS', key, request.group)) as unknown[][];
             const target = consumers.find((c) => String(c[c.indexOf('name') + 1]) === request.consumer);
@@ -59,7 +74,7 @@ export const streamActionRoutes: RouteTable = {
         }, { timeoutMs: 5000 });
         const { key: _key, keyEncoding: _encoding, ...rest } = request;
         const params = { ...rest, keyBase64: key.toString('base64') } as StreamActionParams;
-        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'stream-action', clusterId: id, params: { ...params } }, change);
+        const { job } = await new JobService(await jobRuntime(cp)).create({ kind: 'stream-action', clusterId: id, params: { ...params }, ...(estimate ? { estimate } : {}) }, change);
         return acceptedJob(job);
       });
     },
