@@ -129,8 +129,8 @@ async function runTop(ctx: CommandContext, cluster: string, interval: number, co
     stop = true;
   };
   if (!screen) process.on('SIGINT', onSigint);
-  const header = (at: number | null): string =>
-    ctx.out.color.bold(`rcm top ${cluster}`) + `  ${at === null ? 'waiting for a second reading' : formatTime(new Date(at).toISOString())}  every ${interval}s  (q to quit)`;
+  const header = (at: number | null, live = true): string =>
+    ctx.out.color.bold(`rcm top ${cluster}`) + `  ${at === null ? 'waiting for a second reading' : formatTime(new Date(at).toISOString())}  every ${interval}s${live ? '  (q to quit)' : ''}`;
   let frame: { at: number | null; rows: TopRow[] } = { at: null, rows: [] };
   const draw = (): void => {
     if (!screen) return;
@@ -138,6 +138,7 @@ async function runTop(ctx: CommandContext, cluster: string, interval: number, co
     screen.draw(topFrame(ctx.out, header(frame.at), frame.rows, columns, rows));
   };
   let before: { topology: Topology; at: number } | undefined;
+  let counted = false;
   try {
     for (let i = 0; !stop && !screen?.isStopped && (count === undefined || i <= count); i++) {
       const started = Date.now();
@@ -162,7 +163,10 @@ async function runTop(ctx: CommandContext, cluster: string, interval: number, co
         }
       }
       before = { topology, at };
-      if (count !== undefined && i >= count) break;
+      if (count !== undefined && i >= count) {
+        counted = true;
+        break;
+      }
       const wait = Math.max(0, interval * 1000 - (Date.now() - started));
       if (screen) await screen.sleep(wait);
       else await new Promise((r) => setTimeout(r, wait));
@@ -171,5 +175,7 @@ async function runTop(ctx: CommandContext, cluster: string, interval: number, co
     screen?.leave();
     process.off('SIGINT', onSigint);
   }
+  // --count on a terminal: the alternate screen went away with the frames, so the last one stays on the normal screen.
+  if (screen && counted && frame.at !== null) for (const line of topFrame(ctx.out, header(frame.at, false), frame.rows, screen.size.columns, Number.MAX_SAFE_INTEGER)) ctx.out.line(line);
   return 0;
 }

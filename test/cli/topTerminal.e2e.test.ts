@@ -9,8 +9,8 @@ const tmux = tmuxServer(`rcm-top-${process.pid}`);
 afterAll(() => tmux.kill());
 
 /** Runs `rcm top CLUSTER --interval 0.5` in a new session; the shell prints EXIT=<code> after it. */
-function top(name: string, cluster: string, columns: number, rows: number): Session {
-  const command = `${envPrefix({ ...h.env('reader'), TERM: 'xterm-256color' })} ${shellQuote(process.execPath)} ${shellQuote(rcmBin)} top ${cluster} --interval 0.5; echo "EXIT=$?"; sleep 60`;
+function top(name: string, cluster: string, columns: number, rows: number, extra: string[] = []): Session {
+  const command = `${envPrefix({ ...h.env('reader'), TERM: 'xterm-256color' })} ${shellQuote(process.execPath)} ${shellQuote(rcmBin)} top ${cluster} --interval 0.5 ${extra.join(' ')}; echo "EXIT=$?"; sleep 60`;
   return tmux.session(name, command, columns, rows);
 }
 
@@ -76,6 +76,17 @@ describe('rcm top in a terminal', () => {
     term.keys('C-c');
     const after = await term.waitFor('EXIT after Ctrl-C', (l) => l.some((x) => /^EXIT=\d+/.test(x)), 15_000);
     expect(after.find((x) => x.startsWith('EXIT='))).toBe('EXIT=0');
+    expect([term.format('alternate_on'), term.format('cursor_flag')]).toEqual(['0', '1']);
+  }, 60_000);
+
+  it('--count N on a terminal leaves the last frame on the normal screen', async () => {
+    await register('top-count');
+    const term = top('count', 'top-count', 120, 30, ['--count', '2']);
+    const after = await term.waitFor('EXIT after 2 refreshes', (l) => l.some((x) => /^EXIT=\d+/.test(x)), 30_000);
+    expect(after.find((x) => x.startsWith('EXIT='))).toBe('EXIT=0');
+    expect(after[0]).toMatch(/^rcm top top-count {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}every 0\.5s$/);
+    expect(after.filter((l) => /^NODE /.test(l))).toHaveLength(1);
+    expect(nodeRows(after)).toHaveLength(6);
     expect([term.format('alternate_on'), term.format('cursor_flag')]).toEqual(['0', '1']);
   }, 60_000);
 });
