@@ -23,6 +23,17 @@ export interface MigrateOptions {
   migrateTimeoutMs: number;
 }
 
+/** How key moves are paced. */
+export interface Pacing {
+  guard: LatencyGuard;
+  deadline: number;
+  /**
+   * A connection of its own to the source for the guard's PING: on the saga's connection the PING would queue behind
+   * the saga's own MIGRATEs (several steps share it) and measure them, not the server. @default the source's connection
+   */
+  probe?: Redis;
+}
+
 /** What moving one slot did. */
 export interface SlotMoveResult {
   keysMoved: number;
@@ -38,8 +49,10 @@ export class BusyKeyConflictError extends Error {
   constructor(
     readonly slot: number,
     readonly keys: string[],
+    /** Every slot of the step left open by a conflict (`slot` is the first). */
+    readonly slots: number[] = [slot],
   ) {
-    super(`slot ${slot}: ${keys.length} key(s) exist on both the source and the target with different values`);
+    super(`slot${slots.length > 1 ? 's' : ''} ${slots.join(', ')}: ${keys.length} key(s) exist on both the source and the target with different values`);
     this.name = 'BusyKeyConflictError';
   }
 }
@@ -49,16 +62,7 @@ const BYTES_PER_SECOND_FLOOR = 8 * 1024 * 1024;
 
 /**
  * Moves one slot from `source` to `target` the way `redis-cli --cluster reshard` does (clusterManagerMoveSlot),
- * made idempotent so a killed saga can run it again from any point:
- * 1. `SETSLOT IMPORTING` on the target, then `MIGRATING` on the source. "already the owner" from the target means a
- *    previous run got to step 3: only the announcements are left.
- * 2. `GETKEYSINSLOT` → `MEMORY USAGE` (one pipeline) → multi-key `MIGRATE` batches sized by bytes; a big key alone
- *    with a timeout scaled to its size. `BUSYKEY` (the key is on the target already: an earlier MIGRATE restored it
- *    but timed out before deleting it here, IOERR) is resolved by comparing `DUMP` payloads: equal → `MIGRATE REPLACE`
- *    (drops the source copy), different → `BusyKeyConflictError` (nothing is overwritten). A timeout or IOERR is
- *    simply retried: keys are deleted from the source only after the target acknowledged them.
- * 3. `SETSLOT NODE <target>` on the target first (it owns the slot and bumps its config epoch), then on the source
- *    and every other master at once, so no master ever redirects to a node that does not know it owns the slot.
+ * made idempotent so a killed saga can run it again from any point: `migrateSlots` of one slot.
  */
 export async function migrateSlot(
   slot: number,
@@ -66,60 +70,129 @@ export async function migrateSlot(
   target: ConnectedNode,
   others: ConnectedNode[],
   options: MigrateOptions & { authArgs: string[] },
-  pacing: { guard: LatencyGuard; deadline: number },
+  pacing: Pacing,
+): Promise<SlotMoveResult> {
+  return migrateSlots([slot], source, target, others, options, pacing);
+}
+
+/**
+ * Moves a group of slots from `source` to `target` as one idempotent step (each slot as redis-cli's
+ * clusterManagerMoveSlot, but the group's commands pipelined, so the round trips and the nodes.conf fsyncs each
+ * SETSLOT costs are paid once per group, not once per slot). Safe to run again from any point:
+ * 1. `SETSLOT IMPORTING` of every slot on the target (one pipeline), then `MIGRATING` + the first `GETKEYSINSLOT` of
+ *    each on the source (one pipeline). "already the owner" from the target means a previous run got to step 3 for
+ *    that slot: only its announcements are left.
+ * 2. The keys of all the group's slots → `MEMORY USAGE` (one pipeline) → multi-key `MIGRATE` batches sized by bytes
+ *    across the group's slots (MIGRATE does not care which slot a key is in while every one is MIGRATING here and
+ *    IMPORTING there); a big key alone with a timeout scaled to its size. `BUSYKEY` (the key is on the target already:
+ *    an earlier MIGRATE restored it but timed out before deleting it here, IOERR) is resolved by comparing `DUMP`
+ *    payloads: equal → `MIGRATE REPLACE` (drops the source copy), different → `BusyKeyConflictError` (nothing is
+ *    overwritten). A timeout or IOERR is simply retried: keys are deleted from the source only after the target
+ *    acknowledged them.
+ * 3. `SETSLOT NODE <target>` of every slot on the target first (it owns them and bumps its config epoch), then on
+ *    the source and every other master at once, so no master ever redirects to a node that does not know it owns it.
+ */
+export async function migrateSlots(
+  slots: readonly number[],
+  source: ConnectedNode,
+  target: ConnectedNode,
+  others: ConnectedNode[],
+  options: MigrateOptions & { authArgs: string[] },
+  pacing: Pacing,
 ): Promise<SlotMoveResult> {
   const result: SlotMoveResult = { keysMoved: 0, bytesMoved: 0, bigKeys: 0, busyKeysResolved: 0, alreadyOwned: false };
-  const s = String(slot);
-  try {
-    await target.redis.call('CLUSTER', 'SETSLOT', s, 'IMPORTING', source.id);
-  } catch (error) {
-    if (!/already the owner/i.test(messageOf(error))) throw error;
-    result.alreadyOwned = true;
-  }
-  if (!result.alreadyOwned) {
-    // MIGRATING and the first GETKEYSINSLOT in one round trip (one connection: they run in order).
-    const [[migratingError], [keysError, firstKeys]] = ((await source.redis.pipeline().call('CLUSTER', 'SETSLOT', s, 'MIGRATING', target.id).callBuffer('CLUSTER', 'GETKEYSINSLOT', s, String(options.maxKeysPerBatch)).exec()) ?? []) as [Error | null, unknown][] as [[Error | null, unknown], [Error | null, unknown]];
-    // The source gave the slot away already: only possible after the target took it (step 3 runs target first).
-    if (migratingError && !/not the owner/i.test(messageOf(migratingError))) throw migratingError;
-    if (keysError) throw keysError;
-    let keys = firstKeys as Buffer[];
+  const importing = await replies(slots.reduce((p, slot) => p.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', source.id), target.redis.pipeline()));
+  const open: number[] = [];
+  importing.forEach(([error], i) => {
+    if (!error) open.push(slots[i] as number);
+    else if (!/already the owner/i.test(messageOf(error))) throw error;
+  });
+  result.alreadyOwned = open.length === 0;
+  /** Slots with a key on both nodes with different values: left open, never announced. */
+  const conflicted = new Map<number, string[]>();
+  if (open.length > 0) {
+    // MIGRATING and the first GETKEYSINSLOT of each slot in one round trip (one connection: they run in order).
+    const pipeline = source.redis.pipeline();
+    for (const slot of open) pipeline.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', target.id).callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(options.maxKeysPerBatch));
+    const first = await replies(pipeline);
+    let pages = new Map<number, Buffer[]>();
+    open.forEach((slot, i) => {
+      const [migratingError] = first[2 * i] ?? [null];
+      const [keysError, keys] = first[2 * i + 1] ?? [null, []];
+      // The source gave the slot away already: only possible after the target took it (step 3 runs target first).
+      if (migratingError && !/not the owner/i.test(messageOf(migratingError))) throw migratingError;
+      if (keysError) throw keysError;
+      pages.set(slot, keys as Buffer[]);
+    });
     for (;;) {
+      const keys = [...pages.values()].flat();
       if (keys.length === 0) break;
-      await pacing.guard.beforeBatch(source.redis, pacing.deadline);
+      await pacing.guard.beforeBatch(pacing.probe ?? source.redis, pacing.deadline);
       const sizes = await memoryUsage(source.redis, keys);
-      let clean = true;
-      for (const batch of batchesBySize(keys, sizes, options)) {
-        const bytes = batch.reduce((sum, i) => sum + (sizes[i] ?? 0), 0);
-        const big = batch.length === 1 && (sizes[batch[0] ?? 0] ?? 0) >= options.bigKeyBytes;
-        const timeout = options.migrateTimeoutMs + (big ? Math.ceil((bytes / BYTES_PER_SECOND_FLOOR) * 1000) : 0);
-        const batchKeys = batch.map((i) => keys[i] as Buffer);
-        const resolvedBefore = result.busyKeysResolved;
-        const moved = await migrateBatch(source.redis, target, batchKeys, timeout, slot, result, options.authArgs);
-        if (moved !== batchKeys.length || result.busyKeysResolved !== resolvedBefore) clean = false;
-        result.keysMoved += moved;
-        if (moved > 0) result.bytesMoved += bytes;
-        if (big) result.bigKeys += 1;
+      // MIGRATE refuses keys of different slots (CROSSSLOT): batches are cut per slot, by bytes.
+      const batches: { slot: number; keys: Buffer[]; bytes: number; big: boolean; timeout: number }[] = [];
+      let offset = 0;
+      for (const [slot, page] of pages) {
+        const pageSizes = sizes.slice(offset, offset + page.length);
+        offset += page.length;
+        for (const batch of batchesBySize(page, pageSizes, options)) {
+          const bytes = batch.reduce((sum, i) => sum + (pageSizes[i] ?? 0), 0);
+          const big = batch.length === 1 && (pageSizes[batch[0] ?? 0] ?? 0) >= options.bigKeyBytes;
+          batches.push({ slot, keys: batch.map((i) => page[i] as Buffer), bytes, big, timeout: options.migrateTimeoutMs + (big ? Math.ceil((bytes / BYTES_PER_SECOND_FLOOR) * 1000) : 0) });
+        }
       }
-      // A MIGRATING source cannot gain keys in the slot (new keys are sent to the target with ASK): a short, clean
-      // page was the last one, so the empty check costs no extra round trip.
-      if (clean && keys.length < options.maxKeysPerBatch) break;
-      keys = (await source.redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', s, String(options.maxKeysPerBatch))) as Buffer[];
+      // Unpaced: the normal batches in one pipeline (no round trip between them). Paced: one at a time behind the
+      // guard, so other clients' commands run between them. A big key always goes alone, its own timeout running.
+      const piped = pacing.guard.enabled ? [] : batches.filter((b) => !b.big);
+      const pipedReplies = await replies(piped.reduce((p, b) => p.callBuffer('MIGRATE', ...migrateArgs(target, b.timeout, [], options.authArgs, b.keys)), source.redis.pipeline()));
+      const sent = new Map<(typeof batches)[number], [Error | null, unknown]>(piped.map((b, i) => [b, pipedReplies[i] ?? [new Error('no reply to a pipelined MIGRATE'), null]]));
+      const dirty = new Set<number>();
+      for (const [i, b] of batches.entries()) {
+        if (!sent.has(b) && i > 0) await pacing.guard.beforeBatch(pacing.probe ?? source.redis, pacing.deadline);
+        const resolvedBefore = result.busyKeysResolved;
+        const { moved, conflicts } = await migrateBatch(source.redis, target, b.keys, b.timeout, result, options.authArgs, sent.get(b));
+        if (conflicts.length > 0) conflicted.set(b.slot, [...(conflicted.get(b.slot) ?? []), ...conflicts.map((k) => k.toString('base64'))]);
+        if (moved !== b.keys.length || result.busyKeysResolved !== resolvedBefore) dirty.add(b.slot);
+        result.keysMoved += moved;
+        if (moved > 0) result.bytesMoved += b.bytes;
+        if (b.big) result.bigKeys += 1;
+      }
+      // A MIGRATING source cannot gain keys in the slot (new keys are sent to the target with ASK): a short page
+      // that moved cleanly was the slot's last one, so the empty check costs no extra round trip.
+      const again = [...pages].filter(([slot, page]) => !conflicted.has(slot) && (dirty.has(slot) || page.length >= options.maxKeysPerBatch)).map(([slot]) => slot);
+      if (again.length === 0) break;
+      const next = await replies(again.reduce((p, slot) => p.callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(options.maxKeysPerBatch)), source.redis.pipeline()));
+      pages = new Map(
+        again.map((slot, i) => {
+          const [error, page] = next[i] ?? [null, []];
+          if (error) throw error;
+          return [slot, page as Buffer[]];
+        }),
+      );
     }
   }
-  // Target first (see above); every call is idempotent.
-  await target.redis.call('CLUSTER', 'SETSLOT', s, 'NODE', target.id);
-  // Once the target owns it, the source and the others may hear it in any order: each then sends MOVED to the target.
-  await Promise.all([setSlotNodeTolerant(source.redis, s, target.id), ...others.map((o) => setSlotNodeTolerant(o.redis, s, target.id))]);
+  // Target first (see above); every call is idempotent. Conflicted slots stay open for the operator (the error says how).
+  const done = slots.filter((slot) => !conflicted.has(slot));
+  for (const [error] of await replies(done.reduce((p, slot) => p.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', target.id), target.redis.pipeline()))) if (error) throw error;
+  // Once the target owns them, the source and the others may hear it in any order: each then sends MOVED to the target.
+  await Promise.all([source, ...others].map((node) => setSlotsNodeTolerant(node.redis, done, target.id)));
+  if (conflicted.size > 0) {
+    const [first] = conflicted.keys();
+    throw new BusyKeyConflictError(first as number, [...conflicted.values()].flat(), [...conflicted.keys()]);
+  }
   return result;
 }
 
-/** `SETSLOT NODE` on a master that may not know the target yet (gossip lag) or already agree. */
-async function setSlotNodeTolerant(redis: Redis, slot: string, targetId: string): Promise<void> {
-  try {
-    await redis.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
-  } catch (error) {
+/** A pipeline's replies, `[error, value]` per command. */
+async function replies(pipeline: ReturnType<Redis['pipeline']>): Promise<[Error | null, unknown][]> {
+  return ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+}
+
+/** `SETSLOT NODE` of `slots` (one pipeline) on a master that may not know the target yet (gossip lag) or already agree. */
+async function setSlotsNodeTolerant(redis: Redis, slots: readonly number[], targetId: string): Promise<void> {
+  for (const [error] of await replies(slots.reduce((p, slot) => p.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', targetId), redis.pipeline()))) {
     // An unknown node id: this master learns the owner by gossip (higher config epoch) within a node timeout.
-    if (!/unknown node/i.test(messageOf(error))) throw error;
+    if (error && !/unknown node/i.test(messageOf(error))) throw error;
   }
 }
 
@@ -156,24 +229,35 @@ export function batchesBySize(keys: readonly unknown[], sizes: readonly number[]
 
 /**
  * One multi-key MIGRATE; returns the keys it moved. Keys MIGRATE could not restore because the target has them
- * (BUSYKEY) are settled one by one by comparing DUMP payloads.
+ * (BUSYKEY) are settled one by one by comparing DUMP payloads; those whose values differ are returned as conflicts
+ * (nothing overwritten).
  */
-async function migrateBatch(source: Redis, target: ConnectedNode, keys: Buffer[], timeoutMs: number, slot: number, result: SlotMoveResult, authArgs: string[]): Promise<number> {
+async function migrateBatch(
+  source: Redis,
+  target: ConnectedNode,
+  keys: Buffer[],
+  timeoutMs: number,
+  result: SlotMoveResult,
+  authArgs: string[],
+  /** The reply of this batch's MIGRATE when it was already sent in a pipeline. */
+  sent?: [Error | null, unknown],
+): Promise<{ moved: number; conflicts: Buffer[] }> {
   const migrate = (flags: string[], batch: Buffer[]): Promise<unknown> =>
     // The command carries the cluster's password: errors leave with the server's reply text only.
-    source.callBuffer('MIGRATE', target.address.host, String(target.address.port), '', '0', String(timeoutMs), ...flags, ...authArgs, 'KEYS', ...batch).catch((error: unknown) => {
+    source.callBuffer('MIGRATE', ...migrateArgs(target, timeoutMs, flags, authArgs, batch)).catch((error: unknown) => {
       throw new Error(messageOf(error));
     });
   try {
-    const reply = await migrate([], keys);
-    return String(reply) === 'NOKEY' ? 0 : keys.length;
+    if (sent?.[0]) throw new Error(messageOf(sent[0]));
+    const reply = sent ? sent[1] : await migrate([], keys);
+    return { moved: String(reply) === 'NOKEY' ? 0 : keys.length, conflicts: [] };
   } catch (error) {
     if (!/BUSYKEY/.test(messageOf(error))) throw error;
   }
   // Some keys were restored and deleted here, some were refused: look at what is left.
   const exists = await Promise.all(keys.map((k) => source.exists(k)));
   const left = keys.filter((_, i) => exists[i] === 1);
-  const conflicts: string[] = [];
+  const conflicts: Buffer[] = [];
   for (const key of left) {
     const [mine, theirs] = await Promise.all([source.dumpBuffer(key), dumpAsking(target.redis, key)]);
     if (mine === null) continue;
@@ -182,7 +266,7 @@ async function migrateBatch(source: Redis, target: ConnectedNode, keys: Buffer[]
       continue;
     }
     if (!dumpPayloadEqual(mine, theirs)) {
-      conflicts.push(key.toString('base64'));
+      conflicts.push(key);
       continue;
     }
     // The target already holds this exact value (a MIGRATE that timed out after RESTORE): replacing it is a no-op
@@ -190,8 +274,12 @@ async function migrateBatch(source: Redis, target: ConnectedNode, keys: Buffer[]
     await migrate(['REPLACE'], [key]);
     result.busyKeysResolved += 1;
   }
-  if (conflicts.length > 0) throw new BusyKeyConflictError(slot, conflicts);
-  return keys.length - conflicts.length;
+  return { moved: keys.length - conflicts.length, conflicts };
+}
+
+/** MIGRATE's arguments after the command name. */
+function migrateArgs(target: ConnectedNode, timeoutMs: number, flags: string[], authArgs: string[], keys: Buffer[]): (string | Buffer)[] {
+  return [target.address.host, String(target.address.port), '', '0', String(timeoutMs), ...flags, ...authArgs, 'KEYS', ...keys];
 }
 
 async function dumpAsking(redis: Redis, key: Buffer): Promise<Buffer | null> {

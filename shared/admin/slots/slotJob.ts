@@ -8,7 +8,7 @@ import type { RedisConnection } from '../../platform/redis/RedisConnectionManage
 import { formatRanges } from '../../platform/topology/slotRanges';
 import { readClusterLayout } from './clusterLayout';
 import { forgetNode, nodeRemovedEvent, type ForgetParams } from './forgetNode';
-import { BusyKeyConflictError, migrateSlot, type ConnectedNode } from './migrateSlot';
+import { BusyKeyConflictError, migrateSlots, type ConnectedNode } from './migrateSlot';
 import type { RepairStep } from './planRepairs';
 import { repairEvents, runRepairChunk } from './repairJob';
 import type { MoveTuning } from './slotRequest';
@@ -37,9 +37,9 @@ const COUNTS = ['slotsMoved', 'keysMoved', 'bytesMoved', 'bigKeys', 'busyKeysRes
 const CHECKPOINT_EVERY_MS = 500;
 
 /**
- * Job kind `slots`: moves the planned slots pair by pair (every pair in parallel, `slotConcurrency` slots at a time
- * within one), each slot by the idempotent `migrateSlot`, and checkpoints after slots complete. A kill -9 anywhere
- * leaves at most the in-flight slots half moved (open on both ends, every key on exactly one node); the next chunk
+ * Job kind `slots`: moves the planned slots pair by pair (every pair in parallel, `slotConcurrency` steps at a time
+ * within one), each step of `slotsPerStep` slots by the idempotent `migrateSlots`, and checkpoints after steps
+ * complete. A kill -9 anywhere leaves at most the in-flight steps' slots half moved (open on both ends, every key on exactly one node); the next chunk
  * runs them again from the start, which finishes them. Cancel and the chunk deadline stop *between* slots: a slot
  * that started is finished first, so every slot is STABLE when the job stops.
  */
@@ -120,17 +120,21 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
         const [source, target] = await Promise.all([open(pair.from.id), open(pair.to.id)]);
         const others = all.filter((n) => n.id !== source.id && n.id !== target.id);
         const guard = new LatencyGuard(params.tuning.latencyGuard, 1);
+        const probe = guard.enabled ? await connection.dedicatedNode(source.address, timeout) : undefined;
         const completed = new Set<number>();
+        // Jobs created before slotsPerStep existed moved one slot per step.
+        const slotsPerStep = params.tuning.slotsPerStep ?? 1;
         let nextToStart = state.next;
         let lastCheckpoint = Date.now();
         let failure: ChunkOutcome | undefined;
         const worker = async (): Promise<void> => {
           while (failure === undefined && !ctx.shouldStop() && nextToStart < slots.length) {
-            const index = nextToStart++;
-            const slot = slots[index] as number;
+            // A group of slots per step: its SETSLOTs and key fetches are pipelined, its keys share MIGRATE batches.
+            const group = Array.from({ length: Math.min(slotsPerStep, slots.length - nextToStart) }, (_, i) => nextToStart + i);
+            nextToStart += group.length;
             try {
-              const moved = await migrateSlot(slot, source, target, others, { ...params.tuning, authArgs }, { guard, deadline: ctx.deadline });
-              cursor.counts['slotsMoved'] = (cursor.counts['slotsMoved'] ?? 0) + 1;
+              const moved = await migrateSlots(group.map((i) => slots[i] as number), source, target, others, { ...params.tuning, authArgs }, { guard, deadline: ctx.deadline, ...(probe ? { probe } : {}) });
+              cursor.counts['slotsMoved'] = (cursor.counts['slotsMoved'] ?? 0) + group.length;
               cursor.counts['keysMoved'] = (cursor.counts['keysMoved'] ?? 0) + moved.keysMoved;
               cursor.counts['bytesMoved'] = (cursor.counts['bytesMoved'] ?? 0) + moved.bytesMoved;
               cursor.counts['bigKeys'] = (cursor.counts['bigKeys'] ?? 0) + moved.bigKeys;
@@ -142,7 +146,7 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
               }
               throw error;
             }
-            completed.add(index);
+            for (const index of group) completed.add(index);
             while (completed.has(state.next)) completed.delete(state.next++);
             if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
               lastCheckpoint = Date.now();
@@ -150,7 +154,7 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
             }
           }
         };
-        await Promise.all(Array.from({ length: params.tuning.slotConcurrency }, worker));
+        await Promise.all(Array.from({ length: params.tuning.slotConcurrency }, worker)).finally(() => probe?.disconnect());
         // Slots that finished after one still in flight are redone next time (idempotent: "already the owner").
         if (state.next >= slots.length) cursor.done = true;
         await ctx.checkpoint([{ ...cursor, state: { ...state }, counts: { ...cursor.counts } }]);
@@ -190,7 +194,7 @@ function busyKeyFailure(error: BusyKeyConflictError, source: ConnectedNode, targ
     status: 'failed',
     code: 'busykey_conflict',
     reason:
-      `${error.message}: nothing was overwritten and slot ${error.slot} is left open (MIGRATING on ${source.address.host}:${source.address.port}, IMPORTING on ${target.address.host}:${target.address.port}); ` +
+      `${error.message}: nothing was overwritten and slot${error.slots.length > 1 ? 's' : ''} ${error.slots.join(', ')} ${error.slots.length > 1 ? 'are' : 'is'} left open (MIGRATING on ${source.address.host}:${source.address.port}, IMPORTING on ${target.address.host}:${target.address.port}); ` +
       `compare the keys (base64: ${error.keys.slice(0, 5).join(', ')}) on both nodes, delete the copy to drop (on the target with ASKING), then run POST …/slots/fix to finish the slot.`,
   };
 }

@@ -18,8 +18,10 @@ export const moveTuningSchema = z.strictObject({
   bigKeyBytes: z.int().min(1024).max(4 * 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   /** MIGRATE timeout of a normal batch (ms); big keys add 1 s per 8 MiB. @default 5000 */
   migrateTimeoutMs: z.int().min(100).max(600_000).default(5000),
-  /** Slots moved at once per source→target pair (pairs run in parallel too). @default 4 */
+  /** Steps in flight per source→target pair (pairs run in parallel too). @default 4 */
   slotConcurrency: z.int().min(1).max(32).default(4),
+  /** Slots per step: their SETSLOTs (and nodes.conf fsyncs) and key fetches are pipelined, their keys share MIGRATE batches. @default 16 */
+  slotsPerStep: z.int().min(1).max(256).default(16),
   /** @default { maxLatencyMs: 2 } (null = unpaced) */
   latencyGuard: latencyGuardSchema.default({ maxLatencyMs: 2 }),
 });
