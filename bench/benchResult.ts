@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /** One benchmark outcome, side by side with its peer. `ratio` > 1 always means we are better. */
@@ -26,7 +26,8 @@ export const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
 export function report(result: BenchResult): void {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${result.scenario}.json`);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  // The 1-minute load average says whether this was a quiet run (below ~1 on this 2-core box) or a shared one.
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100 };
   writeFileSync(file, JSON.stringify({ ...result, machine, measuredAt: new Date().toISOString() }, null, 2) + '\n');
   const target = result.target ? ` (target ≥ ${result.target.ratio}×: ${result.target.met ? 'met' : 'NOT met'})` : '';
   console.log(

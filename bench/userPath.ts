@@ -81,7 +81,11 @@ export interface UserPathRun {
   finishedMs: number;
   /** Request sent → 202 answered (validation, preflight, estimate, job row, `Job.Queued` recorded). */
   acceptedMs: number;
-  /** Request sent → the first work command reached Redis (INFO commandstats polled every 2 ms; null when not watched). */
+  /**
+   * Request sent → the job's first write reached Redis (INFO commandstats polled every 2 ms; null when not watched):
+   * UNLINK for invalidation (not SCAN: the monitor's messaging discovery SCANs too), SET/EVALSHA for warm, the page
+   * script's EVALSHA for analysis.
+   */
   firstCommandMs: number | null;
   pollMs: number;
   /** Request sent → the job row written (`createdAt`) and → its first lease taken (`startedAt`), from the job's own clock. */

@@ -36,7 +36,7 @@ export async function invalidateUserPath(): Promise<void> {
     for (let i = 0; i < benchRuns; i++) {
       await client.flushall();
       await populate(client, half);
-      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { commands: ['scan'], nodes: [{ host: redis.host, port: redis.port }] } });
+      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { commands: ['unlink'], nodes: [{ host: redis.host, port: redis.port }] } });
       if ((await client.dbsize()) !== half || run.view.progress.deleted !== half) throw new Error(`user path left ${(await client.dbsize()) - half} keys, deleted ${run.view.progress.deleted}`);
       user.push(run);
       await client.flushall();
