@@ -46,7 +46,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-// One per app default rule that has an exported metric. Custom metrics live in the `azure.applicationinsights`
+// One per app default rule that has an exported metric, plus one on the app's own firing incidents (the way the
+// app's alerts reach the Action Group's email receivers: there is no API for an app to send through an action
+// group, only a test-notification one; docs/monitoring.md, Email). Custom metrics live in the `azure.applicationinsights`
 // namespace with the instrument name; `skipMetricValidation` lets the rule exist before the first export, and the
 // split by cluster and node needs "alerting on custom metric dimensions" enabled on the component.
 var rules = [
@@ -59,6 +61,7 @@ var rules = [
     timeAggregation: 'Maximum'
     windowSize: 'PT5M'
     severity: 2
+    dimensions: ['redis.cluster', 'redis.node']
   }
   {
     name: 'hit-ratio-low'
@@ -69,6 +72,7 @@ var rules = [
     timeAggregation: 'Average'
     windowSize: 'PT15M'
     severity: 3
+    dimensions: ['redis.cluster', 'redis.node']
   }
   {
     name: 'evictions-per-second'
@@ -79,6 +83,7 @@ var rules = [
     timeAggregation: 'Average'
     windowSize: 'PT5M'
     severity: 2
+    dimensions: ['redis.cluster', 'redis.node']
   }
   {
     name: 'node-unreachable'
@@ -89,6 +94,18 @@ var rules = [
     timeAggregation: 'Minimum'
     windowSize: 'PT5M'
     severity: 1
+    dimensions: ['redis.cluster', 'redis.node']
+  }
+  {
+    name: 'app-alerts-firing'
+    description: 'The app raised an alert (any of its rules, messaging and hot keys included): one notification when the first incident of a severity fires on a cluster, one when none is left'
+    metricName: 'rcm.alerts.firing'
+    operator: 'GreaterThan'
+    threshold: 0
+    timeAggregation: 'Maximum'
+    windowSize: 'PT5M'
+    severity: 2
+    dimensions: ['redis.cluster', 'rcm.alert.severity']
   }
 ]
 
@@ -116,10 +133,7 @@ resource metricAlerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for rule i
           threshold: rule.threshold
           timeAggregation: rule.timeAggregation
           skipMetricValidation: true
-          dimensions: [
-            { name: 'redis.cluster', operator: 'Include', values: ['*'] }
-            { name: 'redis.node', operator: 'Include', values: ['*'] }
-          ]
+          dimensions: [for dimension in rule.dimensions: { name: dimension, operator: 'Include', values: ['*'] }]
         }
       ]
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monitorInstruments } from '../../shared/monitoring/collection/monitorInstruments';
+import { alertsFiringInstrument } from '../../shared/monitoring/collection/MonitorTelemetry';
 import { defaultAlertRules } from '../../shared/monitoring/alerts/alertRules';
 import { readSource, resourceDeclarations } from './infraSource';
 
@@ -16,7 +17,7 @@ function ruleBlocks(source: string): { metricName: string; operator: string; thr
 /** Problems of the alert rules against what the app exports and its own default rules (empty = consistent). */
 function alertRuleProblems(source: string): string[] {
   const problems: string[] = [];
-  const exported = new Set(monitorInstruments.map((i) => i.name));
+  const exported = new Set([...monitorInstruments.map((i) => i.name), alertsFiringInstrument.name]);
   const rules = ruleBlocks(source);
   const byMetric = new Map(rules.map((r) => [r.metricName, r]));
   for (const r of rules) if (!exported.has(r.metricName)) problems.push(`${r.metricName} is not an exported metric`);
@@ -26,6 +27,8 @@ function alertRuleProblems(source: string): string[] {
     ['redis.keyspace.hit_ratio', 'LessThan', app('hit_ratio_low')?.raiseAt ?? NaN],
     ['redis.keys.evicted.rate', 'GreaterThan', app('eviction_spike')?.raiseAt ?? NaN],
     ['redis.up', 'LessThan', app('node_unreachable')?.raiseAt ?? NaN],
+    // Any firing incident of the app's own rules (every severity observed, 0 when none): the email path.
+    ['rcm.alerts.firing', 'GreaterThan', 0],
   ];
   for (const [metric, operator, threshold] of expectations) {
     const rule = byMetric.get(metric);
@@ -40,7 +43,7 @@ describe('Azure Monitor alerting (infra/modules/alerts.bicep)', () => {
 
   it('has metric alert rules on exported metrics with the thresholds of the app’s own default rules', () => {
     expect(alertRuleProblems(source)).toEqual([]);
-    expect(ruleBlocks(source)).toHaveLength(4);
+    expect(ruleBlocks(source)).toHaveLength(5);
   });
 
   it('the checker fails on a rule the app does not export or a drifted threshold (so it cannot pass vacuously)', () => {
@@ -58,7 +61,10 @@ describe('Azure Monitor alerting (infra/modules/alerts.bicep)', () => {
     expect(alerts?.body).toMatch(/scopes: \[appInsightsId\]/);
     expect(alerts?.body).toMatch(/actions: \[\s*\{ actionGroupId: actionGroup\.id \}/);
     expect(alerts?.body).toMatch(/metricNamespace: 'azure\.applicationinsights'/);
-    expect(alerts?.body).toMatch(/name: 'redis\.cluster'[\s\S]*name: 'redis\.node'/);
+    // Split by cluster and node for the node metrics, by cluster and severity for the app's own incidents.
+    expect(alerts?.body).toMatch(/dimensions: \[for dimension in rule\.dimensions: \{ name: dimension, operator: 'Include', values: \['\*'\] \}\]/);
+    expect(source.match(/dimensions: \['redis\.cluster', 'redis\.node'\]/g)).toHaveLength(4);
+    expect(source).toMatch(/metricName: 'rcm\.alerts\.firing'[\s\S]*?dimensions: \['redis\.cluster', 'rcm\.alert\.severity'\]/);
   });
 
   it('main.bicep deploys it on the Application Insights component with the receivers as parameters', () => {

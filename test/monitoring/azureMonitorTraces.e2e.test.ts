@@ -97,5 +97,10 @@ describe('traces and metrics through the Azure Monitor exporter', () => {
       ingestion.envelopes.find((e) => e.data?.baseType === 'MetricData' && (e.data.baseData?.metrics ?? []).some((m) => m.name === 'usedmemory')),
     );
     expect(metric.iKey).toBe('00000000-0000-4000-8000-000000000016');
+    // The app's own firing incidents, the metric the Action Group's email alert watches (0: nothing fires here).
+    const alerts = await until('an rcm.alerts.firing metric', () =>
+      ingestion.envelopes.find((e) => e.data?.baseType === 'MetricData' && (e.data.baseData?.metrics ?? []).some((m) => m.name === 'rcm.alerts.firing')),
+    );
+    expect(alerts.data?.baseData?.properties).toMatchObject({ 'redis.cluster': 'aitraced' });
   });
 });

@@ -37,6 +37,13 @@ export async function monitorTick(log: (line: string) => void): Promise<TickResu
     },
     tickBudgetMs(m.settings),
   );
+  // Firing incidents by cluster and severity, for the Azure Monitor alert that emails through the Action Group.
+  const registered = new Set(result.clusters.map((c) => c.clusterId));
+  const states = await m.alerts.all().catch((error: unknown) => {
+    log(`[monitor] alert states not exported: ${(error as Error).message}`);
+    return undefined;
+  });
+  if (states) t.recordAlerts(new Map([...registered].map((id) => [id, states.get(id) ?? []])), registered);
   await t.flush().catch((error: unknown) => log(`[monitor] telemetry flush failed: ${(error as Error).message}`));
   return result;
 }
