@@ -6,7 +6,7 @@ import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
 import type { AlertRuleStore } from './AlertRuleStore';
 import { keyOf, type AlertState } from './AlertState';
 import type { AlertStateStore } from './AlertStateStore';
-import { evaluateAlerts } from './evaluateAlerts';
+import { evaluateAlerts, type AlertDecision, type HotKeyValue } from './evaluateAlerts';
 
 /** What one cluster's evaluation did. */
 export interface AlertOutcome {
@@ -32,7 +32,22 @@ export class AlertService {
 
   async evaluate(clusterId: string, readings: readonly NodeReading[], now: number, correlationId: string, messaging?: ClusterMessaging): Promise<AlertOutcome> {
     const [rules, current] = await Promise.all([this.rules.rules(clusterId), this.states.load(clusterId)]);
-    const decision = evaluateAlerts(clusterId, readings, rules, current, now, messaging);
+    return this.commit(clusterId, evaluateAlerts(clusterId, readings, rules, current, now, messaging), current, now, correlationId);
+  }
+
+  /**
+   * A finished hot-key radar's keys against the `key`-scoped rules (`hot_key`): only those rules and their states are
+   * looked at, so node and messaging incidents are untouched. A key hot before and absent now resolves.
+   */
+  async evaluateHotKeys(clusterId: string, hotKeys: readonly HotKeyValue[], now: number, correlationId: string): Promise<AlertOutcome> {
+    const [rules, current] = await Promise.all([this.rules.rules(clusterId), this.states.load(clusterId)]);
+    const keyRules = rules.filter((r) => r.scope === 'key');
+    const ids = new Set(keyRules.map((r) => r.id));
+    const own = new Map([...current].filter(([, s]) => ids.has(s.rule)));
+    return this.commit(clusterId, evaluateAlerts(clusterId, [], keyRules, own, now, undefined, hotKeys), own, now, correlationId);
+  }
+
+  private async commit(clusterId: string, decision: AlertDecision, current: ReadonlyMap<string, AlertState>, now: number, correlationId: string): Promise<AlertOutcome> {
     // Resolved incidents: the event first, then the state goes (a failed record leaves it firing for the next tick).
     const resolvedEvents = decision.resolve.map(({ state, value }): DomainEvent => ({
       type: 'RedisClusterManager.Alert.Resolved',

@@ -1,6 +1,11 @@
 import type { MessagingSubject } from '../messaging/messagingSubjects';
 import type { AlertMetric, AlertSeverity } from './alertRules';
 
+/** What a hot-key alert is about inside the node. */
+export interface HotKeySubject {
+  key: string;
+}
+
 /** One open incident (or would-be incident) of a rule on a node or the whole cluster, as kept between ticks. */
 export interface AlertState {
   rule: string;
@@ -22,7 +27,7 @@ export interface AlertState {
   /** Last time the value was seen (ms). */
   lastSeen: number;
   /** Messaging rules: the stream / group / consumer inside the node, and its row-key safe id. */
-  subject?: MessagingSubject;
+  subject?: MessagingSubject | HotKeySubject;
   subjectId?: string;
 }
 

@@ -14,6 +14,7 @@ export type AlertMetric =
   | 'latency_event_ms'
   | 'slowlog_growth'
   | 'pubsub_output_buffer_ratio'
+  | 'hot_key_share'
   | SubjectMetric;
 
 /** Metrics of subjects inside a node (a stream, a consumer group, a consumer): read from the messaging snapshot. */
@@ -41,7 +42,7 @@ export interface AlertRule extends RuleSettings {
   /** `above`: fires when value > raiseAt, clears when value <= clearAt; `below` the other way round. */
   direction: 'above' | 'below';
   /** `node`: one incident per node; `cluster`: one for the whole cluster; `stream` / `group` / `consumer`: one per messaging subject. */
-  scope: 'node' | 'cluster' | 'stream' | 'group' | 'consumer';
+  scope: 'node' | 'cluster' | 'stream' | 'group' | 'consumer' | 'key';
   description: string;
 }
 
@@ -53,7 +54,7 @@ const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 
 export const minLookupsForHitRatio = 100;
 
 /** How each metric is read from a node's reading. */
-export const nodeValues: Record<Exclude<AlertMetric, 'cluster_state_ok' | SubjectMetric>, NodeValue> = {
+export const nodeValues: Record<Exclude<AlertMetric, 'cluster_state_ok' | 'hot_key_share' | SubjectMetric>, NodeValue> = {
   used_memory_ratio: (r) => r.memoryUsedRatio,
   hit_ratio: (r) => ((r.hitsDelta ?? 0) + (r.missesDelta ?? 0) >= minLookupsForHitRatio ? r.hitRatio : null),
   evicted_keys_per_s: (r) => r.evictionsPerSec,
@@ -93,6 +94,7 @@ export const defaultAlertRules: readonly AlertRule[] = [
   { id: 'stream_pending_stuck', metric: 'stream_oldest_pending_idle_s', direction: 'above', scope: 'group', raiseAt: 300, clearAt: 60, forSeconds: 0, severity: 'warning', enabled: true, description: 'seconds since the oldest pending entry of a group was delivered (XPENDING idle)' },
   { id: 'stream_consumer_dead', metric: 'stream_consumer_idle_s', direction: 'above', scope: 'consumer', raiseAt: 300, clearAt: 60, forSeconds: 0, severity: 'warning', enabled: true, description: 'seconds a consumer with pending entries has been idle (a dead worker: claim its entries)' },
   { id: 'stream_unbounded', metric: 'stream_unbounded_length', direction: 'above', scope: 'stream', raiseAt: 1_000_000, clearAt: 0, forSeconds: 0, severity: 'warning', enabled: true, description: 'entries of a growing stream that was never trimmed (no MAXLEN/MINID); trimming clears it' },
+  { id: 'hot_key', metric: 'hot_key_share', direction: 'above', scope: 'key', raiseAt: 0.1, clearAt: 0.05, forSeconds: 0, severity: 'warning', enabled: true, description: 'share of its node\'s commands one key took over a whole hot-key radar (≥ 5 s of sampled windows); evaluated when a radar finishes, resolved by a later radar that finds it below clearAt or gone' },
   { id: 'pubsub_buffer_near_limit', metric: 'pubsub_output_buffer_ratio', direction: 'above', scope: 'node', raiseAt: 0.8, clearAt: 0.5, forSeconds: 0, severity: 'critical', enabled: true, description: 'largest subscriber output buffer / client-output-buffer-limit pubsub (at 1 Redis disconnects it and its messages are lost)' },
 ];
 

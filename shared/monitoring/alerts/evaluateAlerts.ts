@@ -2,7 +2,15 @@ import type { NodeReading } from '../collection/NodeReading';
 import type { ClusterMessaging } from '../messaging/MessagingSnapshot';
 import { messagingSubjects, type MessagingSubject } from '../messaging/messagingSubjects';
 import { clusterStateValue, nodeValues, type AlertRule, type SubjectMetric } from './alertRules';
-import { alertKey, type AlertState } from './AlertState';
+import { alertKey, type AlertState, type HotKeySubject } from './AlertState';
+
+/** A key's share of its node's commands over a finished radar (`subjectId`: row-key safe, stable). */
+export interface HotKeyValue {
+  node: string;
+  subject: HotKeySubject;
+  subjectId: string;
+  value: number;
+}
 
 /** What a tick decided: states to write or delete, and the incidents to announce. */
 export interface AlertDecision {
@@ -22,15 +30,18 @@ export interface AlertDecision {
  * `clearAt` (one `Alert.Resolved`); between the two thresholds nothing changes. An unknown value (node unreachable
  * for a memory rule, no lookups for the hit ratio) keeps the state as it is; a subject no longer in the cluster ends it.
  */
-export function evaluateAlerts(clusterId: string, readings: readonly NodeReading[], rules: readonly AlertRule[], current: ReadonlyMap<string, AlertState>, now: number, messaging?: ClusterMessaging): AlertDecision {
+export function evaluateAlerts(clusterId: string, readings: readonly NodeReading[], rules: readonly AlertRule[], current: ReadonlyMap<string, AlertState>, now: number, messaging?: ClusterMessaging, hotKeys?: readonly HotKeyValue[]): AlertDecision {
   const decision: AlertDecision = { upserts: new Map(), deletes: new Set(), raise: [], resolve: [] };
   const seen = new Set<string>();
   for (const rule of rules) {
     if (!rule.enabled) continue;
-    const subjects: { node: string | null; value: number | null; subject?: MessagingSubject; subjectId?: string }[] =
+    const subjects: readonly { node: string | null; value: number | null; subject?: MessagingSubject | HotKeySubject; subjectId?: string }[] =
       rule.scope === 'cluster'
         ? [{ node: null, value: clusterStateValue(readings) }]
-        : rule.scope === 'node'
+        : rule.scope === 'key'
+          ? // Only a finished radar knows hot keys: a monitor tick (no `hotKeys`) keeps their states as they are.
+            hotKeys ?? [...current.values()].filter((s) => s.rule === rule.id).map((s) => ({ node: s.node, value: null, ...(s.subject ? { subject: s.subject } : {}), ...(s.subjectId ? { subjectId: s.subjectId } : {}) }))
+          : rule.scope === 'node'
           ? readings.map((r) => ({ node: r.node, value: rule.metric in nodeValues ? nodeValues[rule.metric as keyof typeof nodeValues](r) : null }))
           : // Without a snapshot (discovery off or failed) the messaging states are kept as they are.
             messaging
@@ -51,7 +62,7 @@ export function evaluateAlerts(clusterId: string, readings: readonly NodeReading
   return decision;
 }
 
-function step(d: AlertDecision, clusterId: string, rule: AlertRule, key: string, node: string | null, value: number | null, state: AlertState | undefined, now: number, about?: { subject: MessagingSubject; subjectId: string }): void {
+function step(d: AlertDecision, clusterId: string, rule: AlertRule, key: string, node: string | null, value: number | null, state: AlertState | undefined, now: number, about?: { subject: MessagingSubject | HotKeySubject; subjectId: string }): void {
   if (value === null) {
     if (state?.status === 'firing' && !state.announced) d.raise.push(state);
     return;

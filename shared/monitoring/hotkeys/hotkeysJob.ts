@@ -11,6 +11,7 @@ import { CommandTable } from './CommandTable';
 import { stateOf, type HotkeysCursorState, type ServerHotStats } from './hotkeysCursor';
 import { hotkeysParamsSchema, type HotkeysParams } from './hotkeysRequest';
 import { buildHotkeysReport, compactReport } from './hotkeysReport';
+import { recordHotKeyAlerts } from './hotKeyAlerts';
 import { lfuSample } from './lfuSample';
 import { monitorWindow } from './monitorWindow';
 import { SpaceSaving } from './SpaceSaving';
@@ -41,7 +42,9 @@ export const hotkeysJob: JobKind = {
         if (failed) return { status: 'failed', code: 'hotkeys_monitor_not_allowed', reason: `node ${stateOf(failed).name} has no LFU policy and MONITOR is not used on this cache (Azure Managed Redis)` };
         await Promise.all(cursors.filter((c) => !c.done).map((c) => runNode(c, connection, params, ctx)));
         if (!cursors.every((c) => c.done)) return { done: false };
-        return { done: true, result: compactReport(buildHotkeysReport(ctx.job.clusterId, params, cursors.map(stateOf))) };
+        const report = buildHotkeysReport(ctx.job.clusterId, params, cursors.map(stateOf));
+        if (ctx.cp) await recordHotKeyAlerts(ctx.cp, ctx.job.clusterId, ctx.job.id, report);
+        return { done: true, result: compactReport(report) };
       },
       { timeoutMs },
     );

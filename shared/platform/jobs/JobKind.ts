@@ -1,3 +1,4 @@
+import type { ControlPlane } from '../controlPlane';
 import type { ClusterResource } from '../registry/clusterSpec';
 import type { DomainEvent } from '../events/catalogue';
 import type { CursorRecord, JobRecord } from './JobRecord';
@@ -10,6 +11,8 @@ export interface JobChunkContext {
   readonly cursors: readonly CursorRecord[];
   /** The cluster registration (current, re-read every chunk). */
   readonly cluster: ClusterResource;
+  /** The control plane the job runs under (its tables, streams), for a kind that records more than its cursors; set by `runJobChunk`. */
+  readonly cp?: ControlPlane;
   /** Epoch ms by which the chunk must have returned (the lease outlives it by the grace period). */
   readonly deadline: number;
   /** True once the chunk should wrap up: out of time, cancel requested, or the lease is gone. */

@@ -115,6 +115,8 @@ async function runLeasedChunk(
       job: leased,
       cursors: loaded.cursors,
       cluster,
+      // The workers pass the whole control plane; a test's narrower deps leave it out.
+      ...('settings' in deps.cp ? { cp: deps.cp as ControlPlane } : {}),
       deadline,
       shouldStop: () => Date.now() >= deadline || fence.cancelRequested || fence.leaseLost,
       checkpoint: (cursors) => fence.checkpoint(cursors),

@@ -21,6 +21,7 @@ const alertMetric = z.enum([
   'stream_consumer_idle_s',
   'stream_unbounded_length',
   'pubsub_output_buffer_ratio',
+  'hot_key_share',
 ]);
 
 /** What a messaging alert is about inside the node: a stream, one of its consumer groups, one consumer. */
@@ -29,6 +30,8 @@ const messagingSubject = {
   stream: z.string().max(1100).optional(),
   group: z.string().max(1100).optional(),
   consumer: z.string().max(1100).optional(),
+  /** Hot-key alerts: the key (UTF-8, or base64 with a `b64:` prefix for binary keys). */
+  key: z.string().max(1100).optional(),
 };
 
 /** `RedisClusterManager.Alert.Raised`: a monitored metric crossed its threshold (eviction reacts to memory alerts). */
