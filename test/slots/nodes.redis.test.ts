@@ -175,8 +175,6 @@ describe('node operations through the API: plan, then a resumable saga', () => {
     expect(plan.json.drain).toMatchObject({ slotCount: 5461, operation: 'remove-node' });
     expect(plan.json.repoint).toEqual([expect.objectContaining({ replica: expect.objectContaining({ address: addr(m1) }) })]);
     const res = await post(removeNodeRoutes, 'remove-node', { node: n2.address, latencyGuard: null }, 'admin');
-    console.log('DEBUG', JSON.stringify({ n1: n1.id, n2: n2.id, n3: n3.id, m: await Promise.all(own.cluster.masters.map(idOf)), pairs: plan.json.drain.pairs.map((p: { to: unknown }) => p.to) }));
-    console.log('DEBUG views', (await Promise.all(own.cluster.nodes.map((n) => redisText(n.host, n.port, ['CLUSTER', 'NODES'])))).join('\n---\n'));
     expect(res.status).toBe(202);
     expect(await finish(res.json.jobId)).toMatchObject({ status: 'succeeded' });
     expect(await fingerprint(own.cluster, [n1.node, n2.node, n3.node])).toEqual(before);

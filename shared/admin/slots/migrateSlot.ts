@@ -192,7 +192,9 @@ async function replies(pipeline: ReturnType<Redis['pipeline']>): Promise<[Error 
 async function setSlotsNodeTolerant(redis: Redis, slots: readonly number[], targetId: string): Promise<void> {
   for (const [error] of await replies(slots.reduce((p, slot) => p.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', targetId), redis.pipeline()))) {
     // An unknown node id: this master learns the owner by gossip (higher config epoch) within a node timeout.
-    if (error && !/unknown node/i.test(messageOf(error))) throw error;
+    // "only with masters": a source that gave away its last slot became a replica of the new owner (Redis 7,
+    // cluster-allow-replica-migration) as soon as it heard of it; it needs no announcement any more.
+    if (error && !/unknown node|only with masters/i.test(messageOf(error))) throw error;
   }
 }
 

@@ -117,6 +117,14 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
         const slots = expand(pair.slots);
         // A later chunk finding the pair unfinished: a continuation after the deadline, or a resume after a crash.
         if (ctx.job.chunks > 1) state.resumes += 1;
+        // A source drained of its last slot turns into a replica of the new owner (Redis 7, replica migration), so it
+        // is no master any more: if the target owns every slot left in the pair, a crash only hid that it finished.
+        if (!layout.masters.some((m) => m.id === pair.from.id) && slots.slice(state.next).every((s) => layout.ownerOf[s] === pair.to.id)) {
+          state.next = slots.length;
+          cursor.done = true;
+          await ctx.checkpoint([{ ...cursor, state: { ...state }, counts: { ...cursor.counts } }]);
+          return undefined;
+        }
         const [source, target] = await Promise.all([open(pair.from.id), open(pair.to.id)]);
         const others = all.filter((n) => n.id !== source.id && n.id !== target.id);
         const guard = new LatencyGuard(params.tuning.latencyGuard, 1);
