@@ -6,6 +6,9 @@ import { isReplica, selfEntry } from '../../platform/topology/parseClusterNodes'
 import { infoNumber } from '../../platform/topology/parseInfo';
 import type { SlotNode } from './migrateSlot';
 
+/** How long one node may take to answer the layout read before it counts as unreachable. */
+const LAYOUT_PROBE_BUDGET_MS = 5000;
+
 /** One master as a slot operation sees it. */
 export interface LayoutMaster extends SlotNode {
   addressKey: string;
@@ -32,7 +35,9 @@ export interface ClusterLayout {
  * about ownership. redis-cli checks the same before a reshard (clusterManagerCheckCluster) and stops there too.
  */
 export async function readClusterLayout(connection: RedisConnection, options: { allowOpenSlots?: boolean } = {}): Promise<ClusterLayout> {
-  const snapshot = await collectSnapshot(connection);
+  // A master busy for a moment (after a big move, on a loaded host) is not "down": slot operations wait longer for
+  // each node than health's 600 ms before refusing, or before a running saga fails because a master seems gone.
+  const snapshot = await collectSnapshot(connection, { probeBudgetMs: LAYOUT_PROBE_BUDGET_MS });
   if (snapshot.mode !== 'cluster') throw notReady('the cache is not a Redis Cluster: there are no slots to move');
   const view = snapshot.reference.view ?? [];
   const masters: LayoutMaster[] = [];
