@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../tools/host/index';
 import { apiKeys, testSettings } from '../controlplane/api';
 import { useOwnRedis } from '../helpers/redis';
+import { expectAccessible as expectAccessibleIn, launchChromium, screenshots as screenshotsIn, show as showIn, waitTrue as waitTrueIn } from './consoleBrowser';
 
 /**
  * The operator console in Debian's Chromium against the real local host, real Azurite and two real redis-servers:
@@ -59,59 +60,12 @@ async function fill(url: string, prefix: string, count: number, value: string): 
   }
 }
 
-const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-/** axe-core in the page (evaluated through DevTools, so the page's CSP stays as strict as ever); no serious violations. */
-async function expectAccessible(name: string): Promise<void> {
-  if (!(await page.evaluate(`'axe' in window`))) await page.evaluate(axeSource);
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-    r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-  expect(violations, `axe on ${name}`).toEqual([]);
-}
-
-/**
- * Full-page screenshots at 1440, 390 and 360 px (charts resize with their container). At the narrow widths nothing
- * may stick out past the right edge and the page may not scroll sideways; only the inside of a table's scroll
- * container (`.table-wrap`) and the tab strip may be wider than the screen, never the container itself.
- */
-async function screenshots(name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}-1440.png`), fullPage: true });
-  for (const width of [390, 360]) {
-    await page.setViewportSize({ width, height: 844 });
-    await page.waitForTimeout(300); // ResizeObserver → uPlot setSize, one frame or two
-    // Anything sticking out past the right edge, named (tag.class), so a failure says what to fix.
-    const wide = (await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && !(e.parentElement && e.parentElement.closest('.table-wrap, .tabs')))
-      .slice(0, 5).map((e) => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)) as string[];
-    expect(wide, `${name} at ${width} px is wider than the screen`).toEqual([]);
-    const [scrollWidth, clientWidth] = (await page.evaluate(`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`)) as [number, number];
-    expect(scrollWidth, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(clientWidth);
-    await page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 1000 });
-}
-
-/**
- * Polls a browser-side expression until it is true. Given as a string (this file is type-checked without the DOM)
- * and evaluated through DevTools: `waitForFunction` would compile it with eval, which the page's CSP forbids.
- */
-async function waitTrue(expression: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await page.evaluate(expression)) === true) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function waitHash(hash: string): Promise<void> {
-  await waitTrue(`location.hash === ${JSON.stringify(hash)}`);
-}
-
-/** Navigates by hash (as a link does) and waits for the view's first refresh. */
-async function show(hash: string): Promise<void> {
-  await page.evaluate(`delete document.body.dataset.loaded; location.hash = ${JSON.stringify(hash)}`);
-  await page.waitForSelector('body[data-loaded="true"]', { timeout: 20_000 });
-}
+/** The shared helpers (consoleBrowser.ts), bound to this file's page. */
+const waitTrue = (expression: string, timeoutMs?: number) => waitTrueIn(page, expression, timeoutMs);
+const waitHash = (hash: string) => waitTrue(`location.hash === ${JSON.stringify(hash)}`);
+const show = (hash: string) => showIn(page, hash);
+const expectAccessible = (name: string) => expectAccessibleIn(page, name);
+const screenshots = (name: string) => screenshotsIn(page, artifacts, name);
 
 async function signIn(key: string): Promise<void> {
   await page.goto(`${host.url}/api/dashboard?code=${host.keys.functionKey}#/`);
@@ -137,10 +91,7 @@ beforeAll(async () => {
   redis.disconnect();
   await tick();
   await tick();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   await context.addInitScript(`sessionStorage.setItem('rcm-refresh-ms', '1000')`);
   page = await context.newPage();

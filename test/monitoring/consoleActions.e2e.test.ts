@@ -201,7 +201,17 @@ describe('console actions in Chromium', () => {
     await page.fill('#channel-display-name', 'Ops webhook (paged)');
     await page.click('dialog button.primary');
     await message('ok');
-    expect((await api('GET', '/notification-channels/ops-hook')).json).toMatchObject({ displayName: 'Ops webhook (paged)', version: 2, updatedBy: 'ada' });
+    const v2 = await api('GET', '/notification-channels/ops-hook');
+    expect(v2.json).toMatchObject({ displayName: 'Ops webhook (paged)', version: 2, updatedBy: 'ada' });
+    // Another admin saves while this one's dialog is open: refused (412), the other change stays.
+    await waitTrue(page, `(document.querySelector('tr:has(a[data-channel="ops-hook"])')?.textContent ?? '').includes('(v2)')`);
+    await page.click('button[data-action="edit-channel"][data-channel="ops-hook"]');
+    await page.fill('#channel-display-name', 'mine');
+    const { name: _n, version: _v, createdAt: _ca, createdBy: _cb, updatedAt: _ua, updatedBy: _ub, ...spec } = v2.json;
+    expect((await api('PUT', '/notification-channels/ops-hook', { ...spec, displayName: 'theirs' }, 'admin', { 'if-match': v2.etag ?? '' })).status).toBe(200);
+    await page.click('dialog button.primary');
+    expect(await message('error')).toContain('Changed by someone else — reload');
+    expect((await api('GET', '/notification-channels/ops-hook')).json).toMatchObject({ displayName: 'theirs', version: 3 });
     expect((await api('PUT', '/notification-channels/spare', { kind: 'slack', url: { kind: 'env', name: 'RCM_E2E_DEAD_URL' }, allowPrivateNetworks: true })).status).toBe(201);
     await clearMessages();
     await page.waitForSelector('button[data-action="delete-channel"][data-channel="spare"]');
