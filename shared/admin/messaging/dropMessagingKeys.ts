@@ -39,8 +39,8 @@ const transient = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|LOADING|BUSY|MASTERDOWN)\b|n
 /**
  * 0-based positions of the streams and queues in `keys`. One `messagingKeys` script call per 1000 keys, pipelined
  * (one round trip per batch); with the latency guard on, calls of `guard.writeBatch` keys one round trip each. Where
- * the script is refused, `TYPE` and `PTTL` per key in pipelines: two commands a key through ioredis, ~6.6× the time of
- * the invalidation itself against +42 % by script (`npm run bench -- invalidateTypeCheck`, docs/jobs.md). The
+ * the script is refused, `TYPE` and `PTTL` per key in pipelines: two commands a key through ioredis, +660–820 % on the
+ * invalidation's time against +40–130 % by script (`npm run bench -- invalidateTypeCheck`, docs/jobs.md). The
  * pipelines are the fallback of every script failure, so a misjudged error costs speed, never a stream.
  */
 export async function messagingPositions(node: Redis, keys: Buffer[], guard: LatencyGuard): Promise<Set<number>> {
