@@ -61,7 +61,11 @@ export const hotkeysRoutes: RouteTable = {
         const jobId = newJobId('hotkeys');
         await takeRadarLocks(cp, rt.store, masters.map((m) => m.address), jobId);
         const params: HotkeysParams = { ...request, namespaces, monitorAllowed };
-        const { job } = await new JobService(rt).create({ id: jobId, kind: 'hotkeys', clusterId: id, params: { ...params } }, change);
+        // The bar counts windows against what the duty cycle allows in the duration (a window the guard cuts short counts too).
+        const period = params.windowMs / params.dutyCycle;
+        const perNode = masters.map((m) => (params.method === 'lfu' || (params.method === 'auto' && m.policy.endsWith('-lfu')) ? 1 : Math.max(1, Math.ceil((params.durationSeconds * 1000) / period))));
+        const estimate = { counter: 'windows', total: perNode.reduce((a, b) => a + b, 0), exact: false, basis: 'MONITOR windows the duty cycle allows in the duration, over every master (the LFU path runs one cross-check window)' };
+        const { job } = await new JobService(rt).create({ id: jobId, kind: 'hotkeys', clusterId: id, params: { ...params }, estimate }, change);
         return acceptedJob(job);
       });
     },

@@ -71,6 +71,9 @@ describe('hot-key radar (MONITOR windows) on a real redis-server with a skewed l
     expect(res.status).toBe(200);
     const r = res.json;
     expect(r.nodes).toHaveLength(1);
+    const job = await callRoutes(cp, jobRoutes, { method: 'GET', path: `/jobs/${started.json.jobId}`, params: { id: started.json.jobId }, as: 'reader' });
+    expect(job.json.progress.total).toBe(3); // 6 s at one 500 ms window every 2 s
+    expect(job.json.progress.windows).toBe(r.nodes[0].windows);
     const node = r.nodes[0];
     expect(node.method).toBe('monitor');
     expect(node.windows).toBeGreaterThanOrEqual(2);
