@@ -67,7 +67,8 @@ describe('killing the host mid-remove-node', () => {
     const atKill = await watch(first, jobId, (job) => (job.progress?.slotsMoved ?? 0) >= killAt, 25);
     expect(atKill.status).toBe('running');
     await kill(first);
-    console.log(`drain: killed at ${atKill.progress.slotsMoved} of ${total} slots (aimed at ${killAt}); open slots: ${(await openSlots(own.cluster.masters)).join(' ') || 'none'}`);
+    const opened = await openSlots(own.cluster.masters);
+    console.log(`drain: killed at ${atKill.progress.slotsMoved} of ${total} slots (aimed at ${killAt}); open slot tokens: ${opened.length} (${opened.slice(0, 3).join(' ') || 'none'}…)`);
 
     // 2. The forget phase: once every slot moved the job re-points the replica and forgets the node; SIGKILL then.
     const second = await startChild();
