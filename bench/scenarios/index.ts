@@ -11,6 +11,7 @@ export const scenarios: Record<string, () => Promise<void>> = {
   analysis: async () => (await import('./analysis.js')).analysis(),
   warm: async () => (await import('./warm.js')).warm(),
   reshard: async () => (await import('./reshard.js')).reshard(),
+  fixBattery: async () => (await import('./fixBattery.js')).fixBattery(),
   hotkeys: async () => (await import('./hotkeys.js')).hotkeys(),
   invalidateUserPath: async () => (await import('./invalidateUserPath.js')).invalidateUserPath(),
   warmUserPath: async () => (await import('./warmUserPath.js')).warmUserPath(),
