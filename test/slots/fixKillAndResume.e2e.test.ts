@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keySlot } from '../../shared/platform/keyspace/keySlot';
+import { redisText, type RedisProcess } from '../../tools/local/index';
+import { redisCliCheck } from '../cluster/redisCliCheck';
+import { useOwnCluster } from '../helpers/redis';
+import { isPidAlive } from '../helpers/processes';
+import { uniqueTableName } from '../helpers/storage';
+import { childHosts, type Json } from '../jobs/childHost';
+import { fill, fingerprint, fingerprintOf, openSlots } from './slotTestbed';
+
+// SIGKILL the host at a random point of a fix job (forward moves, settles of keys left outside their owner, claims of
+// uncovered slots), start a new one: the job finishes, every key has its value, no slot is open, redis-cli is clean.
+const own = useOwnCluster({ masters: 3, replicasPerMaster: 0 });
+const KEYS = 20_000;
+const apiKey = 'fix-kill-admin-key-0123456789abc';
+const settings = { AzureWebJobsStorage: '', STATE_TABLE_PREFIX: uniqueTableName('fixkill'), API_KEYS: `fk:admin:${apiKey}`, JOB_CHUNK_BUDGET_MS: '1500', JOB_LEASE_GRACE_MS: '1000' };
+const conns: Redis[] = [];
+
+beforeAll(async () => {
+  const client = new Cluster(own.cluster.seeds, { enableAutoPipelining: true });
+  await fill(client, 'fk:', KEYS, 100);
+  client.disconnect();
+});
+afterAll(() => conns.forEach((c) => c.disconnect()));
+
+const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'fix-kill-topic-key-012345' });
+
+describe('killing the host mid-fix', () => {
+  it('a new host finishes the repairs: same keys and values, no slot open, redis-cli --cluster check OK', async () => {
+    const [m0, m1] = own.cluster.masters as [RedisProcess, RedisProcess];
+    const [r0, r1] = [m0, m1].map((n) => new Redis(n.port, n.host)) as [Redis, Redis];
+    conns.push(r0, r1);
+    const [id0, id1] = (await Promise.all([m0, m1].map((n) => redisText(n.host, n.port, ['CLUSTER', 'MYID'])))) as [string, string];
+    const bySlot = new Map<number, string[]>();
+    for (let i = 0; i < KEYS; i++) {
+      const slot = keySlot(Buffer.from(`fk:${i}`));
+      if (slot <= 5460) bySlot.set(slot, [...(bySlot.get(slot) ?? []), `fk:${i}`]);
+    }
+    const slots = [...bySlot.keys()].sort((a, b) => a - b);
+    // 150 slots half-open towards m1 (finished forward), 150 with a key left on m1 after SETSLOT STABLE (settled back).
+    for (const slot of slots.slice(0, 150)) {
+      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0);
+      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
+    }
+    for (const slot of slots.slice(150, 300)) {
+      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0);
+      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
+      await r0.call('MIGRATE', m1.host, String(m1.port), bySlot.get(slot)?.[0] ?? '', '0', '5000');
+      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
+      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
+    }
+    // And 84 uncovered slots whose keys stay on their old master.
+    await Promise.all(own.cluster.masters.map((n) => redisText(n.host, n.port, ['CLUSTER', 'DELSLOTSRANGE', '16300', '16383'])));
+    const before = fingerprintOf(Array.from({ length: KEYS }, (_, i): [string, string] => [`fk:${i}`, `${i}:`.padEnd(100, 'x')]));
+
+    const first = await startChild();
+    expect((await call(first.url, 'PUT', '/api/clusters/fk', { mode: 'cluster', endpoints: own.cluster.seeds, secretRef: { kind: 'none' } })).status).toBe(201);
+    const started = await call(first.url, 'POST', '/api/clusters/fk/slots/fix', {});
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    const jobId = started.json.jobId as string;
+    const total = Number(started.json.plan.slotCount);
+    expect(total).toBe(384);
+    const killAt = Math.round(total * (0.1 + Math.random() * 0.5));
+    let atKill: Json;
+    for (let i = 0; i < 2400; i++) {
+      atKill = (await call(first.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if ((atKill.progress?.slotsRepaired ?? 0) >= killAt || (atKill.status !== 'running' && atKill.status !== 'queued')) break;
+      await sleep(25);
+    }
+    expect(atKill.status).toBe('running');
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exited;
+    expect(isPidAlive(first.proc.pid)).toBe(false);
+    console.log(`fix killed at ${atKill.progress.slotsRepaired} of ${total} slots (aimed at ${killAt}); open slots left: ${(await openSlots(own.cluster.masters)).length}`);
+
+    const second = await startChild();
+    let job: Json;
+    for (let i = 0; i < 2400; i++) {
+      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
+      if (job.status !== 'running' && job.status !== 'queued') break;
+      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
+      await sleep(100);
+    }
+    expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+    expect(job.lease.token).toBeGreaterThan(atKill.lease.token);
+    second.proc.child.kill('SIGTERM');
+    await second.proc.exited;
+
+    expect(await openSlots(own.cluster.masters)).toEqual([]);
+    expect(await fingerprint(own.cluster)).toEqual(before);
+    const check = await redisCliCheck(`${m0.host}:${m0.port}`, { searchMultipleOwners: true });
+    expect(check, check.output).toMatchObject({ verdict: 'ok', agree: true, allSlotsCovered: true, multipleOwners: [] });
+  }, 300_000);
+});
