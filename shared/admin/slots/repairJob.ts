@@ -75,6 +75,11 @@ async function runSteps(ctx: JobChunkContext, connection: RedisConnection, param
       const step = params.repairs[state.step] as RepairStep;
       const slots = expandRanges(step.slots);
       const owner = node(step.owner.id);
+      // Uncovered slots no master held keys in are done once claimed above (claimSlots closed and announced them).
+      if (step.kind === 'settle' && (step.problem === 'slots_not_covered' || step.problem === 'owner_down') && step.keysToMove === 0 && step.keys === 0) {
+        add('slotsRepaired', slots.length - state.slot);
+        state.slot = slots.length;
+      }
       while (state.slot < slots.length) {
         if (ctx.shouldStop()) {
           await ctx.checkpoint([cursor]);
