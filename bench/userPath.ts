@@ -18,6 +18,8 @@ export interface UserHost {
   /** Azurite of this host (blob uploads of warm sources). */
   connectionString: string;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; headers: Headers }>;
+  /** The tail of the host's output (for a failure message). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,8 @@ export async function startUserHost(options: { redisUrl: string; settings?: Reco
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), join(repoRoot, 'dist', 'tools', 'start.js'), '--port', String(port)];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, ...options.settings, RCM_STATE_DIR: stateDir, REDIS_URL: options.redisUrl },
+    // BENCH_CHUNK_BUDGET_MS shortens the host's chunks (JOB_CHUNK_BUDGET_MS) so a job hands off between chunks.
+    env: { ...process.env, ...(process.env['BENCH_CHUNK_BUDGET_MS'] ? { JOB_CHUNK_BUDGET_MS: process.env['BENCH_CHUNK_BUDGET_MS'] } : {}), ...options.settings, RCM_STATE_DIR: stateDir, REDIS_URL: options.redisUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -44,6 +47,10 @@ export async function startUserHost(options: { redisUrl: string; settings?: Reco
   while (!/Press Ctrl-C to stop everything/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${out.slice(-3000)}`);
     await sleep(50);
+  }
+  if (/could not register cluster/.test(out)) {
+    child.kill('SIGINT');
+    throw new Error(`npm start could not register the bench's Redis:\n${out.split('\n').filter((l) => /Error|could not/.test(l)).slice(-5).join('\n')}`);
   }
   const field = (re: RegExp) => (re.exec(out)?.[1] ?? '').trim();
   const functionKey = field(/function key (\S+)/);
@@ -64,6 +71,7 @@ export async function startUserHost(options: { redisUrl: string; settings?: Reco
       const text = await res.text();
       return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
+    output: () => out.slice(-5000),
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       await Promise.race([exited, sleep(30_000).then(() => child.kill('SIGKILL'))]);
@@ -170,6 +178,17 @@ export function jobStartPhases(runs: UserPathRun[]) {
 export async function warmUp(host: UserHost, path: string, body: unknown): Promise<{ ms: number; acceptedMs: number; leasedMs: number }> {
   const r = await runJob(host, path, body, { pollMs: 20 });
   return { ms: Math.round(r.ms), acceptedMs: Math.round(r.acceptedMs), leasedMs: r.leasedMs };
+}
+
+/** Prints job start and chunk hand-offs (the issue's < 50 ms each) under the scenario's result line. */
+export function printStartAndHandoffs(scenario: string, runs: UserPathRun[]): void {
+  const start = spread(runs.map((r) => Math.round(r.firstCommandMs ?? NaN)));
+  const handoffs = runs.map((r) => r.view.handoffs as { count: number; totalMs: number; maxMs: number } | undefined);
+  const counted = handoffs.filter((h) => h !== undefined);
+  const handoffText = counted.length
+    ? `chunk hand-offs ${counted.reduce((n, h) => n + h.count, 0)}, mean ${Math.round(counted.reduce((n, h) => n + h.totalMs, 0) / counted.reduce((n, h) => n + h.count, 0))} ms, max ${Math.max(...counted.map((h) => h.maxMs))} ms`
+    : 'no chunk hand-off (one chunk per job; BENCH_CHUNK_BUDGET_MS=1000 makes some)';
+  console.log(`  ${scenario}: job start (request → first write on Redis) median ${start.median} ms (${start.min}–${start.max}); ${handoffText}; polling every ${runs[0]?.pollMs} ms`);
 }
 
 /** BENCH_RUNS (default 1): each scenario measures this many times; results carry min/median/max. */

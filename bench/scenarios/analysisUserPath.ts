@@ -4,7 +4,7 @@ import { analyzeCluster } from '../../shared/eviction/analysis/analyzeCluster';
 import { RedisConnectionManager } from '../../shared/platform/redis/RedisConnectionManager';
 import { spawnRedis } from '../../tools/local/index';
 import { report } from '../benchResult';
-import { benchRuns, jobStartPhases, runJob, spread, startUserHost, warmUp, type UserPathRun } from '../userPath';
+import { benchRuns, jobStartPhases, printStartAndHandoffs, runJob, spread, startUserHost, warmUp, type UserPathRun } from '../userPath';
 import { populate } from './analysisData';
 
 const run = promisify(execFile);
@@ -68,8 +68,10 @@ export async function analysisUserPath(): Promise<void> {
       jobStartPhases: jobStartPhases(user),
       pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
       chunks: user.map((r) => r.view.chunks),
+      handoffs: user.map((r) => r.view.handoffs ?? null),
       coldFirstJob: cold,
       keysProbed: user.map((r) => r.view.progress.probed ?? r.view.progress.keys ?? null),
     },
   });
+  printStartAndHandoffs('analysisUserPath', user);
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { spawnRedis } from '../../tools/local/index';
 import { report } from '../benchResult';
-import { benchRuns, jobStartPhases, runJob, spread, startUserHost, warmUp, type UserPathRun } from '../userPath';
+import { benchRuns, jobStartPhases, printStartAndHandoffs, runJob, spread, startUserHost, warmUp, type UserPathRun } from '../userPath';
 import { benchJobs, populate, redisCliInvalidate } from './invalidateSetup';
 import { spawnAzurite } from '../../tools/local/index';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
@@ -78,9 +78,11 @@ export async function invalidateUserPath(): Promise<void> {
       finishedMs: spread(user.map((r) => Math.round(r.finishedMs))),
       pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
       chunks: user.map((r) => r.view.chunks),
+      handoffs: user.map((r) => r.view.handoffs ?? null),
       coldFirstJob: cold,
       timings: user.map((r) => r.view.timings ?? null),
       pacing: user.map((r) => r.view.pacing ?? null),
     },
   });
+  printStartAndHandoffs('invalidateUserPath', user);
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { spawnRedis, spawnRedisCluster } from '../../tools/local/index';
 import { report } from '../benchResult';
-import { benchRuns, jobStartPhases, runJob, spread, startUserHost, warmUp, type UserHost, type UserPathRun } from '../userPath';
+import { benchRuns, jobStartPhases, printStartAndHandoffs, runJob, spread, startUserHost, warmUp, type UserHost, type UserPathRun } from '../userPath';
 import { dbsize, flush, ours, redisCliPipe, writeNdjson, writeResp } from './warm';
 
 const run = promisify(execFile);
@@ -97,9 +97,11 @@ export async function warmUserPath(): Promise<void> {
       jobStartPhases: jobStartPhases(user),
       pollingAddsMs: spread(user.map((r) => Math.round(r.ms - r.finishedMs))),
       chunks: user.map((r) => r.view.chunks),
+      handoffs: user.map((r) => r.view.handoffs ?? null),
       coldFirstJob: cold,
     },
   });
+  printStartAndHandoffs('warmUserPath', user);
 
 }
 
@@ -143,7 +145,9 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
       jobStartMs: spread(clusterUser.map((r) => Math.round(r.firstCommandMs ?? NaN))),
       jobStartPhases: jobStartPhases(clusterUser),
       chunks: clusterUser.map((r) => r.view.chunks),
+      handoffs: clusterUser.map((r) => r.view.handoffs ?? null),
       note: 'redis-benchmark writes random keys of its own (-r), 50 clients, pipelines of 64 SETs of 100 bytes; ours reads, parses and maps NDJSON from Blob Storage and writes SET PX NX with TTL jitter',
     },
   });
+  printStartAndHandoffs('warmClusterUserPath', clusterUser);
 }

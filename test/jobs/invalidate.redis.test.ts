@@ -56,8 +56,12 @@ describeEachRedis('invalidation job', (ctx) => {
     const chunks = await bed.runToEnd(job.id);
     expect(chunks.length).toBeGreaterThan(2);
     expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toEqual([]);
-    expect((await bed.jobs.get(job.id)).progress['deleted']).toBe(4000);
+    const view = await bed.jobs.get(job.id);
+    expect(view.progress['deleted']).toBe(4000);
     expect(chunks.filter((c) => c.outcome === 'ran' && c.status === 'running').length).toBe(chunks.length - 1);
+    // Every chunk after the first took over a lease its predecessor freed: one hand-off each, timed by the taker.
+    expect(view.handoffs?.count).toBe(chunks.length - 1);
+    expect(view.handoffs?.maxMs).toBeGreaterThanOrEqual(view.handoffs?.lastMs ?? Infinity);
   });
 
   it('stops at the maximum and says so', async () => {

@@ -29,6 +29,11 @@ export interface JobRecord {
   chunks: number;
   /** Consecutive chunks that ended in an error; the job fails after `maxFailedChunks`. */
   failedChunks: number;
+  /**
+   * Chunk hand-offs: from a chunk freeing its lease (`Job.ChunkCompleted` recorded) to the next chunk's lease, as
+   * measured by the next holder (absent until the first hand-off). Shows what continuing through events costs.
+   */
+  handoffs?: { count: number; totalMs: number; maxMs: number; lastMs: number };
   cancelRequested: boolean;
   /** What the kind reported when the job finished (e.g. `limitReached`). */
   result?: Record<string, unknown>;

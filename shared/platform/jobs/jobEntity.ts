@@ -34,6 +34,7 @@ export function jobToEntity(job: JobRecord): Entity {
     result: json(job.result),
     error: json(job.error),
     estimate: json(job.estimate),
+    handoffs: json(job.handoffs),
     leaseOwner: job.lease.owner ?? '',
     leaseToken: job.lease.token,
     leaseExpiresAt: expiresAt(job.lease.expiresAt),
@@ -69,6 +70,8 @@ export function jobFromEntity(row: TableEntityResult<Record<string, unknown>>): 
   if (error) job.error = error;
   const estimate = parse<JobRecord['estimate']>(row['estimate'], undefined);
   if (estimate) job.estimate = estimate;
+  const handoffs = parse<JobRecord['handoffs']>(row['handoffs'], undefined);
+  if (handoffs) job.handoffs = handoffs;
   return job;
 }
 

@@ -13,7 +13,7 @@ const jobParams = z.object({ id: jobIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50).describe('at most this many jobs') });
 const job = openObject(
   'Job',
-  'a job: id, kind, clusterId, namespace, status, progress (summed and per node; progress.total = what the percentage counts against, when known), measure {counter, done, total, exact, basis} (exact false = the total is an estimate), percent (0-100; 100 only once succeeded), ratePerSecond, etaSeconds, pacing of keyspace jobs {keysPerSecond, binding (rate-limit | latency-guard | none), guard {maxLatencyMs, lastLatencyMs, backoffs, pauseMs}, rateLimit, timeMs per phase} and nodes[].pace, lease, result or error',
+  'a job: id, kind, clusterId, namespace, status, progress (summed and per node; progress.total = what the percentage counts against, when known), measure {counter, done, total, exact, basis} (exact false = the total is an estimate), percent (0-100; 100 only once succeeded), ratePerSecond, etaSeconds, pacing of keyspace jobs {keysPerSecond, binding (rate-limit | latency-guard | none), guard {maxLatencyMs, lastLatencyMs, backoffs, pauseMs}, rateLimit, timeMs per phase} and nodes[].pace, handoffs {count, totalMs, maxMs, lastMs} (chunk hand-offs: lease freed -> next lease), lease, result or error',
 );
 const jobParamsDoc = { id: { description: 'job id', schema: named('JobId', jobIdSchema) } };
 

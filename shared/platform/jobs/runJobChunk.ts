@@ -69,8 +69,13 @@ async function runLeasedChunk(
   deps: JobRunnerDeps,
 ): Promise<ChunkRunResult> {
   const jobId = job.id;
+  // A chunk that ended cleanly freed the lease (expiresAt 0) in its last write: the gap since is the hand-off.
+  const handoffMs = job.chunks > 0 && job.lease.expiresAt === 0 && job.failedChunks === 0 ? Math.max(0, now - Date.parse(job.updatedAt)) : null;
   const leased: JobRecord = {
     ...job,
+    ...(handoffMs === null
+      ? {}
+      : { handoffs: { count: (job.handoffs?.count ?? 0) + 1, totalMs: (job.handoffs?.totalMs ?? 0) + handoffMs, maxMs: Math.max(job.handoffs?.maxMs ?? 0, handoffMs), lastMs: handoffMs } }),
     status: 'running',
     startedAt: job.startedAt ?? new Date(now).toISOString(),
     chunks: job.chunks + 1,
