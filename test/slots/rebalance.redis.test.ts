@@ -155,6 +155,23 @@ describe('rebalance: every master to its weighted share', () => {
     expect(res.json.expectedDurationSeconds).toBeGreaterThan(0);
   });
 
+  it('weightBy memory: sampled bytes per master, the heavy master gives slots, the spread shrinks', async () => {
+    const res = await rebalance({ weightBy: 'memory', dryRun: true });
+    expect(res.status).toBe(200);
+    const summary = res.json.rebalance;
+    expect(summary).toMatchObject({ weightBy: 'memory', unit: 'bytes', withinThreshold: false });
+    expect(summary.basis).toMatch(/MEMORY USAGE/);
+    const rows = summary.masters as Row[];
+    // ~100-byte values: MEMORY USAGE of each key is well above 100 and below 1 KiB.
+    expect(summary.total).toBeGreaterThan((UNIFORM + SKEWED) * 100);
+    expect(summary.total).toBeLessThan((UNIFORM + SKEWED) * 1024);
+    const first = rows.find((r) => r.address === `${own.cluster.masters[0]?.host}:${own.cluster.masters[0]?.port}`) as Row;
+    expect(first.before).toBe(Math.max(...rows.map((r) => r.before)));
+    expect(rows.find((r) => r.id === fourth.id)?.before).toBe(0);
+    expect(summary.spreadAfter).toBeLessThan(1.05);
+    expect(summary.spreadBefore).toBeGreaterThan(1.5);
+  });
+
   it('weightBy ops: refused without the monitor history; with it, the busy master gives slots', async () => {
     const none = await rebalance({ weightBy: 'ops', dryRun: true });
     expect(none).toMatchObject({ status: 409, json: { code: 'no_ops_history' } });
