@@ -37,7 +37,8 @@ function positionalsOf(tokens: string[]): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     if (t.startsWith('-') || t.startsWith('[') || t.startsWith('(')) break;
-    out.push(/^[a-z]+(\|[a-z]+)+$/.test(t) ? t : t.replace(/\.+$/, ''));
+    // Only shell-inert characters reach the script (it is sourced: a quote or `$` from a usage line would run).
+    out.push(/^[a-z]+(\|[a-z]+)+$/.test(t) ? t : t.replace(/\.+$/, '').replace(/[^A-Za-z0-9_:.=-]/g, '_'));
   }
   return out;
 }
