@@ -50,3 +50,20 @@ describe('W3C traceparent', () => {
     expect(parseTraceparent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future')?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 });
+
+describe('the invocation hook with a bad telemetry setting', () => {
+  it('runs the invocation untraced instead of failing it', async () => {
+    const { traceFunctionInvocation } = await import('../../shared/app/telemetry/traceFunctionInvocation.js');
+    const before = process.env['TELEMETRY_MODE'];
+    process.env['TELEMETRY_MODE'] = 'zipkin';
+    try {
+      const handler = () => 'ran';
+      const ctx = { invocationContext: { functionName: 'f', invocationId: 'i', options: { trigger: { type: 'httpTrigger' } } }, inputs: [], functionHandler: handler };
+      await expect(traceFunctionInvocation(ctx)).resolves.toBeUndefined();
+      expect(ctx.functionHandler).toBe(handler);
+    } finally {
+      if (before === undefined) delete process.env['TELEMETRY_MODE'];
+      else process.env['TELEMETRY_MODE'] = before;
+    }
+  });
+});

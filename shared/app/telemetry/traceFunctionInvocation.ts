@@ -64,14 +64,16 @@ function withTraceparent(result: unknown, traceparent: string | undefined): unkn
 }
 
 /**
- * The `preInvocation` hook (functions/appTelemetry.ts): makes sure telemetry has started (once per process), then
+ * The `preInvocation` hook (functions/appTelemetry.ts): waits for telemetry to have started (once per process), then
  * wraps this invocation's handler in its span: the function's name, its trigger, the invocation id, the parent
  * from the host's trace context, the request's `traceparent` or the CloudEvent's; HTTP responses return the span's
  * `traceparent`. Why our own wrapper and not `@azure/functions-opentelemetry-instrumentation` alone: see
  * docs/monitoring.md (Traces).
  */
 export async function traceFunctionInvocation(ctx: PreInvocation): Promise<void> {
-  await processTelemetry();
+  // A telemetry start that fails (a bad setting) must not fail the invocation: it runs untraced, and the app's own
+  // settings check reports the setting (functions/appTelemetry.ts logs the start failure once).
+  if (!(await processTelemetry().then(() => true, () => false))) return;
   const inv = ctx.invocationContext;
   const trigger = triggerOf(inv.options.trigger.type);
   const first = ctx.inputs[0];
