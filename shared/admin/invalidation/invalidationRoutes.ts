@@ -39,9 +39,11 @@ export const invalidationRoutes: RouteTable = {
     async handle({ req, body, cp, principal, change }) {
       const { id, ns } = parseInput(namespaceParamsSchema, req.params, 'params');
       const request = body.trim() === '' ? invalidateRequestSchema.parse({}) : readJsonBody(req.headers.get('content-type'), body, invalidateRequestSchema);
-      const cluster = await cp.clusters.get(id);
-      const policy = await cp.namespaces.get(id, ns);
-      const pattern = resolvePattern(policy, request.pattern, request.force, principal, await cp.namespaces.list(id));
+      // Three reads at once (job start counts every round trip); errors in the order of the reads they come from.
+      const [clusterRead, policyRead, policiesRead] = await Promise.allSettled([cp.clusters.get(id), cp.namespaces.get(id, ns), cp.namespaces.list(id)]);
+      const cluster = settled(clusterRead);
+      const policy = settled(policyRead);
+      const pattern = resolvePattern(policy, request.pattern, request.force, principal, settled(policiesRead));
       return withRedisProblems(async () => {
         if (request.dryRun) return jsonResponse(200, await estimateMatches(cluster, pattern, request.sampleSize));
         await preflight(cluster);
@@ -76,3 +78,8 @@ export const invalidationRoutes: RouteTable = {
     },
   },
 };
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
