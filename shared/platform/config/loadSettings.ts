@@ -1,4 +1,5 @@
 import { appSettingsSchema, type AppSettings } from './appSettings';
+import { InvalidSettingsError } from './InvalidSettingsError';
 import { withoutEmptySettings } from './withoutEmptySettings';
 
 /**
@@ -9,5 +10,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const result = appSettingsSchema.safeParse(withoutEmptySettings(env));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `setting '${issue.path.join('.')}' ${issue.message}`);
-  throw new Error(`invalid app settings: ${problems.join('; ')}`);
+  throw new InvalidSettingsError(problems);
 }

@@ -3,6 +3,7 @@ import { EventStoreCorruptionError } from '../store/EventStoreCorruptionError';
 import type { ApiInvocation, ApiResponse } from './ApiRequest';
 import { problemResponse } from './problem';
 import { statusOf } from '../store/statusOf';
+import { isInvalidSettingsError } from '../config/InvalidSettingsError';
 import { isStorageUnavailableError } from '../storage/storageDeadline';
 
 const statusByKind: Record<DomainErrorKind, number> = {
@@ -33,6 +34,11 @@ export function problemFromError(error: unknown, invocation: ApiInvocation): Api
     // Not the caller's fault and not a bug: storage (Azurite / Table Storage) is down, hung or failing. Say so, retryably.
     invocation.error(`storage unavailable in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error));
     return problemResponse(503, 'storage_unavailable', 'the control-plane storage is unreachable; retry later', [], { 'retry-after': '5' });
+  }
+  if (isInvalidSettingsError(error)) {
+    // The deployment's fault, not the caller's and not a bug: say which settings to fix (names only, never values).
+    invocation.error(`invalid settings in invocation ${invocation.invocationId}: ${error.message}`);
+    return problemResponse(500, 'invalid_settings', `${error.message}; fix the app settings (nothing was changed)`);
   }
   const code = error instanceof EventStoreCorruptionError ? error.code : 'internal_error';
   invocation.error(`unhandled error in invocation ${invocation.invocationId}:`, error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error));

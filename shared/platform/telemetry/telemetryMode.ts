@@ -1,3 +1,5 @@
+import { InvalidSettingsError } from '../config/InvalidSettingsError';
+
 /** Where the app's traces and metrics go (`TELEMETRY_MODE`). */
 export const telemetryModes = ['azure-monitor', 'otlp', 'console', 'off'] as const;
 export type TelemetryMode = (typeof telemetryModes)[number];
@@ -10,7 +12,7 @@ export type TelemetryMode = (typeof telemetryModes)[number];
 export function telemetryMode(settings: { TELEMETRY_MODE?: TelemetryMode | undefined; APPLICATIONINSIGHTS_CONNECTION_STRING?: string | undefined }): TelemetryMode {
   const mode = settings.TELEMETRY_MODE ?? (settings.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'azure-monitor' : 'off');
   if (mode === 'azure-monitor' && !settings.APPLICATIONINSIGHTS_CONNECTION_STRING) {
-    throw new Error("invalid app settings: setting 'TELEMETRY_MODE' is 'azure-monitor' but 'APPLICATIONINSIGHTS_CONNECTION_STRING' is not set");
+    throw new InvalidSettingsError(["setting 'TELEMETRY_MODE' is 'azure-monitor' but 'APPLICATIONINSIGHTS_CONNECTION_STRING' is not set"]);
   }
   return mode;
 }
