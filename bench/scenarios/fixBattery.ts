@@ -356,7 +356,7 @@ export async function fixBattery(): Promise<void> {
         redisCli: { repaired: count('redisCli', 'repaired'), refused: count('redisCli', 'refused'), incomplete: count('redisCli', 'incomplete'), keysLost: lost('redisCli'), keysStranded: rows.reduce((n, r) => n + r.redisCli.keysStranded, 0) },
       },
       notSimulated: 'two masters claiming one slot in their own views: Redis resolves it by gossip within about a second (the lower config epoch loses and Redis deletes its keys in the slot), so it cannot be built to stand still for both tools',
-      note: 'measured on a 2-core machine shared with other engineers\u2019 work (tests and builds running at the same time): times are not quiet-machine figures',
+      note: 'whether the machine was quiet is in machine.loadAverage1m (the 1-minute load when the result was written)',
     },
   });
 }

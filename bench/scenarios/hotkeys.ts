@@ -185,7 +185,7 @@ export async function hotkeys(): Promise<void> {
       ratio: cliRecall10 > 0 ? recall10 / cliRecall10 : recall10 > 0 ? Infinity : 1,
       target: { ratio: 1, met },
       details: {
-        machine: 'shared machine: 2 cores shared with other work (8 engineers); not quiet-machine figures. The generator, redis-server and the radar share the 2 cores, so the radar\'s own CPU (parsing MONITOR lines) competes with the generator here; on separate hosts it does not.',
+        machine: 'whether the machine was quiet is in machine.loadAverage1m. The generator, redis-server and the radar share the 2 cores, so the radar\'s own CPU (parsing MONITOR lines) competes with the generator here; on separate hosts it does not.',
         keys, zipfS: 1, capacityOpsPerSec: capacityStats.opsPerSec, rateOpsPerSec: rate,
         radar: { windowMs, dutyCycle, maxBytesPerWindow: maxBytes, capacity, maxLatencyMs, windows: windows.length, sampledCommands: sampled, maxWindowBytes: Math.max(0, ...windows.map((w) => w.bytesRead)), stops: windows.reduce<Record<string, number>>((a, w) => ({ ...a, [w.stoppedBy]: (a[w.stoppedBy] ?? 0) + 1 }), {}), monitoredSeconds: windows.reduce((a, w) => a + w.durationMs, 0) / 1000, errorBound: summary.errorBound },
         recallTop10: recall10,
