@@ -29,6 +29,8 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A child that exits before reading its stdin makes the write fail with EPIPE; its result still comes from 'close'.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
