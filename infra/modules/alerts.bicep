@@ -98,14 +98,14 @@ var rules = [
   }
   {
     name: 'app-alerts-firing'
-    description: 'The app raised an alert (any of its rules, messaging and hot keys included): one notification when the first incident of a severity fires on a cluster, one when none is left'
+    description: 'An app alert incident (any of its rules, messaging and hot keys included): one notification when it starts firing, one when it resolves (split by cluster, rule, node and severity)'
     metricName: 'rcm.alerts.firing'
     operator: 'GreaterThan'
     threshold: 0
     timeAggregation: 'Maximum'
     windowSize: 'PT5M'
     severity: 2
-    dimensions: ['redis.cluster', 'rcm.alert.severity']
+    dimensions: ['redis.cluster', 'rcm.alert.rule', 'redis.node', 'rcm.alert.severity']
   }
 ]
 

@@ -64,7 +64,7 @@ describe('Azure Monitor alerting (infra/modules/alerts.bicep)', () => {
     // Split by cluster and node for the node metrics, by cluster and severity for the app's own incidents.
     expect(alerts?.body).toMatch(/dimensions: \[for dimension in rule\.dimensions: \{ name: dimension, operator: 'Include', values: \['\*'\] \}\]/);
     expect(source.match(/dimensions: \['redis\.cluster', 'redis\.node'\]/g)).toHaveLength(4);
-    expect(source).toMatch(/metricName: 'rcm\.alerts\.firing'[\s\S]*?dimensions: \['redis\.cluster', 'rcm\.alert\.severity'\]/);
+    expect(source).toMatch(/metricName: 'rcm\.alerts\.firing'[\s\S]*?dimensions: \['redis\.cluster', 'rcm\.alert\.rule', 'redis\.node', 'rcm\.alert\.severity'\]/);
   });
 
   it('main.bicep deploys it on the Application Insights component with the receivers as parameters', () => {

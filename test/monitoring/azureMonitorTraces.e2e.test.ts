@@ -91,16 +91,20 @@ describe('traces and metrics through the Azure Monitor exporter', () => {
   });
 
   it("the collector's metrics go out on the same process-wide start (Azure Monitor names)", { timeout: 90_000 }, async () => {
+    // An incident that fires on the first tick (any PING round trip is above 1 ns), so its series exists.
+    const rules = await api('PUT', '/clusters/aitraced/alert-rules', { rules: { rtt_high: { raiseAt: 0.000001, clearAt: 0, forSeconds: 0 } } });
+    expect(rules.status, JSON.stringify(rules.json)).toBe(200);
     const run = await fetch(`${host.url}/admin/functions/monitor`, { method: 'POST', headers: { 'x-functions-key': host.keys.masterKey, 'content-type': 'application/json' }, body: '{}' });
     expect(run.status).toBe(202);
     const metric = await until('a usedmemory metric', () =>
       ingestion.envelopes.find((e) => e.data?.baseType === 'MetricData' && (e.data.baseData?.metrics ?? []).some((m) => m.name === 'usedmemory')),
     );
     expect(metric.iKey).toBe('00000000-0000-4000-8000-000000000016');
-    // The app's own firing incidents, the metric the Action Group's email alert watches (0: nothing fires here).
+    // The app's own firing incidents, the metric the Action Group's email alert watches: one series per incident.
     const alerts = await until('an rcm.alerts.firing metric', () =>
       ingestion.envelopes.find((e) => e.data?.baseType === 'MetricData' && (e.data.baseData?.metrics ?? []).some((m) => m.name === 'rcm.alerts.firing')),
     );
-    expect(alerts.data?.baseData?.properties).toMatchObject({ 'redis.cluster': 'aitraced' });
+    expect(alerts.data?.baseData?.properties).toMatchObject({ 'redis.cluster': 'aitraced', 'rcm.alert.rule': 'rtt_high', 'rcm.alert.severity': 'warning', 'redis.node': expect.stringMatching(/:\d+$/) });
+    expect(alerts.data?.baseData?.metrics?.find((m) => m.name === 'rcm.alerts.firing')?.value).toBe(1);
   });
 });

@@ -7,12 +7,23 @@ import { registerMonitorInstruments } from './monitorInstruments';
 export const monitorMeterName = 'redis-cluster-manager.monitor';
 
 /**
- * Firing alert incidents per cluster and severity, every severity observed (0 when none fire), so an Azure Monitor
- * metric alert on it fires when the first incident of a severity begins and resolves when none is left
+ * One series per alert incident (cluster, rule, node, severity): 1 while it fires, 0 once it no longer does, so an
+ * Azure Monitor metric alert split by those dimensions fires once per incident and resolves once when it ends
  * (infra/modules/alerts.bicep routes it to the Action Group: that is how the app's own alerts reach email).
  */
-export const alertsFiringInstrument = { name: 'rcm.alerts.firing', unit: '{incident}', description: 'firing alert incidents of the cluster by severity (app alert rules)' };
-const severities = ['info', 'warning', 'critical'] as const;
+export const alertsFiringInstrument = { name: 'rcm.alerts.firing', unit: '{incident}', description: 'an app alert incident: 1 while it fires, 0 after (cluster, rule, node, severity)' };
+
+/** What `recordAlerts` needs of an alert state. `node` null: a cluster-wide rule. */
+export interface IncidentState {
+  status: string;
+  severity: string;
+  rule: string;
+  node: string | null;
+}
+
+/** The node dimension of a cluster-wide incident (dimensions cannot be empty). */
+const clusterWide = '(cluster)';
+const incidentKey = (s: IncidentState): string => JSON.stringify([s.rule, s.node ?? clusterWide, s.severity]);
 
 /**
  * The collector's OpenTelemetry side: keeps the last tick's readings per cluster and exposes them as observable
@@ -21,7 +32,8 @@ const severities = ['info', 'warning', 'critical'] as const;
  */
 export class MonitorTelemetry {
   private readonly latest = new Map<string, readonly NodeReading[]>();
-  private readonly firing = new Map<string, ReadonlyMap<string, number>>();
+  /** Per cluster: every incident seen firing by this process, and whether it fires now. */
+  private readonly incidents = new Map<string, Map<string, { state: IncidentState; firing: boolean }>>();
 
   constructor(
     readonly meterProvider: ApiMeterProvider,
@@ -30,20 +42,31 @@ export class MonitorTelemetry {
     const meter = meterProvider.getMeter(monitorMeterName);
     registerMonitorInstruments(meter, () => [...this.latest.values()].flat());
     meter.createObservableGauge(alertsFiringInstrument.name, { unit: alertsFiringInstrument.unit, description: alertsFiringInstrument.description }).addCallback((result) => {
-      for (const [clusterId, bySeverity] of this.firing) {
-        for (const severity of severities) result.observe(bySeverity.get(severity) ?? 0, { 'redis.cluster': clusterId, 'rcm.alert.severity': severity });
+      for (const [clusterId, incidents] of this.incidents) {
+        for (const { state, firing } of incidents.values()) {
+          result.observe(firing ? 1 : 0, { 'redis.cluster': clusterId, 'rcm.alert.rule': state.rule, 'redis.node': state.node ?? clusterWide, 'rcm.alert.severity': state.severity });
+        }
       }
     });
   }
 
-  /** Replaces the firing incidents of the clusters given (clusters not in this call keep theirs; a removed cluster is dropped when absent from `all`). */
-  recordAlerts(states: ReadonlyMap<string, ReadonlyArray<{ status: string; severity: string }>>, registered?: ReadonlySet<string>): void {
+  /**
+   * Records the alert states of the clusters given (clusters not in this call keep theirs; a cluster absent from
+   * `registered` is dropped). An incident seen firing stays a series: 1 while it fires, 0 after it resolved (its
+   * state is gone or pending), so the metric alert on it resolves. Incidents that resolved before this process saw
+   * them firing are never reported.
+   */
+  recordAlerts(states: ReadonlyMap<string, ReadonlyArray<IncidentState>>, registered?: ReadonlySet<string>): void {
     for (const [clusterId, list] of states) {
-      const counts = new Map<string, number>();
-      for (const s of list) if (s.status === 'firing') counts.set(s.severity, (counts.get(s.severity) ?? 0) + 1);
-      this.firing.set(clusterId, counts);
+      const known = this.incidents.get(clusterId) ?? new Map<string, { state: IncidentState; firing: boolean }>();
+      for (const entry of known.values()) entry.firing = false;
+      for (const state of list) {
+        if (state.status !== 'firing') continue;
+        known.set(incidentKey(state), { state: { status: state.status, severity: state.severity, rule: state.rule, node: state.node }, firing: true });
+      }
+      this.incidents.set(clusterId, known);
     }
-    if (registered) for (const clusterId of [...this.firing.keys()]) if (!registered.has(clusterId)) this.firing.delete(clusterId);
+    if (registered) for (const clusterId of [...this.incidents.keys()]) if (!registered.has(clusterId)) this.incidents.delete(clusterId);
   }
 
   /** Replaces the readings of the clusters in `readings` (clusters not in this call keep theirs). */

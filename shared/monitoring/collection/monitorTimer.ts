@@ -37,7 +37,7 @@ export async function monitorTick(log: (line: string) => void): Promise<TickResu
     },
     tickBudgetMs(m.settings),
   );
-  // Firing incidents by cluster and severity, for the Azure Monitor alert that emails through the Action Group.
+  // One series per firing incident (cluster, rule, node, severity), for the Azure Monitor alert that emails through the Action Group.
   const registered = new Set(result.clusters.map((c) => c.clusterId));
   const states = await m.alerts.all().catch((error: unknown) => {
     log(`[monitor] alert states not exported: ${(error as Error).message}`);
