@@ -133,7 +133,7 @@ describe('console actions in Chromium', () => {
     await waitTrue(page, `document.querySelector('tr:has(button[data-rule="rtt_high"]) td:nth-child(6)')?.textContent === 'no'`);
     const stored = await api('GET', '/clusters/gamma/alert-rules');
     expect(stored.json.overrides).toEqual({ memory_high: { enabled: true, severity: 'critical', raiseAt: 0.000001, clearAt: 0, forSeconds: 0 }, rtt_high: { enabled: false, severity: 'warning', raiseAt: 50, clearAt: 20, forSeconds: 60 } });
-    expect(stored.json.history[0].by).toBe('api-key:otto');
+    expect(stored.json.history[0].by).toBe('otto');
     // Someone else saves while the dialog is open: the console's save is refused, nothing of it is stored.
     await clearMessages();
     await page.click('button[data-action="edit-rule"][data-rule="slowlog_growth"]');

@@ -62,7 +62,7 @@ describe('monitoring through the local host', () => {
     const rules = await api('PUT', '/clusters/cache/alert-rules', { rules: { memory_high: { raiseAt: 0.5, forSeconds: 0 } } }, 'operator');
     expect(rules.status).toBe(200);
     expect(rules.json.rules.find((r: { id: string }) => r.id === 'memory_high')).toMatchObject({ raiseAt: 0.5, forSeconds: 0 });
-    expect(rules.json.history[0]).toMatchObject({ version: 1, by: 'api-key:otto' });
+    expect(rules.json.history[0]).toMatchObject({ version: 1, by: 'otto' });
     const put = (body: unknown, headers: Record<string, string>) =>
       fetch(`${host.url}/api/clusters/cache/alert-rules`, { method: 'PUT', headers: { 'x-functions-key': host.keys.functionKey, 'x-api-key': apiKeys.admin, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     expect((await put({ rules: { memory_high: { raiseAt: 0.2 } } }, { 'if-match': '"0"' })).status).toBe(412);

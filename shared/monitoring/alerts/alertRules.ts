@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleOverrideSchema } from '../../platform/events/schemas/alertEvents';
 import type { NodeReading } from '../collection/NodeReading';
 
 export type AlertMetric =
@@ -100,14 +101,8 @@ export const defaultAlertRules: readonly AlertRule[] = [
 
 export const ruleIds = defaultAlertRules.map((r) => r.id);
 
-/** A per-cluster override of one rule: any subset of its settings. */
-export const ruleOverrideSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  severity: z.enum(alertSeverities).optional(),
-  raiseAt: z.number().finite().optional(),
-  clearAt: z.number().finite().optional(),
-  forSeconds: z.number().int().min(0).max(86_400).optional(),
-});
+/** A per-cluster override of one rule: any subset of its settings (the contract is in the event catalogue). */
+export { ruleOverrideSchema };
 export type RuleOverride = z.output<typeof ruleOverrideSchema>;
 
 /** The body of `PUT /api/clusters/{id}/alert-rules`: overrides by rule id (unknown ids refused). */

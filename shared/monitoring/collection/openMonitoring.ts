@@ -36,7 +36,7 @@ export async function openMonitoring(appSettings: AppSettings, cp: ControlPlane,
   return {
     settings: monitoringSettings(env),
     store: new MonitorStore(state, history),
-    alerts: new AlertService(new AlertStateStore(alertStates), new AlertRuleStore(alertRules), cp.streams),
+    alerts: new AlertService(new AlertStateStore(alertStates), new AlertRuleStore(cp.streams, alertRules), cp.streams),
     messaging: new MessagingStore(container),
     // Not created here: the admin area creates it on its first write; reads before that find no table (no findings).
     findings: table(healthFindingsTableSuffix),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { alertRaisedData, alertResolvedData } from './schemas/alertEvents';
+import { alertRaisedData, alertResolvedData, alertRulesChangedData } from './schemas/alertEvents';
 import { clusterRegisteredData, clusterRemovedData, clusterUpdatedData } from './schemas/clusterEvents';
 import { evictionPolicyAppliedData, evictionPolicyRecommendedData } from './schemas/evictionEvents';
 import { jobChunkCompletedData, jobFinishedData, jobQueuedData } from './schemas/jobEvents';
@@ -37,6 +37,7 @@ export const eventCatalogue = {
   'RedisClusterManager.Warm.Failed': warmFailedData,
   'RedisClusterManager.Alert.Raised': alertRaisedData,
   'RedisClusterManager.Alert.Resolved': alertResolvedData,
+  'RedisClusterManager.Alert.RulesChanged': alertRulesChangedData,
   'RedisClusterManager.Eviction.PolicyRecommended': evictionPolicyRecommendedData,
   'RedisClusterManager.Eviction.PolicyApplied': evictionPolicyAppliedData,
   'RedisClusterManager.Notification.ChannelChanged': notificationChannelChangedData,

@@ -63,3 +63,25 @@ export const alertResolvedData = z.strictObject({
   value: z.number(),
   resolvedAt: z.iso.datetime(),
 });
+
+/** A per-cluster override of one alert rule: any subset of its settings (docs/monitoring.md, "Overrides per cluster"). */
+export const ruleOverrideSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: z.enum(['info', 'warning', 'critical']).optional(),
+  raiseAt: z.number().finite().optional(),
+  clearAt: z.number().finite().optional(),
+  forSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+
+/**
+ * `RedisClusterManager.Alert.RulesChanged`: an operator replaced the alert-rule overrides of a cluster (`PUT
+ * …/alert-rules`). `version` is the rules' own version (their ETag), not the stream's; `overrides` is the whole set
+ * after the change (rule id → override). `migratedFrom`: the change was carried over from the `<prefix>alertrules`
+ * table that held them before (who made it and when, as that table said).
+ */
+export const alertRulesChangedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  version: z.int().min(1),
+  overrides: z.record(z.string().min(1).max(128), ruleOverrideSchema),
+  migratedFrom: z.strictObject({ updatedAt: z.string().max(64), updatedBy: z.string().max(300) }).optional(),
+});
