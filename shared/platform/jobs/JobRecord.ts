@@ -41,6 +41,11 @@ export interface JobRecord {
   /** What its percentage and ETA are measured in (absent: the API shows counts only). */
   estimate?: JobEstimate;
   lease: JobLease;
+  /**
+   * The trace the job belongs to (W3C traceparent): the request that created it, then the chunk last leased. A chunk
+   * the sweeper resumes continues it, so a crashed job's trace goes on where it stopped.
+   */
+  traceparent?: string;
 }
 
 /**

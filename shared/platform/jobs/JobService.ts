@@ -6,6 +6,9 @@ import { finalStatuses, type CursorRecord, type JobRecord } from './JobRecord';
 import { jobProgress, type JobEstimate, type JobProgressFields } from './jobProgress';
 import { jobPacing, paceOf, type JobPacing } from './jobPacing';
 import type { JobRuntime } from './jobRuntime';
+import { activeTraceparent } from '../telemetry/activeTraceparent';
+
+const withTrace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
 
 /** A new job id: time-ordered, URL- and partition-key-safe. */
 export function newJobId(kind: string): string {
@@ -60,6 +63,7 @@ export class JobService {
       failedChunks: 0,
       cancelRequested: false,
       lease: { owner: null, token: 0, expiresAt: 0 },
+      ...withTrace(activeTraceparent()),
     };
     if (!(await this.rt.store.create(job))) return { job: (await this.rt.store.get(job.id))?.job ?? job, created: false };
     await this.rt.cp.streams.record(job.clusterId, { principal: change.principal, correlationId: change.correlationId }, [

@@ -38,6 +38,7 @@ export function jobToEntity(job: JobRecord): Entity {
     leaseOwner: job.lease.owner ?? '',
     leaseToken: job.lease.token,
     leaseExpiresAt: expiresAt(job.lease.expiresAt),
+    traceparent: job.traceparent ?? '',
   };
 }
 
@@ -72,6 +73,8 @@ export function jobFromEntity(row: TableEntityResult<Record<string, unknown>>): 
   if (estimate) job.estimate = estimate;
   const handoffs = parse<JobRecord['handoffs']>(row['handoffs'], undefined);
   if (handoffs) job.handoffs = handoffs;
+  const traceparent = text('traceparent');
+  if (traceparent) job.traceparent = traceparent;
   return job;
 }
 

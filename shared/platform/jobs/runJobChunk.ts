@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import type { DomainEvent } from '../events/catalogue';
 import type { ControlPlane } from '../controlPlane';
@@ -11,7 +11,10 @@ import type { JobSettings } from './jobSettings';
 import type { JobStore } from './JobStore';
 import { isLeaseLostError } from './LeaseLostError';
 import { statusOf } from '../store/statusOf';
+import { activeTraceparent } from '../telemetry/activeTraceparent';
 import { withSpan } from '../telemetry/withSpan';
+
+const withTrace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
 
 /** This process as a lease owner: unique per process, readable in the job row. */
 export const processOwner = `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -26,6 +29,8 @@ export interface JobRunnerDeps {
   owner?: string;
   /** @default console.log */
   log?: (message: string) => void;
+  /** Spans of other traces the chunk's span links to (the sweeper's invocation, when it resumes a job). */
+  spanLinks?: Link[];
 }
 
 /** How one call went: `ran` a chunk (and whether the job is now final), or why it did nothing. */
@@ -53,11 +58,16 @@ export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<C
   // One span per chunk actually run (busy/finished calls above are not chunks); its events carry its traceparent,
   // so the chunk the next one is triggered by continues the same trace.
   const attributes = { 'rcm.job.id': job.id, 'rcm.job.kind': job.kind, 'rcm.cluster.id': job.clusterId, 'rcm.job.chunk': job.chunks + 1 };
-  return withSpan(`job.chunk ${job.kind}`, attributes, async (span) => {
-    const result = await runLeasedChunk(job, loaded, now, owner, log, deps);
-    span.setAttribute('rcm.job.outcome', result.outcome === 'ran' ? result.status : result.outcome);
-    return result;
-  });
+  return withSpan(
+    `job.chunk ${job.kind}`,
+    attributes,
+    async (span) => {
+      const result = await runLeasedChunk(job, loaded, now, owner, log, deps);
+      span.setAttribute('rcm.job.outcome', result.outcome === 'ran' ? result.status : result.outcome);
+      return result;
+    },
+    deps.spanLinks,
+  );
 }
 
 async function runLeasedChunk(
@@ -81,6 +91,8 @@ async function runLeasedChunk(
     chunks: job.chunks + 1,
     lease: { owner, token: job.lease.token + 1, expiresAt: now + deps.settings.chunkBudgetMs + deps.settings.leaseGraceMs },
     updatedAt: new Date(now).toISOString(),
+    // This chunk's span: if the holder dies, the sweeper resumes the job under it.
+    ...withTrace(activeTraceparent() ?? job.traceparent),
   };
   // Read while the lease is written (reads only; a lost lease discards them): one round trip less before the work.
   const clusterRead = deps.cp.clusters.get(job.clusterId).then(
