@@ -3,7 +3,7 @@ import type { JobKind } from '../../platform/jobs/JobKind';
 import type { CursorRecord, JobRecord } from '../../platform/jobs/JobRecord';
 import { scanKeyspace, type ShardCursorState } from '../../platform/keyspace/scanKeyspace';
 import type { InvalidateParams } from './invalidationRequest';
-import { invalidationOperation } from './unlinkKeys';
+import { invalidationOperation } from './invalidationOperation';
 
 /** Job kind `invalidate`: SCAN MATCH + pipelined UNLINK on every master; `Keys.Invalidated` when done. */
 export const invalidateJob: JobKind = {

@@ -3,18 +3,8 @@ import type { Counts } from '../../platform/jobs/JobRecord';
 import { groupKeys } from '../../platform/keyspace/groupKeys';
 import { pipelined } from '../../platform/keyspace/pipelined';
 import type { KeyspaceOperation } from '../../platform/keyspace/scanKeyspace';
-import { dropMessagingKeys } from '../messaging/dropMessagingKeys';
 
 const add = (counts: Counts, name: string, n: number) => (counts[name] = (counts[name] ?? 0) + n);
-
-/**
- * Without an admin's `force`, stream and queue keys (lists without a TTL) are left out of every batch and counted
- * as `skippedMessaging` (one TYPE per scanned key, plus PTTL for lists): their messages exist nowhere else.
- */
-export function invalidationOperation(force: boolean): KeyspaceOperation {
-  if (force) return unlinkKeys;
-  return { ...unlinkKeys, select: (node, keys, counts, pace) => dropMessagingKeys(node, keys, counts, pace.guard) };
-}
 
 /**
  * UNLINK (memory freed in the background, never DEL on big values), pipelined, counted by the replies: a key that

@@ -317,9 +317,12 @@ function splitByEncodedSize(keys: Buffer[]): Buffer[][] {
   return groups;
 }
 
-/** MOVED / ASK / TRYAGAIN: the node no longer (or not yet) serves these slots — a topology change. */
+/**
+ * MOVED / ASK / TRYAGAIN, or a script told it touched a key this node does not serve (a slot moved or migrating
+ * mid-batch): the node no longer (or not yet) serves these slots — a topology change.
+ */
 function isRedirect(error: unknown): boolean {
-  return error instanceof Error && /^(MOVED|ASK|TRYAGAIN)\b/.test(error.message);
+  return error instanceof Error && (/^(MOVED|ASK|TRYAGAIN)\b/.test(error.message) || /Script attempted to access a non local key/.test(error.message));
 }
 
 /** First line of an error without command arguments (ioredis appends them, and they may be key names). */
