@@ -285,14 +285,19 @@ module redisRbac 'modules/roleAssignmentsRedis.bicep' = {
   dependsOn: [redis]
 }
 
+var apimName = '${abbrs.apiManagementService}${resourceToken}'
+// Gateway path of the console API: the console opens at https://<gateway>/console/dashboard.
+var consoleApiPath = 'console'
+
 module entraApp 'modules/entraApp.bicep' = if (empty(entraApiClientId)) {
   name: 'entraApp'
   scope: rg
   params: {
     uniqueName: 'redis-cluster-manager-${resourceToken}'
     displayName: 'Redis Cluster Manager (${environmentName})'
-    // The gateway's default host name (public cloud), known before APIM exists: apim.bicep needs this app's id.
-    spaRedirectUris: ['https://${abbrs.apiManagementService}${resourceToken}.azure-api.net/api/dashboard/assets/signed-in.html']
+    // The console's signed-in.html through the console API, on the gateway's default host name (public cloud): known
+    // before APIM exists (apim.bicep needs this app's id). A custom domain or sovereign cloud: add yours.
+    spaRedirectUris: ['https://${apimName}.azure-api.net/${consoleApiPath}/dashboard/assets/signed-in.html']
   }
 }
 
@@ -302,7 +307,7 @@ module apim 'modules/apim.bicep' = {
   name: 'apim'
   scope: rg
   params: {
-    name: '${abbrs.apiManagementService}${resourceToken}'
+    name: apimName
     location: location
     tags: tags
     skuName: apimSku
@@ -316,6 +321,7 @@ module apim 'modules/apim.bicep' = {
     apimSharedSecret: apimSharedSecret
     rateLimitCalls: apimRateLimitCalls
     rateLimitPeriodSeconds: apimRateLimitPeriodSeconds
+    consolePath: consoleApiPath
   }
   // listKeys on the function host needs the host's storage roles in place.
   dependsOn: [rbac]
@@ -344,6 +350,7 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
 output API_GATEWAY_URL string = apim.outputs.apiUrl
+output CONSOLE_URL string = apim.outputs.consoleUrl
 output AZURE_APIM_NAME string = apim.outputs.name
 output AZURE_APIM_PRODUCT_ID string = apim.outputs.productId
 output ENTRA_API_CLIENT_ID string = apiClientId

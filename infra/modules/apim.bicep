@@ -1,6 +1,9 @@
-// API Management in front of the Function App: imports the app's OpenAPI document (infra/openapi.json, generated
-// from the zod schemas), requires a subscription key, rate-limits per key, validates Entra JWTs and forwards the
-// caller's principal and roles. The app is called with a function key read from the host (listKeys): no human step.
+// API Management in front of the Function App, two APIs importing the app's OpenAPI document (infra/openapi.json,
+// generated from the zod schemas), both validating Entra JWTs and forwarding the caller's principal and roles:
+// - `api` (rcm, scripts): subscription key required, rate-limited per key;
+// - `console` (the operator console in a browser): no subscription key; the page and its assets anonymous, every
+//   data call with an Entra token, throttled per client IP / per user (infra/policies/console-api-policy.xml).
+// The app is called with a function key read from the host (listKeys): no human step.
 
 @description('API Management service name.')
 param name string
@@ -48,6 +51,27 @@ param rateLimitPeriodSeconds int
 
 @description('URL path of the API on the gateway; the Function App routes live under /api too.')
 param apiPath string = 'api'
+
+@description('URL path of the console API on the gateway: the console opens at <gateway>/<consolePath>/dashboard (the Entra SPA redirect URI in main.bicep uses the same path).')
+param consolePath string = 'console'
+
+@description('Console API: calls per client IP (page and assets) and per signed-in user (data calls) per period; rate-limit-by-key, so not applied on Consumption (the tier lacks it).')
+param consoleRateLimitCalls int = 300
+
+@description('Console API: requests in flight at once per client IP / per signed-in user (limit-concurrency, every tier).')
+param consoleConcurrency int = 20
+
+// Both APIs import the same document; one variable so the template carries it once.
+// loadJsonContent, not loadTextContent: Bicep caps loadTextContent at 131,072 characters and the document is
+// larger; loadJsonContent takes up to 1,048,576 (test/infra/openapi.test.ts keeps it under that).
+var openApiDocument = string(loadJsonContent('../openapi.json'))
+
+// validate-jwt and the forwarded identity, written once and spliced into both APIs' policies.
+var entraIdentity = loadTextContent('../policies/entra-identity.xml')
+
+// rate-limit-by-key is not available in the Consumption tier (learn.microsoft.com/azure/api-management/rate-limit-by-key-policy).
+var hasRateLimitByKey = skuName != 'Consumption'
+var consoleRateLimit = hasRateLimitByKey ? '<rate-limit-by-key calls="${consoleRateLimitCalls}" renewal-period="${rateLimitPeriodSeconds}" counter-key="@((string)context.Variables["rcm-throttle-key"])" />' : ''
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -143,9 +167,7 @@ resource api 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
       query: 'subscription-key'
     }
     format: 'openapi+json'
-    // loadJsonContent, not loadTextContent: Bicep caps loadTextContent at 131,072 characters and the document is
-    // larger; loadJsonContent takes up to 1,048,576 (test/infra/openapi.test.ts keeps it under that).
-    value: string(loadJsonContent('../openapi.json'))
+    value: openApiDocument
     serviceUrl: 'https://${functionAppHostName}/api'
   }
 }
@@ -156,9 +178,54 @@ resource apiPolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = 
   properties: {
     format: 'rawxml'
     value: replace(
-      replace(loadTextContent('../policies/api-policy.xml'), '__RATE_LIMIT_CALLS__', string(rateLimitCalls)),
-      '__RATE_LIMIT_PERIOD__',
-      string(rateLimitPeriodSeconds)
+      replace(
+        replace(loadTextContent('../policies/api-policy.xml'), '__RATE_LIMIT_CALLS__', string(rateLimitCalls)),
+        '__RATE_LIMIT_PERIOD__',
+        string(rateLimitPeriodSeconds)
+      ),
+      '__ENTRA_IDENTITY__',
+      entraIdentity
+    )
+  }
+  dependsOn: [backend, sharedSecret, tenantValue, loginEndpointValue, audienceValue]
+}
+
+// The console through the gateway: a browser cannot send a subscription key with a navigation or a <script>, so
+// this API requires none and is in no product; its policy lets only the page and its assets through without an
+// Entra token. Same operations as the main API (the same document), same backend (function key added there).
+resource consoleApi 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
+  parent: service
+  name: 'redis-cluster-manager-console'
+  properties: {
+    displayName: 'Redis Cluster Manager console'
+    description: 'The operator console for browsers: GET /dashboard and its assets without credentials, every other call with an Entra access token (Authorization: Bearer). No subscription key.'
+    path: consolePath
+    protocols: ['https']
+    subscriptionRequired: false
+    // Named explicitly so the document's apiKey schemes (x-api-key, x-functions-key) are never taken for one.
+    subscriptionKeyParameterNames: {
+      header: 'Ocp-Apim-Subscription-Key'
+      query: 'subscription-key'
+    }
+    format: 'openapi+json'
+    value: openApiDocument
+    serviceUrl: 'https://${functionAppHostName}/api'
+  }
+}
+
+resource consoleApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+  parent: consoleApi
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: replace(
+      replace(
+        replace(loadTextContent('../policies/console-api-policy.xml'), '__ENTRA_IDENTITY__', entraIdentity),
+        '__RATE_LIMIT_BY_KEY__',
+        consoleRateLimit
+      ),
+      '__CONCURRENCY__',
+      string(consoleConcurrency)
     )
   }
   dependsOn: [backend, sharedSecret, tenantValue, loginEndpointValue, audienceValue]
@@ -198,6 +265,9 @@ output name string = service.name
 
 @description('Base URL of the API on the gateway.')
 output apiUrl string = '${service.properties.gatewayUrl}/${apiPath}'
+
+@description('The operator console on the gateway (Entra sign-in; no subscription key).')
+output consoleUrl string = '${service.properties.gatewayUrl}/${consolePath}/dashboard'
 
 @description('Product id subscription keys are issued on.')
 output productId string = product.name

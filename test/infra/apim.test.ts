@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { apimHeaders } from '../../shared/platform/auth/authenticate';
 import { roles } from '../../shared/platform/auth/Principal';
+import { consoleApiPolicy, mainApiPolicy } from './apimPolicies';
 import { readSource, resourceDeclarations } from './infraSource';
 
-const policy = readSource('infra/policies/api-policy.xml');
+/** The main API's policy as deployed (placeholders replaced as apim.bicep does; consoleApi.test.ts checks that). */
+const policy = mainApiPolicy();
 const apim = readSource('infra/modules/apim.bicep');
 
 describe('API Management', () => {
   it('validates Entra JWTs, rate-limits and needs a subscription key', () => {
     expect(policy).toMatch(/<validate-jwt header-name="Authorization"/);
     expect(policy).toMatch(/<audience>\{\{rcm-api-client-id\}\}<\/audience>/);
-    expect(policy).toMatch(/<rate-limit calls="__RATE_LIMIT_CALLS__" renewal-period="__RATE_LIMIT_PERIOD__" \/>/);
+    expect(readSource('infra/policies/api-policy.xml')).toMatch(/<rate-limit calls="__RATE_LIMIT_CALLS__" renewal-period="__RATE_LIMIT_PERIOD__" \/>/);
     expect(apim).toMatch(/'__RATE_LIMIT_CALLS__', string\(rateLimitCalls\)/);
     expect(apim).toMatch(/'__RATE_LIMIT_PERIOD__',\s*string\(rateLimitPeriodSeconds\)/);
     expect(apim).toMatch(/subscriptionRequired: true/);
@@ -23,8 +25,8 @@ describe('API Management', () => {
     expect(policy).toMatch(/<value>\{\{rcm-apim-secret\}\}<\/value>/);
   });
 
-  it('every {{named value}} the policy uses is defined, and the function key comes from the host', () => {
-    const used = new Set([...policy.matchAll(/\{\{([\w-]+)\}\}/g)].map((m) => m[1]));
+  it('every {{named value}} the policies use is defined, and the function key comes from the host', () => {
+    const used = new Set([...(policy + consoleApiPolicy('BasicV2')).matchAll(/\{\{([\w-]+)\}\}/g)].map((m) => m[1]));
     used.add('rcm-function-key'); // used by the backend's credentials
     const defined = resourceDeclarations(apim)
       .filter((r) => r.type === 'Microsoft.ApiManagement/service/namedValues')
@@ -35,7 +37,7 @@ describe('API Management', () => {
   });
 
   it('the policy XML has balanced elements', () => {
-    const withoutComments = policy.replace(/<!--[\s\S]*?-->/g, '');
+    const withoutComments = (policy + consoleApiPolicy('BasicV2')).replace(/<!--[\s\S]*?-->/g, '');
     const stack: string[] = [];
     for (const tag of withoutComments.matchAll(/<(\/?)([\w-]+)[^>]*?(\/?)>/g)) {
       if (tag[3] === '/') continue;

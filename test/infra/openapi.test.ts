@@ -11,7 +11,8 @@ describe('OpenAPI document imported by API Management', () => {
   it('APIM imports infra/openapi.json and forwards to the app under /api', () => {
     const apim = readSource('infra/modules/apim.bicep');
     expect(apim).toMatch(/format: 'openapi\+json'/);
-    expect(apim).toMatch(/value: string\(loadJsonContent\('\.\.\/openapi\.json'\)\)/);
+    expect(apim).toMatch(/var openApiDocument = string\(loadJsonContent\('\.\.\/openapi\.json'\)\)/);
+    expect(apim).toMatch(/value: openApiDocument/);
     expect(apim).toContain("serviceUrl: 'https://${functionAppHostName}/api'");
     expect(JSON.parse(readFileSync(join(root, 'host.json'), 'utf8'))).toMatchObject({ extensions: { http: { routePrefix: 'api' } } });
   });

@@ -4,6 +4,8 @@
  * the Entra access token as `Authorization: Bearer` (API Management validates it in Azure). A refusal becomes an `ApiProblem` carrying the problem+json.
  */
 
+import { apiBase } from './apiBase';
+
 const apiKeyItem = 'rcm-api-key';
 
 /** A non-2xx answer: the problem+json's fields, shown to the user as they are. */
@@ -19,8 +21,8 @@ export class ApiProblem extends Error {
   }
 }
 
-/** Where the API is: the page is `/api/dashboard`, so the API is its parent path. */
-const base = location.pathname.replace(/\/dashboard\/?$/, '');
+/** Where the API is: the page's parent path (`/api` on the Function App, `/console` through API Management). */
+const base = apiBase(location.pathname);
 /** The Functions key the page itself was opened with (`?code=`, the Functions convention); empty behind APIM. */
 const functionKey = new URLSearchParams(location.search).get('code') ?? '';
 
