@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeNodeRoutes } from '../../shared/admin/slots/nodeRoutes';
+import { jobRoutes } from '../../shared/platform/jobs/jobRoutes';
 import type { ControlPlane } from '../../shared/platform/controlPlane';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
 import { redisText, type RedisProcess } from '../../tools/local/index';
@@ -52,7 +53,10 @@ describe('remove-node whose source is already drained', () => {
       if (i > 200) throw new Error('the drained master did not turn into a replica everywhere');
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await runToEnd(cp, res.json.jobId)).toBe('succeeded');
+    const logged: string[] = [];
+    const status = await runToEnd(cp, res.json.jobId, 100, (m) => logged.push(m));
+    if (status !== 'succeeded') console.log(JSON.stringify((await callRoutes(cp, jobRoutes, { method: 'GET', path: `/jobs/${res.json.jobId}`, params: { id: res.json.jobId }, as: 'reader' })).json), logged.join('\n'));
+    expect(status).toBe('succeeded');
     expect(await nodesListing([m0, m1], id2)).toEqual([]);
     expect((await redisText(m2.host, m2.port, ['CLUSTER', 'NODES'])).trim().split('\n')).toHaveLength(1);
     const check = await redisCliCheck(`${m0.host}:${m0.port}`);

@@ -34,7 +34,17 @@ export interface ClusterLayout {
  * a master unreachable or failed, slots already open (migrating/importing: run fix first), masters that disagree
  * about ownership. redis-cli checks the same before a reshard (clusterManagerCheckCluster) and stops there too.
  */
-export async function readClusterLayout(connection: RedisConnection, options: { allowOpenSlots?: boolean } = {}): Promise<ClusterLayout> {
+export async function readClusterLayout(
+  connection: RedisConnection,
+  options: {
+    allowOpenSlots?: boolean;
+    /**
+     * remove-node's node: when it does not answer and owns no slot it is left out instead of refused (nothing of it
+     * moves, and it is forgotten). Before the cluster flags it `fail` it is still listed as a plain master.
+     */
+    removing?: string;
+  } = {},
+): Promise<ClusterLayout> {
   // A master busy for a moment (after a big move, on a loaded host) is not "down": slot operations wait longer for
   // each node than health's 600 ms before refusing, or before a running saga fails because a master seems gone.
   const snapshot = await collectSnapshot(connection, { probeBudgetMs: LAYOUT_PROBE_BUDGET_MS });
@@ -50,6 +60,7 @@ export async function readClusterLayout(connection: RedisConnection, options: { 
     const node = snapshot.nodes.find((n) => n.id === entry.id);
     const self = node?.view && selfEntry(node.view);
     if (!node?.reachable || !self) {
+      if (entry.id === options.removing && entry.slots.length === 0) continue;
       problems.push(`master ${entry.host}:${entry.port} does not answer (${node?.failure ?? 'unknown'})`);
       continue;
     }

@@ -92,7 +92,7 @@ export const slotJob: JobKind = {
 
 async function runPairs(ctx: JobChunkContext, connection: RedisConnection, params: SlotJobParams, cursors: CursorRecord[]): Promise<ChunkOutcome> {
   // Node ids are what the plan names; addresses are looked up again (a node may have moved, e.g. a restart).
-  const layout = await readClusterLayout(connection, { allowOpenSlots: true });
+  const layout = await readClusterLayout(connection, { allowOpenSlots: true, ...(params.forget ? { removing: params.forget.id } : {}) });
   const opened = new Map<string, Promise<ConnectedNode>>();
   const timeout = params.tuning.migrateTimeoutMs + 60_000;
   const open = (id: string): Promise<ConnectedNode> => {
