@@ -8,6 +8,7 @@ import { spawnRedis, spawnRedisCluster } from '../../tools/local/index';
 import { report } from '../benchResult';
 import { benchRuns, jobStartPhases, printStartAndHandoffs, runJob, spread, startUserHost, warmUp, type UserHost, type UserPathRun } from '../userPath';
 import { dbsize, flush, ours, redisCliPipe, writeNdjson, writeResp } from './warm';
+import { cpuBetween, cpuSnapshot, type CpuByRole } from './warmCpu';
 
 const run = promisify(execFile);
 /** Records in the NDJSON blob (100-byte values). @default 1000000 */
@@ -47,6 +48,7 @@ export async function warmUserPath(): Promise<void> {
   const user: UserPathRun[] = [];
   const engine: number[] = [];
   const peer: number[] = [];
+  const cpu: { userPath: CpuByRole[]; peer: CpuByRole[]; engine: CpuByRole[] } = { userPath: [], peer: [], engine: [] };
   let cold: Awaited<ReturnType<typeof warmUp>> | undefined;
   try {
     await writeNdjson(ndjson, keys);
@@ -58,15 +60,21 @@ export async function warmUserPath(): Promise<void> {
     cold = await warmUp(host, '/api/clusters/local/warm', { namespace: 'warmup' });
     for (let i = 0; i < benchRuns; i++) {
       flush(server.port);
+      let before = cpuSnapshot();
       const r = await runJob(host, '/api/clusters/local/warm', { namespace: 'bench' }, { watch: { commands: ['set', 'evalsha', 'eval'], nodes: [{ host: server.host, port: server.port }] } });
+      cpu.userPath.push(cpuBetween(before, cpuSnapshot()));
       if (dbsize(server.port) !== keys || r.view.progress.written !== keys) throw new Error(`user path: ${dbsize(server.port)} keys, written ${r.view.progress.written}`);
       user.push(r);
       flush(server.port);
+      before = cpuSnapshot();
       const p = await redisCliPipe(server.port, resp);
+      cpu.peer.push(cpuBetween(before, cpuSnapshot(), 'redis-cli'));
       if (dbsize(server.port) !== keys) throw new Error(`redis-cli --pipe left ${dbsize(server.port)} keys (${p.output})`);
       peer.push(p.ms);
       flush(server.port);
+      before = cpuSnapshot();
       engine.push((await ours(ndjson, 'standalone', [{ host: server.host, port: server.port }])).ms);
+      cpu.engine.push(cpuBetween(before, cpuSnapshot(), 'engine'));
     }
     flush(server.port);
     await clusterPart(host, ndjson);
@@ -99,9 +107,11 @@ export async function warmUserPath(): Promise<void> {
       chunks: user.map((r) => r.view.chunks),
       handoffs: user.map((r) => r.view.handoffs ?? null),
       coldFirstJob: cold,
+      cpuSeconds: cpu,
     },
   });
   printStartAndHandoffs('warmUserPath', user);
+  printCpu('warmUserPath', { 'user path': { cpu: cpu.userPath, ms: user.map((r) => r.ms) }, 'redis-cli --pipe': { cpu: cpu.peer, ms: peer }, 'engine alone': { cpu: cpu.engine, ms: engine } });
 
 }
 
@@ -110,6 +120,8 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
   const cluster = await spawnRedisCluster({ masters: 3, replicasPerMaster: 1 });
   const clusterUser: UserPathRun[] = [];
   const ceiling: number[] = [];
+  const ceilingMs: number[] = [];
+  const cpu: { userPath: CpuByRole[]; peer: CpuByRole[] } = { userPath: [], peer: [] };
   try {
     const reg = await chost.api('PUT', '/api/clusters/bench-cluster', { mode: 'cluster', endpoints: cluster.seeds, secretRef: { kind: 'none' } });
     if (reg.status >= 300) throw new Error(`cluster PUT ${reg.status}: ${JSON.stringify(reg.json)}`);
@@ -118,11 +130,17 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
     const total = () => cluster.masters.reduce((n, m) => n + dbsize(m.port), 0);
     for (let i = 0; i < benchRuns; i++) {
       flushAll();
+      let before = cpuSnapshot();
       const r = await runJob(chost, '/api/clusters/bench-cluster/warm', { namespace: 'bench' }, { watch: { commands: ['set', 'evalsha', 'eval'], nodes: cluster.masters } });
+      cpu.userPath.push(cpuBetween(before, cpuSnapshot()));
       if (total() !== keys) throw new Error(`cluster holds ${total()} keys after the warm, expected ${keys}`);
       clusterUser.push(r);
       flushAll();
+      before = cpuSnapshot();
+      const t0 = performance.now();
       ceiling.push(await clusterCeiling(cluster.seeds[0] as { host: string; port: number }, keys));
+      ceilingMs.push(performance.now() - t0);
+      cpu.peer.push(cpuBetween(before, cpuSnapshot(), 'redis-benchmark'));
     }
     flushAll();
   } finally {
@@ -146,8 +164,23 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
       jobStartPhases: jobStartPhases(clusterUser),
       chunks: clusterUser.map((r) => r.view.chunks),
       handoffs: clusterUser.map((r) => r.view.handoffs ?? null),
+      cpuSeconds: cpu,
       note: 'redis-benchmark writes random keys of its own (-r), 50 clients, pipelines of 64 SETs of 100 bytes; ours reads, parses and maps NDJSON from Blob Storage and writes SET PX NX with TTL jitter',
     },
   });
   printStartAndHandoffs('warmClusterUserPath', clusterUser);
+  printCpu('warmClusterUserPath', { 'user path': { cpu: cpu.userPath, ms: clusterUser.map((r) => r.ms) }, 'redis-benchmark': { cpu: cpu.peer, ms: ceilingMs } });
+}
+
+/** Median CPU seconds per process role of each side, and how busy that kept the two cores (CPU / wall). */
+function printCpu(scenario: string, sides: Record<string, { cpu: CpuByRole[]; ms: number[] }>): void {
+  const parts = Object.entries(sides).map(([name, { cpu, ms }]) => {
+    const roles = [...new Set(cpu.flatMap((c) => Object.keys(c)))];
+    const median = (xs: number[]) => spread(xs).median;
+    const wall = median(ms) / 1000;
+    const text = roles.map((role) => `${role} ${median(cpu.map((c) => c[role] ?? 0)).toFixed(2)}`).join(', ');
+    const all = median(cpu.map((c) => Object.values(c).reduce((a, b) => a + b, 0)));
+    return `${name} ${wall.toFixed(2)} s wall: ${text} (sum ${all.toFixed(2)} s = ${Math.round((all / wall) * 100)} % of one core)`;
+  });
+  console.log(`  ${scenario} CPU seconds (median): ${parts.join('; ')}`);
 }

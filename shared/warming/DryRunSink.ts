@@ -26,6 +26,11 @@ export class DryRunSink implements WarmSink {
     if (this.errors.length < 100) this.errors.push(error);
   }
 
+  /** Nothing is in flight: the counts so far are final at once. */
+  mark(): Promise<WarmCounts> {
+    return Promise.resolve({ ...this.counts, read: 0 });
+  }
+
   async pump(): Promise<void> {}
   async drain(): Promise<void> {}
   close(): void {}

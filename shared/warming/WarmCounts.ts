@@ -32,3 +32,8 @@ export interface WarmRecordError {
   code: string;
   message: string;
 }
+
+/** `a - b` (what was counted between two cumulative counts); `uncounted` is not part of an engine's counts. */
+export function subtractCounts(a: WarmCounts, b: WarmCounts): WarmCounts {
+  return { written: a.written - b.written, skipped: a.skipped - b.skipped, failed: a.failed - b.failed, bytes: a.bytes - b.bytes, read: a.read - b.read };
+}

@@ -58,6 +58,13 @@ interface Batch {
   sizes: number[];
 }
 
+/** The writes between two `mark()`s, counted on their own so a checkpoint can take exactly the pieces whose replies are in. */
+interface Epoch {
+  counts: WarmCounts;
+  /** Commands of this epoch redirected (MOVED/ASK) whose final reply is still to come. */
+  redirects: number;
+}
+
 interface Redirect {
   command: Buffer;
   line: number | undefined;
@@ -66,6 +73,7 @@ interface Redirect {
   ask: boolean;
   address: string;
   slot: number;
+  epoch: Epoch;
 }
 
 const maxRedirects = 5;
@@ -78,6 +86,11 @@ export interface WarmSink {
   addValue(record: ValueRecord): void;
   addDump(record: DumpRecord): void;
   reject(error: WarmRecordError): void;
+  /**
+   * Ends a piece: sends what is queued and returns the counts of every record added so far (since the sink was
+   * created, `read` left 0), resolved once all their replies are in, while later records keep being written.
+   */
+  mark(): Promise<WarmCounts>;
   pump(): Promise<void>;
   drain(): Promise<void>;
   close(): void;
@@ -102,6 +115,8 @@ export class WarmWriter implements WarmSink {
   private readonly versionField: string;
   private readonly scriptSha = createHash('sha1').update(setIfNewerScript).digest('hex');
   private resolved: (RawNode | undefined)[] = [];
+  private epoch: Epoch = newEpoch();
+  private readonly epochs: Epoch[] = [this.epoch];
 
   constructor(
     private readonly topology: WriteTopology,
@@ -158,9 +173,41 @@ export class WarmWriter implements WarmSink {
   }
 
   /** Counts a record that never reached Redis (malformed, oversized, outside the namespace). */
-  reject(error: WarmRecordError): void {
+  reject(error: WarmRecordError, epoch: Epoch = this.epoch): void {
     this.counts.failed += 1;
+    epoch.counts.failed += 1;
     if (this.errors.length < this.keepErrors) this.errors.push(error);
+  }
+
+  mark(): Promise<WarmCounts> {
+    this.batches.forEach((_, i) => this.flush(i));
+    const upTo = this.epochs.length;
+    // Replies come in order per node: once each node answered what it was sent so far, every command before the
+    // mark has its reply, except those redirected, which are followed until none of these epochs waits on one.
+    const sent = this.open.map((n) => [n, n.sent] as const);
+    this.epoch = newEpoch();
+    this.epochs.push(this.epoch);
+    return this.settled(upTo, sent);
+  }
+
+  private async settled(upTo: number, sent: readonly (readonly [RawNode, number])[]): Promise<WarmCounts> {
+    const epochs = this.epochs.slice(0, upTo);
+    for (;;) {
+      await Promise.all(sent.map(([node, count]) => node.untilReplied(count)));
+      if (!epochs.some((e) => e.redirects > 0)) break;
+      await this.followRedirects();
+      // A redirect another caller is still sending (its node connecting) shows up on the next round.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      sent = this.open.map((n) => [n, n.sent] as const);
+    }
+    const total = zeroCounts();
+    for (const e of epochs) {
+      total.written += e.counts.written;
+      total.skipped += e.counts.skipped;
+      total.failed += e.counts.failed;
+      total.bytes += e.counts.bytes;
+    }
+    return total;
   }
 
   /** Sends full batches and waits while any master has too many commands in flight. */
@@ -198,53 +245,66 @@ export class WarmWriter implements WarmSink {
     const { meta, sizes } = batch;
     const { bytes, starts } = batch.buf.take();
     this.batches[i] = { buf: batch.buf, meta: [], sizes: [] };
+    const epoch = this.epoch;
     node.send({
       bytes,
       starts,
-      onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, bytes, starts, index, 0),
+      onReply: (reply, index) => this.onReply(reply, meta[index], sizes[index] ?? 0, bytes, starts, index, 0, epoch),
       // +OK from SET or RESTORE: written.
       onOks: (index, count) => {
         let size = 0;
         for (let i = index; i < index + count; i++) size += sizes[i] ?? 0;
         this.counts.written += count;
         this.counts.bytes += size;
+        epoch.counts.written += count;
+        epoch.counts.bytes += size;
       },
     });
   }
 
   /** Counts one reply; `bytes`/`starts`/`index` locate the command, needed only to re-send it after a redirect. */
-  private onReply(reply: Reply, line: number | undefined, size: number, bytes: Buffer, starts: readonly number[], index: number, hops: number): void {
+  private onReply(reply: Reply, line: number | undefined, size: number, bytes: Buffer, starts: readonly number[], index: number, hops: number, epoch: Epoch): void {
     switch (reply.kind) {
       case 'ok':
-        this.counts.written += 1;
-        this.counts.bytes += size;
+        this.written(epoch, size);
         return;
       case 'nil':
-        this.counts.skipped += 1;
+        this.skipped(epoch);
         return;
       case 'int':
-        if (reply.value === 1) {
-          this.counts.written += 1;
-          this.counts.bytes += size;
-        } else this.counts.skipped += 1;
+        if (reply.value === 1) this.written(epoch, size);
+        else this.skipped(epoch);
         return;
       case 'error': {
         const [code = 'ERR', a, b] = reply.message.split(' ');
         if ((code === 'MOVED' || code === 'ASK') && hops < maxRedirects && a && b) {
           const command = Buffer.from(bytes.subarray(starts[index], starts[index + 1] ?? bytes.length));
-          this.redirects.push({ command, line, size, hops: hops + 1, ask: code === 'ASK', address: b, slot: Number(a) });
+          epoch.redirects += 1;
+          this.redirects.push({ command, line, size, hops: hops + 1, ask: code === 'ASK', address: b, slot: Number(a), epoch });
           return;
         }
         if (code === 'BUSYKEY') {
-          this.counts.skipped += 1;
+          this.skipped(epoch);
           return;
         }
-        this.reject({ ...(line === undefined ? {} : { line }), code: `redis_${code.toLowerCase()}`, message: reply.message.slice(0, 200) });
+        this.reject({ ...(line === undefined ? {} : { line }), code: `redis_${code.toLowerCase()}`, message: reply.message.slice(0, 200) }, epoch);
         return;
       }
       default:
-        this.reject({ ...(line === undefined ? {} : { line }), code: 'redis_unexpected_reply', message: `unexpected ${reply.kind} reply` });
+        this.reject({ ...(line === undefined ? {} : { line }), code: 'redis_unexpected_reply', message: `unexpected ${reply.kind} reply` }, epoch);
     }
+  }
+
+  private written(epoch: Epoch, size: number): void {
+    this.counts.written += 1;
+    this.counts.bytes += size;
+    epoch.counts.written += 1;
+    epoch.counts.bytes += size;
+  }
+
+  private skipped(epoch: Epoch): void {
+    this.counts.skipped += 1;
+    epoch.counts.skipped += 1;
   }
 
   private async followRedirects(): Promise<void> {
@@ -263,7 +323,8 @@ export class WarmWriter implements WarmSink {
         starts,
         onReply: (reply, index) => {
           if (r.ask && index === 0) return;
-          this.onReply(reply, r.line, r.size, r.command, [0], 0, r.hops);
+          r.epoch.redirects -= 1;
+          this.onReply(reply, r.line, r.size, r.command, [0], 0, r.hops, r.epoch);
         },
       });
     }
@@ -305,6 +366,10 @@ export class WarmWriter implements WarmSink {
 /** The record's key as one string or Buffer (a view when the producer gave a range). */
 function keyOf(record: ValueRecord): string | Buffer {
   return typeof record.key !== 'string' && record.keyEnd !== undefined ? record.key.subarray(0, record.keyEnd) : record.key;
+}
+
+function newEpoch(): Epoch {
+  return { counts: zeroCounts(), redirects: 0 };
 }
 
 function newBatch(): Batch {

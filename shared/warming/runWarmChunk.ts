@@ -26,6 +26,16 @@ export interface WarmChunkInput {
    * that may have been written without being counted. @default no limit
    */
   maxRecords?: number;
+  /** Also stops after the batch at which this says so (cancel, lease lost). */
+  shouldStop?: () => boolean;
+  /**
+   * Checkpoint pieces inside the chunk, without stopping it: after every `maxRecords` records (or `maxMs`) the
+   * writer is marked, and once every write up to the mark has its reply, `onPiece` gets this chunk's exact counts
+   * up to there and the position to resume from, while reading and writing go on (the source stays open and the
+   * pipeline full). Piece k + 2 does not start before piece k's `onPiece` finished, so at most two pieces (and a
+   * batch) are ever written past the last finished `onPiece`. A failing `onPiece` fails the chunk.
+   */
+  pieces?: { maxRecords: number; maxMs: number; onPiece: (piece: { counts: WarmCounts; position: unknown }) => Promise<void> };
   /** Attempts to (re)open an unreachable source, doubling from `retryBaseMs`. @default 4, 500 */
   retryAttempts?: number;
   retryBaseMs?: number;
@@ -79,6 +89,20 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
       );
     }
   };
+  // The last piece handed to `onPiece` (resolved when it finished), and where the current piece began.
+  let lastPiece: Promise<void> = Promise.resolve();
+  let piece = { read: 0, at: started };
+  const endPiece = async (pieces: NonNullable<WarmChunkInput['pieces']>) => {
+    const position = state.position;
+    const read = state.read;
+    const settled = writer.mark().then((c) => ({ written: c.written - startCounts.written, skipped: c.skipped - startCounts.skipped, failed: c.failed - startCounts.failed, bytes: c.bytes - startCounts.bytes, read }));
+    settled.catch(() => undefined);
+    const previous = lastPiece;
+    lastPiece = previous.then(() => settled).then((counts) => pieces.onPiece({ counts, position }));
+    lastPiece.catch(() => undefined);
+    piece = { read, at: now() };
+    await previous;
+  };
   /** After each batch: budget, maxKeys, rate limit, time. Returns true to stop the chunk. */
   const afterBatch = async (): Promise<boolean> => {
     await writer.pump();
@@ -93,7 +117,10 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
     }
     if (input.maxRecords !== undefined && state.read >= input.maxRecords) return true;
     // At least one record per chunk, so a chunk always makes progress even with a tiny budget.
-    return state.read > 0 && now() - started >= input.maxMs;
+    if (state.read > 0 && (now() - started >= input.maxMs || input.shouldStop?.() === true)) return true;
+    const pieces = input.pieces;
+    if (pieces && (state.read - piece.read >= pieces.maxRecords || now() - piece.at >= pieces.maxMs)) await endPiece(pieces);
+    return false;
   };
 
   let attempt = 0;
@@ -102,6 +129,7 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
     try {
       const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch) : await dumpChunk(input, input.source, state, afterBatch);
       await writer.drain();
+      await lastPiece;
       checkBudget();
       const done = !stop || state.limitReached;
       return { counts: chunkCounts(), errors: [...writer.errors], position: done ? null : state.position, done, limitReached: state.limitReached };
@@ -109,11 +137,22 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
       if (isWarmFailure(error)) {
         // Writes in flight still land: wait for them so the failure reports what was written.
         await writer.drain().catch(() => undefined);
+        await lastPiece.catch(() => undefined);
         error.counts ??= chunkCounts();
         throw error;
       }
-      if (error instanceof JsonArrayFormatError) throw new WarmFailure('source_malformed', `${input.source.describe}: ${error.message}`, false);
-      if (!isSourceError(error)) throw error;
+      if (error instanceof JsonArrayFormatError) {
+        await writer.drain().catch(() => undefined);
+        await lastPiece.catch(() => undefined);
+        const failure = new WarmFailure('source_malformed', `${input.source.describe}: ${error.message}`, false);
+        failure.counts = chunkCounts();
+        throw failure;
+      }
+      if (!isSourceError(error)) {
+        // No checkpoint of a piece may land after the chunk gave up.
+        await lastPiece.catch(() => undefined);
+        throw error;
+      }
       // The source failed (could not open, or broke mid-stream): keep what was acknowledged and retry from there.
       await writer.drain();
       if (state.read > before) attempt = 0;

@@ -10,7 +10,7 @@ import { DryRunSink } from './DryRunSink';
 import { storedVersionField } from './mapRecord';
 import { openSourceReader } from './openSourceReader';
 import { runWarmChunk } from './runWarmChunk';
-import { addCounts, type WarmCounts } from './WarmCounts';
+import { addCounts, subtractCounts, zeroCounts, type WarmCounts } from './WarmCounts';
 import { isWarmFailure, WarmFailure } from './WarmFailure';
 import { warmJobParamsSchema, type WarmCursorState, type WarmJobParams } from './warmJobParams';
 import { WarmWriter, type WarmSink } from './WarmWriter';
@@ -53,6 +53,8 @@ export const warmJob: JobKind = {
     let sink: WarmSink | undefined;
     let done = false;
     let limitReached = false;
+    // Adds this chunk's counts (cumulative, as the engine reports them) to `counts`; set once the chunk runs.
+    let advance = (chunk: WarmCounts) => void (counts = addCounts(counts, chunk));
     try {
       const source = await openSourceReader(ctx.cluster.id, params, cp);
       sink = params.dryRun ? new DryRunSink() : new WarmWriter(await writeTopology(ctx.cluster), { mode: params.plan.writeMode, versionField: storedVersionField(params.plan.mapping) });
@@ -67,30 +69,45 @@ export const warmJob: JobKind = {
       // The previous holder died mid-piece: records it may have written come back as "already there" (NX).
       let inDoubtPieces = state.open && !params.dryRun ? replayPieces : 0;
       if (inDoubtPieces > 0) ctx.log(`resuming after a holder that died mid-piece: keys found present in the next ${replayPieces} pieces are counted as uncounted`);
-      // The checkpoint of the piece before, written while this piece runs; awaited before the next is started.
-      let saving: Promise<void> | undefined;
-      while (!done) {
-        const left = ctx.deadline - Date.now() - reserveMs;
-        if (left <= 0 || ctx.shouldStop()) break;
-        if (!state.open) {
-          state.open = true; // write-ahead: from here on, writes may land that no checkpoint has counted yet
-          await save();
-        }
-        const piece = await runWarmChunk({ plan: params.plan, namespace: params, source, writer: sink, from: state.position, before: counts, maxMs: Math.min(checkpointEveryMs, left), maxRecords: pieceMaxRecords });
-        const pieceCounts = inDoubtPieces > 0 ? { ...piece.counts, skipped: 0, uncounted: piece.counts.skipped } : piece.counts;
+      // This chunk's counts as far as they are in `counts`; each piece (and the end) adds what came after.
+      let applied = zeroCounts();
+      advance = (chunk: WarmCounts) => {
+        const delta = subtractCounts(chunk, applied);
+        applied = chunk;
+        counts = addCounts(counts, inDoubtPieces > 0 ? { ...delta, skipped: 0, uncounted: delta.skipped } : delta);
         if (inDoubtPieces > 0) inDoubtPieces -= 1;
-        counts = addCounts(counts, pieceCounts);
-        state.position = piece.position;
+      };
+      const left = ctx.deadline - Date.now() - reserveMs;
+      if (left > 0 && !ctx.shouldStop()) {
+        state.open = true; // write-ahead: from here on, writes may land that no checkpoint has counted yet
+        await save();
+        // One run of the engine per chunk: the source is opened once and the pipeline stays full; every piece is
+        // checkpointed once its writes are acknowledged, while the next ones are read and written.
+        const result = await runWarmChunk({
+          plan: params.plan,
+          namespace: params,
+          source,
+          writer: sink,
+          from: state.position,
+          before: counts,
+          maxMs: left,
+          shouldStop: () => ctx.shouldStop(),
+          pieces: {
+            maxRecords: pieceMaxRecords,
+            maxMs: checkpointEveryMs,
+            onPiece: async (piece) => {
+              advance(piece.counts);
+              state.position = piece.position;
+              state.errors = [...firstErrors, ...(sink as WarmSink).errors].slice(0, 20);
+              await save();
+            },
+          },
+        });
+        advance(result.counts);
+        state.position = result.position;
         state.errors = [...firstErrors, ...sink.errors].slice(0, 20);
-        done = piece.done;
-        limitReached = piece.limitReached;
-        if (done) state.open = false;
-        await saving;
-        saving = save();
-        saving.catch(() => undefined);
-      }
-      await saving;
-      if (state.open) {
+        done = result.done;
+        limitReached = result.limitReached;
         state.open = false; // a clean end of chunk: every write so far is counted
         await save();
       }
@@ -98,7 +115,7 @@ export const warmJob: JobKind = {
       if (isLeaseLostError(error)) throw error;
       const failure = isWarmFailure(error) ? error : finalAttempt(ctx) ? new WarmFailure('target_unavailable', (error as Error).message, true) : null;
       if (!failure) throw error;
-      if (failure.counts) counts = addCounts(counts, failure.counts);
+      if (failure.counts) advance(failure.counts);
       state.failure = { code: failure.code, message: failure.message.slice(0, 1000), retryable: failure.retryable };
       await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts, ...sizeCountsOf(previous) }, done: false }]);
       ctx.log(`warm failed: ${failure.code}: ${failure.message}`);

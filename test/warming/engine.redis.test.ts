@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest';
+import { runWarmChunk } from '../../shared/warming/runWarmChunk';
 import { blobSource } from '../../shared/warming/sources/blobSource';
+import type { TextSourceReader } from '../../shared/warming/sources/WarmSourceReader';
+import type { WarmCounts } from '../../shared/warming/WarmCounts';
+import { WarmWriter } from '../../shared/warming/WarmWriter';
+import { writeTopology } from '../../shared/warming/writeTopology';
 import { describeEachRedis, scanAll } from '../helpers/redis';
 import { blobService, plan, targetOf, uploadBlob, warmAll } from './fixtures';
 
@@ -67,6 +72,73 @@ describeEachRedis('warm engine from Blob Storage', (ctx) => {
     const r2 = await warmAll({ target: targetOf(ctx.mode, ctx.seeds), plan: ow, source, namespace: namespace() });
     expect(r2.counts).toMatchObject({ written: 3, skipped: 0 });
     expect(JSON.parse((await ctx.client.get(`${ctx.prefix}user:1`)) ?? '{}')).toMatchObject({ name: 'new 1' });
+  });
+
+  it('checkpoint pieces: exact counts and a resumable position per piece while writing goes on, at most two pieces ahead', async () => {
+    const total = 3000;
+    const lines = Array.from({ length: total }, (_, i) => (i % 97 === 5 ? 'not json' : JSON.stringify({ id: i, value: `v${i}` })));
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    // Served 40 lines per stream chunk (a batch each), so pieces end inside the source, not at its end.
+    let opens = 0;
+    const source: TextSourceReader = {
+      kind: 'text',
+      format: 'ndjson',
+      describe: 'memory',
+      async open(from) {
+        opens += 1;
+        return (async function* () {
+          for (let at = from.offset; at < bytes.length; ) {
+            let end = at;
+            for (let n = 0; n < 40 && end < bytes.length; n++) end = bytes.indexOf(10, end) + 1;
+            yield bytes.subarray(at, end);
+            at = end;
+          }
+        })();
+      },
+    };
+    for (let i = 0; i < 3000; i += 250) await ctx.client.set(`${ctx.prefix}user:${i}`, 'present');
+    const writer = new WarmWriter(await writeTopology(targetOf(ctx.mode, ctx.seeds)), { mode: 'nx', batchSize: 64 });
+    await writer.connect();
+    const pieces: { counts: WarmCounts; position: { offset: number; line: number }; addedWhenDone: number }[] = [];
+    let added = 0;
+    const counting = new Proxy(writer, { get: (w, name) => (name === 'addValue' || name === 'reject' ? (r: never) => (added++, w[name](r)) : Reflect.get(w, name, w)) });
+    try {
+      const p = plan({ source: { kind: 'blob', container: 'memory', blob: 'memory.ndjson' }, mapping: { key: `${ctx.prefix}user:{id}` }, maxFailedRatio: 0.1 });
+      const result = await runWarmChunk({
+        plan: p,
+        namespace: namespace(),
+        source,
+        writer: counting,
+        from: null,
+        before: { written: 0, skipped: 0, failed: 0, bytes: 0, read: 0 },
+        maxMs: 60_000,
+        pieces: {
+          maxRecords: 200,
+          maxMs: 60_000,
+          onPiece: async (piece) => {
+            await new Promise((r) => setTimeout(r, 20)); // a slow checkpoint: reading must not run away from it
+            pieces.push({ counts: piece.counts, position: piece.position as { offset: number; line: number }, addedWhenDone: added });
+          },
+        },
+      });
+      expect(opens).toBe(1);
+      expect(result).toMatchObject({ done: true, counts: { read: total, written: total - 12 - 31, skipped: 12, failed: 31 } });
+      expect(pieces.length).toBeGreaterThan(10);
+      for (const piece of pieces) {
+        const { read, written, skipped, failed } = piece.counts;
+        // Every record up to the position has its outcome, none after it: the counts are those of lines 1..position.line.
+        expect(read).toBe(piece.position.line);
+        expect(bytes.subarray(0, piece.position.offset).toString().split('\n').length - 1).toBe(read);
+        expect(failed).toBe(lines.slice(0, read).filter((l) => l === 'not json').length);
+        expect(skipped).toBe(Math.ceil(read / 250));
+        expect(written + skipped + failed).toBe(read);
+        // Piece k + 2 waits for piece k's onPiece: never more than two pieces (and a batch) read past it.
+        expect(piece.addedWhenDone - read).toBeLessThanOrEqual(2 * 200 + 40);
+      }
+      expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toHaveLength(total - 31);
+    } finally {
+      writer.close();
+    }
   });
 
   it('stops with error_budget_exceeded once too many records failed', async () => {

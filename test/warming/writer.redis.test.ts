@@ -24,6 +24,31 @@ describe('warm writer', () => {
     }
   });
 
+  it('a mark counts exactly the records added before it, redirected ones included, while later ones are in flight', async () => {
+    const prefix = keyPrefix('mark');
+    const seeds = inject('redisCluster').seeds;
+    const first = seeds[0] as { host: string; port: number };
+    const cluster = connectCluster();
+    // Present already: NX skips them, and the mark must count them as skipped in the piece they belong to.
+    for (let i = 0; i < 50; i++) await cluster.set(`${prefix}${i}`, 'old');
+    const writer = new WarmWriter({ masters: [{ ...first }], slotOwner: new Int16Array(16384), nodeDefaults: {} }, { mode: 'nx', batchSize: 100 });
+    await writer.connect();
+    try {
+      for (let i = 0; i < 1000; i++) writer.addValue({ key: `${prefix}${i}`, value: `v${i}`, ttlMs: 60_000, line: i + 1 });
+      writer.reject({ line: 1001, code: 'malformed', message: 'line 1001: not valid JSON' });
+      const first1000 = writer.mark();
+      for (let i = 1000; i < 3000; i++) writer.addValue({ key: `${prefix}${i}`, value: `v${i}`, ttlMs: 60_000, line: i + 2 });
+      const all = writer.mark();
+      expect(await first1000).toMatchObject({ written: 950, skipped: 50, failed: 1 });
+      expect(await all).toMatchObject({ written: 2950, skipped: 50, failed: 1 });
+      await writer.drain();
+      expect(writer.counts).toMatchObject({ written: 2950, skipped: 50, failed: 1 });
+      expect(await scanAll(cluster, `${prefix}*`)).toHaveLength(3000);
+    } finally {
+      writer.close();
+    }
+  });
+
   describe('with a password (secret reference resolved for the raw write sockets)', () => {
     const own = useOwnRedis({ password: 'warm-writer-secret-pw' });
     it('authenticates, and a wrong secret fails without showing it', async () => {

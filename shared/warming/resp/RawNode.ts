@@ -43,8 +43,9 @@ export class RawNode {
   private readonly queue: InFlight[] = [];
   private head = 0;
   private pendingCommands = 0;
+  private sentCommands = 0;
   private failure: Error | null = null;
-  private waiters: { limit: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private waiters: { ready: () => boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -101,12 +102,18 @@ export class RawNode {
     return this.pendingCommands;
   }
 
+  /** Commands sent since the node was opened (replies arrive in this order). */
+  get sent(): number {
+    return this.sentCommands;
+  }
+
   /** Writes a batch; replies arrive through `batch.onReply` in order. */
   send(batch: SentBatch): void {
     if (this.failure) throw this.failure;
     if (batch.starts.length === 0) return;
     this.queue.push({ batch, next: 0, sentAt: Date.now() });
     this.pendingCommands += batch.starts.length;
+    this.sentCommands += batch.starts.length;
     this.socket.write(batch.bytes);
   }
 
@@ -127,9 +134,18 @@ export class RawNode {
 
   /** Resolves when at most `limit` commands are in flight (backpressure); rejects if the node failed. */
   until(limit: number): Promise<void> {
+    return this.when(() => this.pendingCommands <= limit);
+  }
+
+  /** Resolves once the first `count` commands sent (see `sent`) have their replies; rejects if the node failed. */
+  untilReplied(count: number): Promise<void> {
+    return this.when(() => this.sentCommands - this.pendingCommands >= count);
+  }
+
+  private when(ready: () => boolean): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pendingCommands <= limit) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ limit, resolve, reject }));
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ ready, resolve, reject }));
   }
 
   close(): void {
@@ -174,7 +190,7 @@ export class RawNode {
     if (this.waiters.length === 0) return;
     const still = [];
     for (const w of this.waiters) {
-      if (this.pendingCommands <= w.limit) w.resolve();
+      if (w.ready()) w.resolve();
       else still.push(w);
     }
     this.waiters = still;
