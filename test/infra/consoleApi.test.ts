@@ -97,6 +97,20 @@ describe('the console API on the gateway', () => {
     expect(names(child(backend, 'limit-concurrency'))).toEqual(['forward-request']);
   });
 
+  it('a token validate-jwt refuses is answered as the app\'s problem+json (401), nothing else is rewritten', () => {
+    const onError = child(policyTree(consoleApiPolicy('Consumption')), 'policies/on-error');
+    expect(names(onError)).toEqual(['base', 'choose']);
+    const when = child(onError, 'choose/when');
+    expect(names(child(onError, 'choose'))).toEqual(['when']);
+    expect(when.tag).toBe('<when condition="@(context.LastError.Source == "validate-jwt")">');
+    expect(names(child(when, 'return-response'))).toEqual(['set-status', 'set-header', 'set-body']);
+    const body = /<set-body>([^<]*)<\/set-body>/.exec(readSource('infra/policies/console-api-policy.xml'))?.[1] ?? '';
+    const problem = JSON.parse(body) as Record<string, unknown>;
+    // The shape problemResponse() gives (shared/platform/http/problem.ts), so the console shows its title and detail.
+    expect(problem).toEqual({ type: 'urn:redis-cluster-manager:problem:entra_token_required', title: 'Unauthorized', status: 401, code: 'entra_token_required', detail: expect.stringContaining('Sign in with Microsoft') });
+    expect(readSource('infra/policies/console-api-policy.xml')).toContain('<value>application/problem+json; charset=utf-8</value>');
+  });
+
   it('apim.bicep deploys the policies with exactly the replacements the tests assemble (no placeholder left)', () => {
     expect(apim).toContain("var entraIdentity = loadTextContent('../policies/entra-identity.xml')");
     expect(apim).toContain("replace(loadTextContent('../policies/console-api-policy.xml'), '__ENTRA_IDENTITY__', entraIdentity)");

@@ -69,12 +69,26 @@ describe('the console through the console API path (local stand-in for APIM) wit
     expect(pageAnswer.headers.get('content-security-policy')).toContain("connect-src 'self' ");
     expect((await fetch(`${gateway.origin}/console/dashboard/assets/console.js`)).status).toBe(200);
     expect((await fetch(`${gateway.origin}/console/dashboard`, { method: 'POST' })).status).toBe(404);
-    expect((await fetch(`${gateway.origin}/console/clusters`)).status).toBe(401);
+    const refused = await fetch(`${gateway.origin}/console/clusters`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(((await refused.json()) as { code: string }).code).toBe('entra_token_required');
     expect((await fetch(`${gateway.origin}/console/clusters`, { headers: { 'x-api-key': apiKeys.admin } })).status).toBe(401);
     expect((await fetch(`${gateway.origin}/console/clusters`, { headers: { authorization: `Bearer ${entra.accessToken(admin, { aud: 'someone-else' })}` } })).status).toBe(401);
     expect((await fetch(`${gateway.origin}/console/clusters`, { headers: { authorization: `Bearer ${entra.accessToken(admin)}` } })).status).toBe(200);
     expect((await fetch(`${gateway.origin}/console/no-such-route`, { headers: { authorization: `Bearer ${entra.accessToken(admin)}` } })).status).toBe(404);
   });
+
+  it('the API-key form on the gateway is refused with the policy\'s reason (API keys are for the console on the Function App)', async () => {
+    await page.goto(`${gateway.origin}/console/dashboard#/`);
+    await page.waitForSelector('button[data-action="entra-signin"]');
+    await page.fill('#apikey', apiKeys.admin);
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('#signin .message.error', { timeout: 20_000 });
+    expect(await page.locator('#signin .message.error').textContent()).toBe('Unauthorized: through API Management the console needs Sign in with Microsoft (a valid Entra access token); API keys work on the console opened on the Function App');
+    // The key went to the gateway's /console/me and no further: the stand-in drops x-api-key, as the policy does.
+    expect(gateway.requests.filter((r) => r.path === '/console/me').map((r) => r.status)).toEqual([401]);
+  }, 60_000);
 
   it('opened at /console/dashboard, signs in with a popup, and every call goes under /console with the Bearer token', async () => {
     entra.user = admin;

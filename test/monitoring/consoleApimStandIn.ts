@@ -34,6 +34,14 @@ function anonymousTemplates(): string[] {
   return [...condition.matchAll(/context\.Operation\.UrlTemplate == "([^"]+)"/g)].map((m) => m[1] ?? '');
 }
 
+/** The problem+json the policy's on-error answers when validate-jwt refuses (its `<set-body>`). */
+function refusedTokenBody(): string {
+  const policy = readFileSync(join(root, 'infra', 'policies', 'console-api-policy.xml'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+  const body = /<when condition="@\(context\.LastError\.Source == "validate-jwt"\)">[\s\S]*?<set-body>([^<]*)<\/set-body>/.exec(policy)?.[1];
+  if (!body) throw new Error('console-api-policy.xml has no on-error answer for validate-jwt');
+  return body;
+}
+
 /** The operations APIM imports (infra/openapi.json): method + a regex per URL template. */
 function operations(): Array<{ method: string; template: string; pattern: RegExp }> {
   const doc = JSON.parse(readFileSync(join(root, 'infra', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
@@ -46,8 +54,8 @@ function operations(): Array<{ method: string; template: string; pattern: RegExp
  * A LOCAL STAND-IN for API Management's console API — not APIM. It does what infra/modules/apim.bicep and
  * infra/policies/console-api-policy.xml configure, in TypeScript: the API mounted at `/console` is the app's `/api`
  * (path rewrite), only the operations of infra/openapi.json exist (others 404), the page and its assets pass without
- * a token (the templates are read from the policy's condition), every other call needs a Bearer token, checked as
- * validate-jwt does (signature, issuer, audience, lifetime: the same checker the app uses for the local Entra
+ * a token (the templates are read from the policy's condition), every other call needs a Bearer token (refused with
+ * the policy's on-error problem+json), checked as validate-jwt does (signature, issuer, audience, lifetime: the same checker the app uses for the local Entra
  * stand-in) and replaced by the forwarded identity (x-rcm-principal / x-rcm-roles / x-rcm-apim-secret), caller-sent
  * identity headers and credentials are dropped, and the function key is added as the APIM backend does. The real
  * gateway, its policy engine and real Entra ID are not reachable here; the policy XML is checked statically
@@ -56,6 +64,7 @@ function operations(): Array<{ method: string; template: string; pattern: RegExp
 export async function startConsoleApimStandIn(options: { hostUrl: string; functionKey: string; apimSecret: string; entra: { publicKeyPem: string; authority: string; clientId: string } }): Promise<ConsoleApimStandIn> {
   const check = localEntraCheck(options.entra.publicKeyPem, options.entra.authority, options.entra.clientId);
   const open = anonymousTemplates();
+  const refused = refusedTokenBody();
   const ops = operations();
   const requests: StandInRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -73,6 +82,10 @@ export async function startConsoleApimStandIn(options: { hostUrl: string; functi
           record.status = status;
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: status, message }));
         };
+        const refuse = () => {
+          record.status = 401;
+          res.writeHead(401, { 'content-type': 'application/problem+json; charset=utf-8' }).end(refused);
+        };
         if (!op || rest === null) return answer(404, 'Resource not found');
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
@@ -82,12 +95,12 @@ export async function startConsoleApimStandIn(options: { hostUrl: string; functi
         const bearer = /^Bearer\s+(\S+)$/i.exec(headers['authorization'] ?? '')?.[1];
         delete headers['authorization'];
         if (!record.anonymous) {
-          if (!bearer) return answer(401, 'A valid Entra access token for the Redis Cluster Manager API is required.');
+          if (!bearer) return refuse();
           let identity: { id: string; roles: string };
           try {
             identity = verifyLocalEntraToken(bearer, check);
           } catch {
-            return answer(401, 'A valid Entra access token for the Redis Cluster Manager API is required.');
+            return refuse();
           }
           headers[apimHeaders.principal] = identity.id;
           headers[apimHeaders.roles] = identity.roles;
