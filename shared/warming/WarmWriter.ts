@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keySlotOf } from './keySlotOf';
+import { keySlotOf, keySlotOfRange } from './keySlotOf';
 import { CommandBuffer } from './resp/CommandBuffer';
 import { RawNode, type RawNodeOptions } from './resp/RawNode';
 import type { Reply } from './resp/ReplyParser';
@@ -137,8 +137,9 @@ export class WarmWriter implements WarmSink {
   /** Queues `SET key value [PX ttl] [NX]` (or the version-compare script) for the key's master. */
   addValue(record: ValueRecord): void {
     const keyEnd = record.keyEnd ?? -1;
-    // A ranged key is viewed only when it matters: for its slot, and for the (rare) version-compare mode.
-    const i = this.topology.slotOwner === null ? 0 : this.ownerOf(keyOf(record));
+    // A ranged key is hashed in place; it is viewed only for the (rare) version-compare mode.
+    const owners = this.topology.slotOwner;
+    const i = owners === null ? 0 : (owners[typeof record.key !== 'string' && keyEnd >= 0 ? keySlotOfRange(record.key, 0, keyEnd) : keySlotOf(record.key)] ?? 0);
     const batch = this.batches[i] as Batch;
     const size = typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.valueEnd !== undefined ? record.valueEnd - (record.valueStart ?? 0) : record.value.length;
     const ttl = record.ttlMs !== null && record.ttlMs > 0 ? (record.ttlText ?? String(record.ttlMs)) : null;

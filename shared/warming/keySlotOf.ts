@@ -24,3 +24,22 @@ export function keySlotOf(key: string | Buffer): number {
   }
   return crc & 16383;
 }
+
+/**
+ * `keySlot` of the key `bytes[start..end)` without a view per key (the warm reuses one key buffer for every record).
+ */
+export function keySlotOfRange(bytes: Uint8Array, start: number, end: number): number {
+  let from = start;
+  let to = end;
+  const open = bytes.indexOf(0x7b, start);
+  if (open >= 0 && open < end) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close > open + 1 && close < end) {
+      from = open + 1;
+      to = close;
+    }
+  }
+  let crc = 0;
+  for (let i = from; i < to; i++) crc = ((crc << 8) & 0xffff) ^ (TABLE[((crc >> 8) ^ (bytes[i] as number)) & 0xff] as number);
+  return crc & 16383;
+}

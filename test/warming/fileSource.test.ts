@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fileSource } from '../../shared/warming/sources/fileSource';
 import { jsonArrayElements } from '../../shared/warming/sources/jsonArrayElements';
@@ -35,6 +36,41 @@ describe('file source', () => {
     const rest = await ndjson(path, { offset, line: 4321 });
     expect(rest.texts).toEqual(records.slice(4321));
     expect(rest.lines[0]).toBe(4322);
+  });
+
+  it('splits NDJSON the same whatever the chunking (CRLF, blank and too-long lines), each batch position resuming exactly', async () => {
+    const lineArb = fc.oneof(fc.string({ maxLength: 30 }).map((t) => t.replace(/[\r\n]/g, '')), fc.constant(''), fc.constant('y'.repeat(45)));
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }), fc.boolean(), async (texts, cuts, crlf) => {
+        const text = texts.map((t) => t + (crlf ? '\r\n' : '\n')).join('');
+        const bytes = Buffer.from(text);
+        const chunks: Buffer[] = [];
+        for (let at = 0, i = 0; at < bytes.length; i++) {
+          const n = cuts[i % cuts.length] as number;
+          chunks.push(Buffer.from(bytes.subarray(at, at + n)));
+          at += n;
+        }
+        const got: [number, string][] = [];
+        const tooLong: number[] = [];
+        const positions: TextPosition[] = [];
+        for await (const batch of ndjsonLines((async function* () { yield* chunks; })(), { offset: 0, line: 0 }, 40)) {
+          for (const l of batch.lines) got.push([l.line, l.buf.toString('utf8', l.start, l.end)]);
+          tooLong.push(...batch.tooLong);
+          positions.push(batch.position);
+        }
+        const expected = texts.map((t, i) => [i + 1, t] as [number, string]).filter(([, t]) => t !== '' && Buffer.byteLength(t) <= 40);
+        expect(got).toEqual(expected);
+        expect(tooLong).toEqual(texts.flatMap((t, i) => (Buffer.byteLength(t) > 40 ? [i + 1] : [])));
+        // Every position is the end of a line: the bytes before it are exactly `line` lines. (Inside a too-long line
+        // the position moves past the bytes skipped so far; such a line is reported already.)
+        if (tooLong.length === 0) for (const p of positions) {
+          const before = bytes.subarray(0, p.offset).toString();
+          expect(before === '' || before.endsWith('\n')).toBe(true);
+          expect(before.split('\n').length - 1).toBe(p.line);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('reads every element of a JSON array file intact across chunk boundaries', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keySlot } from '../../shared/platform/keyspace/keySlot';
 import { keyPatternMatcher } from '../../shared/warming/keyPatternMatcher';
-import { keySlotOf } from '../../shared/warming/keySlotOf';
+import { keySlotOf, keySlotOfRange } from '../../shared/warming/keySlotOf';
 import { compileMapping, type MapResult } from '../../shared/warming/mapRecord';
 import { warmMappingSchema } from '../../shared/platform/registry/warmPlan';
 
@@ -87,6 +87,9 @@ describe('key slots on the hot path', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.tuple(fc.string(), fc.string(), fc.string()).map(([a, b, c]) => `${a}{${b}}${c}`)), (key) => {
         expect(keySlotOf(key)).toBe(keySlot(Buffer.from(key)));
+        // The same key inside a reused buffer, with bytes after it (a `}` of a longer earlier key must not count).
+        const bytes = Buffer.concat([Buffer.from(key), Buffer.from('}{x}')]);
+        expect(keySlotOfRange(bytes, 0, Buffer.byteLength(key))).toBe(keySlot(Buffer.from(key)));
       }),
       { numRuns: 2000 },
     );

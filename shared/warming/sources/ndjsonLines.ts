@@ -12,26 +12,43 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
   let offset = from.offset; // offset of the first byte of `carry` (or of the next chunk when carry is null)
   let line = from.line;
   for await (const raw of stream) {
-    const chunk: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
-    carry = null;
     const lines: SourceLine[] = [];
     const tooLong: number[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      line += 1;
-      if (skipping) {
-        skipping = false;
-      } else {
-        let end = nl;
-        if (end > start && chunk[end - 1] === 13) end -= 1;
-        if (end - start > maxLineBytes) tooLong.push(line);
-        else if (end > start) lines.push({ buf: chunk, start, end, line });
+    /** The lines of `buf` from `start` on; returns the index after its last newline (`start` when none). */
+    const scan = (buf: Buffer, start: number): number => {
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) return start;
+        line += 1;
+        if (skipping) {
+          skipping = false;
+        } else {
+          let end = nl;
+          if (end > start && buf[end - 1] === 13) end -= 1;
+          if (end - start > maxLineBytes) tooLong.push(line);
+          else if (end > start) lines.push({ buf, start, end, line });
+        }
+        start = nl + 1;
       }
-      start = nl + 1;
+    };
+    let chunk: Buffer = raw;
+    let begin = 0;
+    let consumed = 0;
+    if (carry) {
+      const nl = raw.indexOf(10);
+      if (nl < 0) chunk = Buffer.concat([carry, raw]); // still inside the carried line
+      else {
+        // Only the line that straddles the two chunks is copied, not the whole chunk.
+        const joined = Buffer.concat([carry, raw.subarray(0, nl + 1)]);
+        scan(joined, 0);
+        consumed = joined.length;
+        begin = nl + 1;
+      }
+      carry = null;
     }
-    offset += start;
+    const start = scan(chunk, begin);
+    consumed += start - begin;
+    offset += consumed;
     const rest = chunk.length - start;
     if (rest > 0) {
       if (skipping || rest > maxLineBytes) {
@@ -40,7 +57,7 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
         offset += rest; // the skipped bytes are never resumed into: the line is reported already
       } else carry = chunk.subarray(start);
     }
-    if (lines.length > 0 || tooLong.length > 0 || start > 0) yield { lines, tooLong, position: { offset, line } };
+    if (lines.length > 0 || tooLong.length > 0 || consumed > 0) yield { lines, tooLong, position: { offset, line } };
   }
   if (carry && carry.length > 0 && !skipping) {
     line += 1;
