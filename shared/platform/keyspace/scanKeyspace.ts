@@ -96,6 +96,14 @@ interface ShardRun {
   state: ShardCursorState;
 }
 
+/** SCAN replies gathered for one write-ahead: the selected keys, the cursor after them, what selecting counted. */
+interface Group {
+  keys: Buffer[];
+  next: string;
+  counts: Counts;
+  selectMs: number;
+}
+
 class ChunkScan {
   private limitLeft: number;
   private limitReached = false;
@@ -217,59 +225,89 @@ class ChunkScan {
       return [next.toString(), keys];
     };
     let lastCheckpoint = Date.now();
-    let ahead: Promise<[string, Buffer[]]> | undefined = scan(state.cursor);
+    let ahead = scan(state.cursor) as Promise<[string, Buffer[]]> | undefined;
     // Unpaced (no guard, no rate limit), SCAN batches are gathered up to `writeAheadKeys` selected keys per
     // write-ahead checkpoint: the checkpoint (a Table Storage round trip) is then the costliest step per batch, so
-    // fewer, larger ones. Paced, a batch is checkpointed on its own, so progress and rate show as they happen.
-    const gatherKeys = guard.enabled || this.options.keysPerSecondPerNode !== null ? 0 : (this.options.writeAheadKeys ?? writeAheadKeys);
-    while (ahead) {
-      // A group given back to the next chunk (rate limit) is scanned and selected again there: count it there only.
-      const countsBefore = { ...counts };
-      let selected: Buffer[] = [];
-      let next: string;
-      for (;;) {
-        const [cursor, keys] = await timed('scan', ahead);
+    // fewer, larger ones; and the next group is scanned while this one is written ahead and applied (SCAN is
+    // read-only), so Redis scans while the host waits for Table Storage. Paced, a batch is checkpointed on its own
+    // (progress and rate show as they happen) and only the next SCAN is prefetched: the guard's PINGs and the
+    // rate limit see one batch at a time.
+    const paced = guard.enabled || this.options.keysPerSecondPerNode !== null;
+    const gatherKeys = paced ? 0 : (this.options.writeAheadKeys ?? writeAheadKeys);
+    let stopped = false;
+    /** SCAN replies (selected) up to `gatherKeys` keys. Its counts stay apart until the group is written ahead. */
+    const gather = async (): Promise<Group> => {
+      const group: Group = { keys: [], next: state.cursor, counts: {}, selectMs: 0 };
+      while (ahead && !stopped) {
+        const [cursor, keys] = await ahead;
         ahead = undefined;
-        next = cursor;
-        counts['scanned'] = (counts['scanned'] ?? 0) + keys.length;
-        const picked = this.reserve(this.op.select ? await timed('select', this.op.select(node, keys, counts, pace)) : keys);
-        selected = selected.length === 0 ? picked : selected.concat(picked);
-        // SCAN is read-only: fetch the next batch while this one is selected, checkpointed and applied.
-        if (next !== '0' && !this.ctx.shouldStop() && !this.limitReached) {
-          ahead = scan(next);
+        group.next = cursor;
+        group.counts['scanned'] = (group.counts['scanned'] ?? 0) + keys.length;
+        const started = performance.now();
+        const picked = this.op.select ? await timed('select', this.op.select(node, keys, group.counts, pace)) : keys;
+        group.selectMs += performance.now() - started;
+        if (stopped) break;
+        const reserved = this.reserve(picked);
+        group.keys = group.keys.length === 0 ? reserved : group.keys.concat(reserved);
+        if (cursor !== '0' && !this.ctx.shouldStop() && !this.limitReached) {
+          ahead = scan(cursor);
           ahead.catch(() => undefined);
         }
-        if (!ahead || selected.length >= gatherKeys || Date.now() - lastCheckpoint >= idleCheckpointMs) break;
+        if (!ahead || group.keys.length >= gatherKeys || Date.now() - lastCheckpoint >= idleCheckpointMs) break;
       }
-      if (selected.length > 0) {
-        // Rate limit before committing to the group: a wait past the deadline leaves it to the next chunk.
-        if (!(await timed('rateWait', bucket.take(selected.length, this.ctx.deadline)))) {
-          this.unreserve(selected.length);
-          for (const name of Object.keys(counts)) delete counts[name];
-          Object.assign(counts, countsBefore);
-          await checkpoint();
-          return;
+      return group;
+    };
+    let next: Promise<Group> | undefined = gather();
+    next.catch(() => undefined);
+    try {
+      while (next) {
+        const waited = performance.now();
+        const group = await next;
+        next = undefined;
+        meter.add('scan', Math.max(0, performance.now() - waited - group.selectMs));
+        if (!paced && ahead) {
+          next = gather();
+          next.catch(() => undefined);
         }
-        const groups = splitByEncodedSize(selected);
-        for (const [index, group] of groups.entries()) {
-          // A crash after a non-final group re-scans from this group's first cursor: the applied keys are gone by then.
-          state.pending = { keys: group.map((k) => k.toString('base64')), next: index === groups.length - 1 ? next : state.cursor };
-          counts['selected'] = (counts['selected'] ?? 0) + group.length;
+        if (group.keys.length > 0) {
+          // Rate limit before committing to the group: a wait past the deadline leaves it to the next chunk, which
+          // scans and selects it again and counts it there only.
+          if (!(await timed('rateWait', bucket.take(group.keys.length, this.ctx.deadline)))) {
+            this.unreserve(group.keys.length);
+            await checkpoint();
+            return;
+          }
+          addCounts(counts, group.counts);
+          const parts = splitByEncodedSize(group.keys);
+          for (const [index, part] of parts.entries()) {
+            // A crash after a non-final part re-scans from this part's first cursor: the applied keys are gone by then.
+            state.pending = { keys: part.map((k) => k.toString('base64')), next: index === parts.length - 1 ? group.next : state.cursor };
+            counts['selected'] = (counts['selected'] ?? 0) + part.length;
+            await checkpoint();
+            await timed('apply', (async () => {
+              await this.op.apply(node, part, counts, pace);
+              if (this.mode === 'cluster' && state.replicas > 0) await node.call('WAIT', 1, 100);
+            })());
+            meter.acted(part.length);
+          }
+          state.pending = null;
+          lastCheckpoint = Date.now();
+        } else addCounts(counts, group.counts);
+        this.advance(run, group.next);
+        if (record.done || (!next && !ahead) || Date.now() - lastCheckpoint >= idleCheckpointMs) {
           await checkpoint();
-          await timed('apply', (async () => {
-            await this.op.apply(node, group, counts, pace);
-            if (this.mode === 'cluster' && state.replicas > 0) await node.call('WAIT', 1, 100);
-          })());
-          meter.acted(group.length);
+          lastCheckpoint = Date.now();
         }
-        state.pending = null;
-        lastCheckpoint = Date.now();
+        if (!next && ahead) {
+          next = gather();
+          next.catch(() => undefined);
+        }
       }
-      this.advance(run, next);
-      if (record.done || !ahead || Date.now() - lastCheckpoint >= idleCheckpointMs) {
-        await checkpoint();
-        lastCheckpoint = Date.now();
-      }
+    } finally {
+      // Leaving early (an error, the rate limit): a group gathered ahead was never applied; give back its keys.
+      stopped = true;
+      const unused = await next?.catch(() => undefined);
+      if (unused) this.unreserve(unused.keys.length);
     }
   }
 
@@ -297,6 +335,10 @@ class ChunkScan {
 
 function fresh(shard: Shard): ShardCursorState {
   return { shard: shard.shard, slot: shard.slot, nodeId: shard.nodeId, address: shard.address, replicas: shard.replicas, cursor: '0', restarts: 0, pending: null };
+}
+
+function addCounts(counts: Counts, more: Counts): void {
+  for (const [name, n] of Object.entries(more)) counts[name] = (counts[name] ?? 0) + n;
 }
 
 function splitByEncodedSize(keys: Buffer[]): Buffer[][] {
