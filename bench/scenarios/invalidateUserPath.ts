@@ -26,6 +26,18 @@ export async function invalidateUserPath(): Promise<void> {
   const user: UserPathRun[] = [];
   const engine: number[] = [];
   const peer: number[] = [];
+  /** Redis CPU (used_cpu_user + used_cpu_sys of the data server) per arm and round: the server's share of the work. */
+  const redisCpu = { user: [] as number[], engine: [] as number[], peer: [] as number[] };
+  const cpuSeconds = async () => {
+    const info = await client.info('cpu');
+    return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? NaN) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? NaN);
+  };
+  const measured = async <T>(arm: keyof typeof redisCpu, work: () => Promise<T>): Promise<T> => {
+    const before = await cpuSeconds();
+    const result = await work();
+    redisCpu[arm].push((await cpuSeconds()) - before);
+    return result;
+  };
   let cold: Awaited<ReturnType<typeof warmUp>> | undefined;
   try {
     const ns = await host.api('PUT', '/api/clusters/local/namespaces/ns', { keyPattern: 'ns:*', ttlSeconds: null, priority: 50 });
@@ -36,16 +48,16 @@ export async function invalidateUserPath(): Promise<void> {
     for (let i = 0; i < benchRuns; i++) {
       await client.flushall();
       await populate(client, half);
-      const run = await runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { commands: ['unlink'], nodes: [{ host: redis.host, port: redis.port }] } });
+      const run = await measured('user', () => runJob(host, '/api/clusters/local/namespaces/ns/invalidate', body, { watch: { commands: ['unlink'], nodes: [{ host: redis.host, port: redis.port }] } }));
       if ((await client.dbsize()) !== half || run.view.progress.deleted !== half) throw new Error(`user path left ${(await client.dbsize()) - half} keys, deleted ${run.view.progress.deleted}`);
       user.push(run);
       await client.flushall();
       await populate(client, half);
-      engine.push((await jobs.invalidate({ scanCount })).ms);
+      engine.push((await measured('engine', () => jobs.invalidate({ scanCount }))).ms);
       if ((await client.dbsize()) !== half) throw new Error('engine left keys');
       await client.flushall();
       await populate(client, half);
-      peer.push(await redisCliInvalidate(redis.port, 'ns:*'));
+      peer.push(await measured('peer', () => redisCliInvalidate(redis.port, 'ns:*')));
       if ((await client.dbsize()) !== half) throw new Error('redis-cli left keys');
     }
   } finally {
@@ -72,6 +84,7 @@ export async function invalidateUserPath(): Promise<void> {
       engineOnlySeconds: engines,
       peerSeconds: peers,
       engineRatio: peers.median / engines.median,
+      redisCpuSeconds: { user: spread(redisCpu.user), engine: spread(redisCpu.engine), peer: spread(redisCpu.peer) },
       pollMs: user[0]?.pollMs,
       jobStartMs: spread(user.map((r) => Math.round(r.firstCommandMs ?? NaN))),
       jobStartPhases: jobStartPhases(user),

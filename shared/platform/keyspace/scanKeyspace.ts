@@ -207,8 +207,10 @@ class ChunkScan {
       return timed('checkpoint', this.ctx.checkpoint([record]));
     };
     if (state.pending) {
-      await this.op.recover(await this.connection.client(), state.pending.keys.map((k) => Buffer.from(k, 'base64')), counts);
-      counts['recovered'] = (counts['recovered'] ?? 0) + state.pending.keys.length;
+      // SCAN may return a key twice (while the server rehashes), so a gathered batch can hold it twice: replayed once.
+      const keys = [...new Set(state.pending.keys)];
+      await this.op.recover(await this.connection.client(), keys.map((k) => Buffer.from(k, 'base64')), counts);
+      counts['recovered'] = (counts['recovered'] ?? 0) + keys.length;
       if (state.pending.next === null) state.pending = null;
       else this.advance(run, state.pending.next);
       await checkpoint();
