@@ -1,4 +1,6 @@
 import { hasRole } from '../../platform/auth/Principal';
+import { globMatch } from '../../platform/keyspace/redisGlob';
+import { requireForce } from '../../platform/registry/protectedOverlap';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
 import { readJsonBody } from '../../platform/http/readJsonBody';
@@ -16,7 +18,9 @@ import { streamActionRequestSchema, type StreamActionParams } from './streamActi
 /**
  * `POST /api/clusters/{id}/stream-actions` (operator; a forced trim needs admin): `claim`, `trim` or
  * `remove-consumer` on one stream, as a `stream-action` job (202 + `Location`; `dryRun` too, its job reports what
- * would happen). Checked before any job exists: the key is a stream (404 `stream_not_found`, 409 `not_a_stream`),
+ * would happen). A trim of a key of a protected namespace needs `force` (409 `namespace_protected`) and the admin
+ * role (403), as every bulk change to protected keys does. `keyEncoding: base64` takes canonical base64 only (400
+ * `invalid_key`: a lenient decode would act on another key). Checked before any job exists: the key is a stream (404 `stream_not_found`, 409 `not_a_stream`),
  * the group exists (404 `group_not_found`), a consumer to remove holds nothing (409 `consumer_has_pending`).
  */
 export const streamActionRoutes: RouteTable = {
@@ -38,9 +42,14 @@ export const streamActionRoutes: RouteTable = {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, streamActionRequestSchema);
       if (request.action === 'trim' && request.force && !hasRole(principal.role, 'admin')) throw forbidden('a forced trim can drop entries consumer groups still need: it needs the admin role');
-      const key = request.keyEncoding === 'base64' ? Buffer.from(request.key, 'base64') : Buffer.from(request.key, 'utf8');
+      const key = request.keyEncoding === 'base64' ? decodeBase64Key(request.key) : Buffer.from(request.key, 'utf8');
       if (key.length === 0 || key.length > 1024) throw validationError('invalid_key', 'key must be 1-1024 bytes', [{ field: 'body.key', message: 'must be 1-1024 bytes' }]);
       const cluster = await cp.clusters.get(id);
+      if (request.action === 'trim') {
+        // Protection is about keys: the stream's own bytes against every protected pattern of the cluster.
+        const reached = (await cp.namespaces.list(id)).filter((p) => p.protected && globMatch(p.keyPattern, key)).map((p) => `'${p.namespace}'`);
+        requireForce(reached.length ? [`the stream is a key of protected namespace ${reached.join(', ')}`] : [], request.force, principal);
+      }
       return withRedisProblems(async () => {
         // What the job's percentage counts against (an upper bound: the job may stop earlier, e.g. at the groups' bound).
         let estimate: JobEstimate | undefined;
@@ -80,3 +89,13 @@ export const streamActionRoutes: RouteTable = {
     },
   },
 };
+
+/** Canonical base64 (or base64url) only: Node's decoder skips what is not base64, which would name another key. */
+function decodeBase64Key(text: string): Buffer {
+  const bytes = /^[A-Za-z0-9+/_-]*={0,2}$/.test(text) ? Buffer.from(text, 'base64') : null;
+  const canonical = (b: string) => b.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (bytes === null || bytes.length === 0 || canonical(bytes.toString('base64')) !== canonical(text)) {
+    throw validationError('invalid_key', 'key is not valid base64 (keyEncoding: base64)', [{ field: 'body.key', message: 'is not canonical base64' }]);
+  }
+  return bytes;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jsonResponse } from '../../platform/http/ApiRequest';
 import type { RouteTable } from '../../platform/http/apiHandler';
 import { parseInput } from '../../platform/http/parseInput';
+import { queryOf } from '../../platform/http/queryOf';
 import { named, openObject } from '../../platform/http/RouteDoc';
 import { clusterParamsSchema, resourceIdSchema } from '../../platform/registry/resourceId';
 import { notFound, validationError } from '../../platform/store/DomainError';
@@ -43,7 +44,7 @@ export function streamListRoutesFor(open: () => Promise<Monitoring>): RouteTable
       },
       async handle({ req, cp }) {
         const { id } = parseInput(clusterParamsSchema, req.params, 'params');
-        const query = parseInput(streamsQuerySchema, Object.fromEntries(req.query), 'query');
+        const query = parseInput(streamsQuerySchema, queryOf(req.query), 'query');
         await cp.clusters.get(id);
         const snapshot = await snapshotOf(await open(), id);
         const inScope = <T extends { namespace: string | null }>(k: T): boolean => !query.namespace || k.namespace === query.namespace;
