@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../shared/platform/auth/Principal';
 import { openControlPlane, type ControlPlane } from '../../shared/platform/controlPlane';
+import type { DomainEvent } from '../../shared/platform/events/catalogue';
+import { toCloudEvent } from '../../shared/platform/events/toCloudEvent';
+import type { StoredEvent } from '../../shared/platform/store/StoredEvent';
 import { notificationsStreamId } from '../../shared/platform/store/streamId';
 import { channelListRoutesFor, channelRoutesFor, deadLetterRoutesFor } from '../../shared/monitoring/notifications/channelRoutes';
 import { notifiableEvents } from '../../shared/monitoring/notifications/notices';
@@ -50,8 +54,15 @@ const open = async () => n;
 const channel = (name: string, body: unknown, as: 'admin' | 'reader' | 'operator' = 'admin') => callRoutes(cp, channelRoutesFor(open), { method: 'PUT', path: `/notification-channels/${name}`, params: { name }, body, as });
 const local = { allowPrivateNetworks: true };
 
-function cloudEvent(type: string, data: Record<string, unknown>, id: string = randomUUID()) {
+/** A delivery as anyone holding the webhook key could send it: nothing recorded behind it. */
+function envelope(type: string, data: Record<string, unknown>, id: string = randomUUID()) {
   return { specversion: '1.0', id, source: '/redis-cluster-manager', type, subject: `clusters/${String(data['clusterId'])}`, time: new Date().toISOString(), datacontenttype: 'application/json', data };
+}
+/** An event as the manager records and publishes it: appended to its cluster's stream, delivered as its CloudEvent. */
+async function cloudEvent(type: string, data: Record<string, unknown>) {
+  const [stored] = await cp.streams.record(String(data['clusterId']), { principal: systemPrincipal, correlationId: 'notify-test' }, [{ type, data } as DomainEvent]);
+  const { extensionAttributes, time, ...ce } = toCloudEvent(stored as StoredEvent);
+  return { specversion: '1.0', ...ce, time: (time as Date).toISOString(), ...extensionAttributes } as ReturnType<typeof envelope> & { streamversion: number };
 }
 const raised = (alertId: string, clusterId = 'shop', severity = 'warning') =>
   cloudEvent('RedisClusterManager.Alert.Raised', { clusterId, alertId, rule: 'memory_high', severity, metric: 'used_memory_ratio', node: '10.0.0.5:6379', value: 0.93, threshold: 0.9, raisedAt: new Date().toISOString() });
@@ -105,10 +116,10 @@ describe('notification channels through the admin API', () => {
 
 describe('the notify subscriber', () => {
   it('sends one signed message per incident when it fires and one when it resolves, whatever is redelivered', async () => {
-    const raise = raised('inc-1');
+    const raise = await raised('inc-1');
     await notifyOnEvent(raise, recording, open);
     await notifyOnEvent(raise, quiet, open); // Event Grid redelivers the same event
-    await notifyOnEvent(raised('inc-1'), quiet, open); // the incident recorded twice (new event id, same alertId)
+    await notifyOnEvent(await raised('inc-1'), quiet, open); // the incident recorded twice (new event id, same alertId)
     const [first] = receiver.accepted('/hook?token=sekrit-token-in-query');
     expect(receiver.accepted('/hook?token=sekrit-token-in-query')).toHaveLength(1);
     expect(first?.headers['x-rcm-delivery']).toBe('alert-inc-1-raised');
@@ -120,22 +131,22 @@ describe('the notify subscriber', () => {
     expect(JSON.parse(first?.body ?? '{}')).toMatchObject({ schemaVersion: 1, id: 'alert-inc-1-raised', family: 'alert', phase: 'raised', severity: 'warning', clusterId: 'shop', facts: { node: '10.0.0.5:6379', rule: 'memory_high' }, event: { id: raise.id, type: 'RedisClusterManager.Alert.Raised' } });
     expect(logged.join('\n')).toContain('ops-hook=delivered');
 
-    const resolve = resolved('inc-1');
+    const resolve = await resolved('inc-1');
     await notifyOnEvent(resolve, quiet, open);
     await notifyOnEvent(resolve, quiet, open);
     expect(bodies('/hook?token=sekrit-token-in-query').map((b) => b['id'])).toEqual(['alert-inc-1-raised', 'alert-inc-1-resolved']);
   });
 
   it('a late raise after its resolution is not sent (delivery is unordered)', async () => {
-    await notifyOnEvent(resolved('inc-late'), quiet, open);
-    await notifyOnEvent(raised('inc-late'), quiet, open);
+    await notifyOnEvent(await resolved('inc-late'), quiet, open);
+    await notifyOnEvent(await raised('inc-late'), quiet, open);
     expect(bodies('/hook?token=sekrit-token-in-query').filter((b) => String(b['id']).startsWith('alert-inc-late')).map((b) => b['id'])).toEqual(['alert-inc-late-resolved']);
   });
 
   it('renders an Adaptive Card for Teams and Block Kit for Slack', async () => {
     expect((await channel('teams', { kind: 'teams', url: { kind: 'env', name: 'RCM_TEAMS_URL' }, routes: [{ clusters: ['*'], minSeverity: 'info', families: ['alert'] }], ...local })).status).toBe(201);
     expect((await channel('slack', { kind: 'slack', url: { kind: 'env', name: 'RCM_SLACK_URL' }, routes: [{ clusters: ['cart'] }], ...local })).status).toBe(201);
-    await notifyOnEvent(raised('inc-2', 'cart', 'critical'), quiet, open);
+    await notifyOnEvent(await raised('inc-2', 'cart', 'critical'), quiet, open);
     const [card] = bodies('/teams') as { type: string; attachments: { contentType: string; contentUrl: null; content: { type: string; version: string; body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[] } }[] }[];
     expect(card?.type).toBe('message');
     expect(card?.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } });
@@ -152,21 +163,21 @@ describe('the notify subscriber', () => {
 
   it('routes by severity and family', async () => {
     expect((await channel('crit', { kind: 'slack', url: { kind: 'env', name: 'RCM_CRIT_URL' }, routes: [{ clusters: ['*'], minSeverity: 'critical' }], ...local })).status).toBe(201);
-    await notifyOnEvent(raised('inc-3', 'prod-eu', 'warning'), quiet, open);
-    await notifyOnEvent(raised('inc-4', 'prod-eu', 'critical'), quiet, open);
+    await notifyOnEvent(await raised('inc-3', 'prod-eu', 'warning'), quiet, open);
+    await notifyOnEvent(await raised('inc-4', 'prod-eu', 'critical'), quiet, open);
     expect(bodies('/crit').map((b) => (b['text'] as string).slice(0, 10))).toEqual(['[CRITICAL]']);
     expect(bodies('/hook?token=sekrit-token-in-query').filter((b) => b['clusterId'] === 'prod-eu')).toHaveLength(2);
     // teams takes only alerts: a failed job is not sent there.
     const before = bodies('/teams').length;
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', jobId: 'job-x1', kind: 'invalidate', status: 'failed', progress: {}, chunks: 2, durationMs: 1200, error: { code: 'redis_unavailable', message: 'no master answered' } }), quiet, open);
+    await notifyOnEvent(await cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', jobId: 'job-x1', kind: 'invalidate', status: 'failed', progress: {}, chunks: 2, durationMs: 1200, error: { code: 'redis_unavailable', message: 'no master answered' } }), quiet, open);
     expect(bodies('/teams')).toHaveLength(before);
     expect(bodies('/hook?token=sekrit-token-in-query').find((b) => b['id'] === 'job-job-x1-failed')).toMatchObject({ family: 'job', phase: 'failed', summary: 'redis_unavailable: no master answered' });
   });
 
   it('a failed warm is one message though both Warm.Failed and Job.Finished report it; a succeeded job is none', async () => {
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Warm.Failed', { clusterId: 'shop', namespace: 'users', jobId: 'job-w1', error: { code: 'source_unreachable', message: 'host did not answer' }, retryable: true, keysWritten: 10 }), quiet, open);
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', namespace: 'users', jobId: 'job-w1', kind: 'warm', status: 'failed', progress: {}, chunks: 1, durationMs: 10 }), quiet, open);
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', jobId: 'job-ok', kind: 'warm', status: 'succeeded', progress: {}, chunks: 1, durationMs: 10 }), quiet, open);
+    await notifyOnEvent(await cloudEvent('RedisClusterManager.Warm.Failed', { clusterId: 'shop', namespace: 'users', jobId: 'job-w1', error: { code: 'source_unreachable', message: 'host did not answer' }, retryable: true, keysWritten: 10 }), quiet, open);
+    await notifyOnEvent(await cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', namespace: 'users', jobId: 'job-w1', kind: 'warm', status: 'failed', progress: {}, chunks: 1, durationMs: 10 }), quiet, open);
+    await notifyOnEvent(await cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', jobId: 'job-ok', kind: 'warm', status: 'succeeded', progress: {}, chunks: 1, durationMs: 10 }), quiet, open);
     const hook = bodies('/hook?token=sekrit-token-in-query');
     expect(hook.filter((b) => b['id'] === 'job-job-w1-failed').map((b) => b['family'])).toEqual(['warm']);
     expect(hook.some((b) => b['id'] === 'job-job-ok-failed')).toBe(false);
@@ -175,7 +186,7 @@ describe('the notify subscriber', () => {
   it('a receiver that fails twice still gets the message exactly once, retried with the same delivery id', async () => {
     expect((await channel('flaky', { kind: 'webhook', url: { kind: 'env', name: 'RCM_FLAKY_URL' }, signingSecret: { kind: 'env', name: 'RCM_HOOK_SECRET' }, routes: [{ clusters: ['flaky-*'] }], ...local })).status).toBe(201);
     receiver.failNext('/flaky', 500, 503);
-    const event = raised('inc-5', 'flaky-1');
+    const event = await raised('inc-5', 'flaky-1');
     await notifyOnEvent(event, quiet, open);
     await notifyOnEvent(event, quiet, open);
     const all = receiver.received.filter((r) => r.path === '/flaky');
@@ -188,11 +199,11 @@ describe('the notify subscriber', () => {
   it('a receiver that never accepts gets a dead-letter record (and no endless retries); a 4xx is not retried', async () => {
     expect((await channel('down', { kind: 'slack', url: { kind: 'env', name: 'RCM_DOWN_URL' }, routes: [{ clusters: ['down-*'] }], ...local })).status).toBe(201);
     receiver.failAlways('/down', 502);
-    await notifyOnEvent(raised('inc-6', 'down-1'), quiet, open);
-    await notifyOnEvent(raised('inc-6', 'down-1'), quiet, open);
+    await notifyOnEvent(await raised('inc-6', 'down-1'), quiet, open);
+    await notifyOnEvent(await raised('inc-6', 'down-1'), quiet, open);
     expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(4); // NOTIFY_MAX_ATTEMPTS default, once
     receiver.failAlways('/down', 404);
-    await notifyOnEvent(raised('inc-7', 'down-1'), quiet, open);
+    await notifyOnEvent(await raised('inc-7', 'down-1'), quiet, open);
     expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(5);
     const letters = await callRoutes(cp, deadLetterRoutesFor(open), { method: 'GET', path: '/notification-channels/down/dead-letters', params: { name: 'down' }, as: 'reader' });
     expect(letters.status).toBe(200);
@@ -207,7 +218,7 @@ describe('the notify subscriber', () => {
     env['RCM_GONE_URL'] = `${receiver.url}/gone`;
     expect((await channel('vanishing', { kind: 'slack', url: { kind: 'env', name: 'RCM_GONE_URL' }, routes: [{ clusters: ['gone-*'] }], ...local })).status).toBe(201);
     delete env['RCM_GONE_URL'];
-    await notifyOnEvent(raised('inc-8', 'gone-1'), quiet, open);
+    await notifyOnEvent(await raised('inc-8', 'gone-1'), quiet, open);
     const letters = await callRoutes(cp, deadLetterRoutesFor(open), { method: 'GET', path: '/notification-channels/vanishing/dead-letters', params: { name: 'vanishing' }, as: 'reader' });
     expect(letters.json.items[0]).toMatchObject({ noticeKey: 'alert-inc-8-raised', attempts: 0, reason: "app setting 'RCM_GONE_URL' named by the channel is not set" });
   });
@@ -216,20 +227,37 @@ describe('the notify subscriber', () => {
     env['RCM_SLOTS_URL'] = `${receiver.url}/slots`;
     expect((await channel('slots', { kind: 'slack', url: { kind: 'env', name: 'RCM_SLOTS_URL' }, routes: [{ clusters: ['*'], minSeverity: 'info', families: ['slots'] }], ...local })).status).toBe(201);
     const pairs = [{ from: 'a'.repeat(40), to: 'b'.repeat(40), slots: '0-99', slotCount: 100 }];
-    const started = cloudEvent('RedisClusterManager.Cluster.SlotMigrationStarted', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', pairs, plannedKeys: 500, plannedBytes: 1000 });
+    const started = await cloudEvent('RedisClusterManager.Cluster.SlotMigrationStarted', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', pairs, plannedKeys: 500, plannedBytes: 1000 });
     await notifyOnEvent(started, quiet, open);
     await notifyOnEvent(started, quiet, open);
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Cluster.Resharded', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', slotsMoved: 100, keysMoved: 498, keysInMovedSlots: 500, bytesMoved: 1000, bigKeys: 0, busyKeysResolved: 0, resumed: false, durationMs: 4200, completedAt: new Date().toISOString(), pairs: [{ ...pairs[0], keysMoved: 498 }] }), quiet, open);
+    await notifyOnEvent(await cloudEvent('RedisClusterManager.Cluster.Resharded', { clusterId: 'slot-1', jobId: 'job-s1', operation: 'reshard', slotsMoved: 100, keysMoved: 498, keysInMovedSlots: 500, bytesMoved: 1000, bigKeys: 0, busyKeysResolved: 0, resumed: false, durationMs: 4200, completedAt: new Date().toISOString(), pairs: [{ ...pairs[0], keysMoved: 498 }] }), quiet, open);
     expect(bodies('/slots').map((b) => b['text'])).toEqual(['[SLOTS] reshard started on slot-1 (job job-s1): 100 slot(s) in 1 move(s), about 500 keys', '[SLOTS] reshard completed on slot-1 (job job-s1): 100 slot(s) and 498 key(s) moved in 4 s']);
     // The teams channel takes every cluster from info up, but only alerts: no slot message there.
     expect(bodies('/teams').some((b) => JSON.stringify(b).includes('[SLOTS]'))).toBe(false);
+  });
+
+  it('a forged delivery (no recorded copy) tells no one: a fake resolution neither closes the real incident nor swallows its raise', async () => {
+    const lines: string[] = [];
+    const ctx = { log: (...a: unknown[]) => lines.push(a.join(' ')), warn: (...a: unknown[]) => lines.push(a.join(' ')) };
+    const forgedResolve = envelope('RedisClusterManager.Alert.Resolved', { clusterId: 'shop', alertId: 'inc-forged', rule: 'memory_high', severity: 'warning', metric: 'used_memory_ratio', value: 0.1, resolvedAt: new Date().toISOString() });
+    await notifyOnEvent(forgedResolve, ctx, open);
+    await notifyOnEvent(envelope('RedisClusterManager.Alert.Raised', { clusterId: 'shop', alertId: 'inc-fake', rule: 'memory_high', severity: 'critical', metric: 'used_memory_ratio', value: 0.99, threshold: 0.9, raisedAt: new Date().toISOString() }), ctx, open);
+    // A real event's id with a payload of the attacker's: the recorded copy is what is told (or not: a success is no notice).
+    const real = await cloudEvent('RedisClusterManager.Job.Finished', { clusterId: 'shop', jobId: 'job-real-ok', kind: 'warm', status: 'succeeded', progress: {}, chunks: 1, durationMs: 10 });
+    await notifyOnEvent({ ...real, data: { ...real.data, status: 'failed' } }, ctx, open);
+    expect(lines.filter((l) => l.includes('is not recorded in the stream')).length).toBe(2);
+    const ids = bodies('/hook?token=sekrit-token-in-query').map((b) => b['id']);
+    expect(ids.filter((id) => /inc-forged|inc-fake|job-real-ok/.test(String(id)))).toEqual([]);
+    // The real raise of that incident still goes out.
+    await notifyOnEvent(await raised('inc-forged'), quiet, open);
+    expect(bodies('/hook?token=sekrit-token-in-query').filter((b) => String(b['id']).startsWith('alert-inc-forged')).map((b) => b['id'])).toEqual(['alert-inc-forged-raised']);
   });
 
   it('drops malformed and non-notifiable events with a log line', async () => {
     const lines: string[] = [];
     const ctx = { log: (...a: unknown[]) => lines.push(a.join(' ')), warn: (...a: unknown[]) => lines.push(a.join(' ')) };
     await notifyOnEvent({ specversion: '1.0', id: 'bad-1', source: '/x', type: 'RedisClusterManager.Alert.Raised', data: { clusterId: 'shop' } }, ctx, open);
-    await notifyOnEvent(cloudEvent('RedisClusterManager.Job.Queued', { clusterId: 'shop', jobId: 'job-q', kind: 'warm' }, 'q-1'), ctx, open);
+    await notifyOnEvent(envelope('RedisClusterManager.Job.Queued', { clusterId: 'shop', jobId: 'job-q', kind: 'warm' }, 'q-1'), ctx, open);
     expect(lines[0]).toMatch(/event bad-1 rejected: data\.\w+/);
     expect(lines[1]).toContain('event q-1 (RedisClusterManager.Job.Queued) is not notifiable');
   });

@@ -1,4 +1,5 @@
-import { parseCloudEvent } from '../../platform/events/cloudEventSchema';
+import { parseCloudEvent, type ReceivedEvent } from '../../platform/events/cloudEventSchema';
+import { recordedCopy } from '../../platform/events/recordedCopy';
 import type { ChannelResource } from './ChannelRegistry';
 import { deliverNotice, type ChannelOutcome } from './deliverNotice';
 import { noticeFor, type Notice } from './notices';
@@ -47,6 +48,10 @@ async function targetsOf(n: Notifications, notice: Notice, channels: readonly Ch
  * at-least-once delivery and incidents recorded twice still make one message each. One channel failing for good
  * is dead-lettered without holding up the others; only a channel that could not be settled now makes the event fail
  * (Event Grid retries; channels already settled are skipped then).
+ *
+ * People are told only what the manager recorded: the notice is made from the event's copy in its cluster's stream
+ * (`recordedCopy`), so a forged delivery (a fake incident, or a fake resolution that would close a real one in the
+ * chat and swallow its real raise) is logged and dropped without touching a channel or the delivery log.
  */
 export async function notifyOnEvent(raw: unknown, context: EventInvocation, open: () => Promise<Notifications> = notifications): Promise<ChannelOutcome[]> {
   const parsed = parseCloudEvent(raw);
@@ -54,13 +59,23 @@ export async function notifyOnEvent(raw: unknown, context: EventInvocation, open
     context.warn(`notify: ${parsed.problem}`);
     return [];
   }
-  const event = parsed.event;
-  const notice = noticeFor(event);
-  if (!notice) {
-    context.log(`notify: event ${event.id} (${event.type}) is not notifiable; ignored`);
+  const received = parsed.event;
+  if (!noticeFor(received)) {
+    context.log(`notify: event ${received.id} (${received.type}) is not notifiable; ignored`);
     return [];
   }
   const n = await open();
+  const recorded = await recordedCopy(n.cp.streams.store, received);
+  if (!recorded) {
+    context.warn(`notify: event ${received.id} (${received.type}) is not recorded in the stream of cluster '${(received.data as { clusterId: string }).clusterId}'; ignored`);
+    return [];
+  }
+  const event = { ...received, type: recorded.type, data: recorded.data, time: recorded.time } as ReceivedEvent;
+  const notice = noticeFor(event);
+  if (!notice) {
+    context.log(`notify: event ${event.id} (${event.type}) as recorded is not notifiable; ignored`);
+    return [];
+  }
   let outcomes: ChannelOutcome[] = [];
   await n.cp.dedupe.once('notify', event.id, async () => {
     const targets = await targetsOf(n, notice, await n.channels.list());
