@@ -77,6 +77,8 @@ interface Redirect {
 }
 
 const maxRedirects = 5;
+/** Enough for the batches in flight on a few masters (20,000 commands in flight = 10 batches each). */
+const maxSpareBuffers = 32;
 
 /** What the engine writes into: Redis (`WarmWriter`) or nothing but counts (`DryRunSink`). */
 export interface WarmSink {
@@ -115,6 +117,8 @@ export class WarmWriter implements WarmSink {
   private readonly versionField: string;
   private readonly scriptSha = createHash('sha1').update(setIfNewerScript).digest('hex');
   private resolved: (RawNode | undefined)[] = [];
+  /** Buffers of acknowledged batches, reused by the next ones (bounded: at most `maxSpareBuffers`). */
+  private readonly spare: Buffer[] = [];
   private epoch: Epoch = newEpoch();
   private readonly epochs: Epoch[] = [this.epoch];
 
@@ -126,7 +130,7 @@ export class WarmWriter implements WarmSink {
     this.maxInFlight = options.maxInFlight ?? 20_000;
     this.keepErrors = options.keepErrors ?? 100;
     this.versionField = options.versionField ?? 'version';
-    this.batches = topology.masters.map(() => newBatch());
+    this.batches = topology.masters.map(() => this.newBatch());
   }
 
   /** Connects to every master (and loads the version-compare script). Fails with the first unreachable node. */
@@ -244,7 +248,7 @@ export class WarmWriter implements WarmSink {
     const node = this.resolved[i];
     if (!node) throw new Error('WarmWriter.connect() must complete before writing');
     const { meta, sizes } = batch;
-    const { bytes, starts } = batch.buf.take();
+    const { bytes, starts, backing } = batch.buf.take();
     this.batches[i] = { buf: batch.buf, meta: [], sizes: [] };
     const epoch = this.epoch;
     node.send({
@@ -259,6 +263,10 @@ export class WarmWriter implements WarmSink {
         this.counts.bytes += size;
         epoch.counts.written += count;
         epoch.counts.bytes += size;
+      },
+      // Every reply is in (a redirected command was copied when its reply came): the buffer can take another batch.
+      onDone: () => {
+        if (this.spare.length < maxSpareBuffers) this.spare.push(backing);
       },
     });
   }
@@ -337,7 +345,7 @@ export class WarmWriter implements WarmSink {
     if (i < 0) {
       i = this.resolved.length;
       this.resolved.push(node);
-      this.batches.push(newBatch());
+      this.batches.push(this.newBatch());
       this.topology.masters.push({ ...this.topology.nodeDefaults, host: node.address.slice(0, node.address.lastIndexOf(':')), port: Number(node.address.slice(node.address.lastIndexOf(':') + 1)) });
     }
     if (this.topology.slotOwner) this.topology.slotOwner[slot] = i;
@@ -362,6 +370,10 @@ export class WarmWriter implements WarmSink {
     }
     return node;
   }
+
+  private newBatch(): Batch {
+    return { buf: new CommandBuffer(256 * 1024, this.spare), meta: [], sizes: [] };
+  }
 }
 
 /** The record's key as one string or Buffer (a view when the producer gave a range). */
@@ -373,6 +385,3 @@ function newEpoch(): Epoch {
   return { counts: zeroCounts(), redirects: 0 };
 }
 
-function newBatch(): Batch {
-  return { buf: new CommandBuffer(), meta: [], sizes: [] };
-}

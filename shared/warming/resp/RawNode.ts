@@ -23,6 +23,8 @@ export interface SentBatch {
   onReply: (reply: Reply, index: number) => void;
   /** `count` consecutive `+OK` replies starting at command `index` (optional fast path; else `onReply` each). */
   onOks?: (index: number, count: number) => void;
+  /** After the batch's last reply was handed over: its bytes were received by the node and may be reused. */
+  onDone?: () => void;
 }
 
 const OK_REPLY: Reply = { kind: 'ok' };
@@ -169,8 +171,10 @@ export class RawNode {
       entry.next += take;
       this.pendingCommands -= take;
       left -= take;
-      if (entry.next >= entry.batch.starts.length) this.advance();
+      const done = entry.next >= entry.batch.starts.length;
+      if (done) this.advance();
       entry.batch.onOks(index, take);
+      if (done) entry.batch.onDone?.();
     }
     this.wake();
   }
@@ -201,8 +205,10 @@ export class RawNode {
     if (!entry) throw new Error(`protocol error: reply from ${this.address} without a command`);
     const index = entry.next++;
     this.pendingCommands -= 1;
-    if (entry.next >= entry.batch.starts.length) this.advance();
+    const done = entry.next >= entry.batch.starts.length;
+    if (done) this.advance();
     entry.batch.onReply(reply, index);
+    if (done) entry.batch.onDone?.();
     this.wake();
   }
 
