@@ -103,6 +103,29 @@ describe('unlinkUnlessMessaging', () => {
       expect(counts).toEqual({ deleted: 2496, skippedMessaging: 4 });
       expect(await calls(masters, 'type')).toBe(2500); // by script on every master: no fallback to pipelines
     }
+    // A key this master does not serve (its slot moved) late in a call: the script fails after some UNLINKs. Nothing
+    // is counted, the error is the engine's topology change, and the replay of the batch counts every key.
+    const moved = keyPrefix('cluster-moved');
+    const filled = await fill(client, moved, 300);
+    const [first, second] = masters as [Redis, Redis];
+    const own: Buffer[] = [];
+    let foreign: Buffer | undefined;
+    for (const key of filled.keys) {
+      const slot = Number(await first.call('CLUSTER', 'KEYSLOT', key));
+      const owner = client.slots[slot]?.[0];
+      if (owner === `${first.options.host}:${first.options.port}`) own.push(key);
+      else if (owner === `${second.options.host}:${second.options.port}`) foreign ??= key;
+    }
+    const batch = [...own, foreign as Buffer];
+    const partial: Record<string, number> = {};
+    await expect(unlinkUnlessMessaging.apply(first, batch, partial, { guard: new LatencyGuard(null, 5000), mode: 'cluster' })).rejects.toThrow(/non local key/);
+    expect(partial).toEqual({});
+    expect((await left(client, own)).length).toBeLessThan(own.length); // some were unlinked before the failure
+    const replayed: Record<string, number> = {};
+    await unlinkUnlessMessaging.recover(client, batch, replayed);
+    const ownMessaging = filled.messaging.filter((k) => own.some((o) => String(o) === k));
+    expect(replayed).toEqual({ deleted: batch.length - ownMessaging.length, ...(ownMessaging.length ? { skippedMessaging: ownMessaging.length } : {}) });
+    expect(await left(client, batch)).toEqual(ownMessaging.sort());
     const prefix = keyPrefix('cluster-replay');
     const { keys, messaging } = await fill(client, prefix, 2500);
     const counts: Record<string, number> = {};
