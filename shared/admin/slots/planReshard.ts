@@ -144,18 +144,30 @@ export async function sampleKeyBytes(
 ): Promise<{ sampledBytes: number; sampled: number; bigKeys: SlotPlan['bigKeys'] }> {
   const bigKeys: SlotPlan['bigKeys'] = [];
   const step = Math.max(1, Math.floor(slotsWithKeys.length / maxSlots));
+  const slots: number[] = [];
+  for (let i = 0; i < slotsWithKeys.length; i += step) slots.push(slotsWithKeys[i] as number);
+  // Two round trips for the whole sample: the key names of every candidate slot in one pipeline, then MEMORY USAGE of
+  // the first `maxSlots × keysPerSlot` of them in one.
+  const replies = (await slots.reduce((p, slot) => p.callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(keysPerSlot)), redis.pipeline()).exec()) ?? [];
+  let budget = maxSlots * keysPerSlot;
+  const pages = replies.map(([error, names]) => {
+    const page = error ? [] : (names as Buffer[]).slice(0, Math.max(0, budget));
+    budget -= page.length;
+    return page;
+  });
+  const sizes = await pipelineNumbers(redis, pages.flat().map((k) => ['MEMORY', 'USAGE', k]));
   let sampledBytes = 0;
   let sampled = 0;
-  for (let i = 0; i < slotsWithKeys.length && sampled < maxSlots * keysPerSlot; i += step) {
-    const slot = slotsWithKeys[i] as number;
-    const names = (await redis.callBuffer('CLUSTER', 'GETKEYSINSLOT', String(slot), String(keysPerSlot))) as Buffer[];
-    const sizes = await pipelineNumbers(redis, names.map((k) => ['MEMORY', 'USAGE', k]));
-    sizes.forEach((bytes, j) => {
+  let offset = 0;
+  pages.forEach((names, i) => {
+    names.forEach((name, j) => {
+      const bytes = sizes[offset + j] ?? 0;
       sampledBytes += bytes;
       sampled += 1;
-      if (bytes >= bigKeyBytes) bigKeys.push({ slot, key: printable(names[j] as Buffer), bytes });
+      if (bytes >= bigKeyBytes) bigKeys.push({ slot: slots[i] as number, key: printable(name), bytes });
     });
-  }
+    offset += names.length;
+  });
   return { sampledBytes, sampled, bigKeys };
 }
 
