@@ -118,4 +118,23 @@ describe('remove-node of a node that does not answer', () => {
       }
     }, 90_000);
   }
+
+  it('a healthy node while another master is frozen: refused (409 cluster_not_ready naming the frozen one: it could not be told to forget), then removed once it answers', async () => {
+    const { node, id } = await addEmptyMaster(own.cluster);
+    spawned.push(node);
+    const other = own.cluster.masters[2] as RedisProcess;
+    freeze(other);
+    try {
+      const res = await post({ node: id });
+      expect(res).toMatchObject({ status: 409, json: { code: 'cluster_not_ready' } });
+      expect(res.json.detail).toContain(addr(other));
+    } finally {
+      thaw(other);
+    }
+    await waitFor('the cluster to be ok again', async () => (await Promise.all(own.cluster.masters.map((m) => redisText(m.host, m.port, ['CLUSTER', 'INFO'])))).every((i) => i.includes('cluster_state:ok')));
+    const res = await post({ node: id });
+    expect(res.status).toBe(202);
+    expect(await finish(res.json.jobId, 40_000)).toMatchObject({ status: 'succeeded' });
+    expect(await nodesListing(own.cluster.nodes, id)).toEqual([]);
+  }, 90_000);
 });
