@@ -154,11 +154,17 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
         throw error;
       }
       // The source failed (could not open, or broke mid-stream): keep what was acknowledged and retry from there.
-      await writer.drain();
+      await writer.drain().catch(async (drainError: unknown) => {
+        await lastPiece.catch(() => undefined);
+        throw drainError;
+      });
       if (state.read > before) attempt = 0;
       attempt += 1;
       if (attempt >= (input.retryAttempts ?? 4)) {
-        throw new WarmFailure('source_unreachable', `${input.source.describe}: ${(error as Error).message} (gave up after ${attempt} attempts)`, true);
+        await lastPiece.catch(() => undefined);
+        const failure = new WarmFailure('source_unreachable', `${input.source.describe}: ${(error as Error).message} (gave up after ${attempt} attempts)`, true);
+        failure.counts = chunkCounts();
+        throw failure;
       }
       await (input.sleep ?? defaultSleep)((input.retryBaseMs ?? 500) * 2 ** (attempt - 1));
     }

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { runWarmChunk } from '../../shared/warming/runWarmChunk';
 import { blobSource } from '../../shared/warming/sources/blobSource';
+import { SourceError } from '../../shared/warming/sources/SourceError';
 import type { TextSourceReader } from '../../shared/warming/sources/WarmSourceReader';
 import type { WarmCounts } from '../../shared/warming/WarmCounts';
 import { WarmWriter } from '../../shared/warming/WarmWriter';
@@ -136,6 +137,36 @@ describeEachRedis('warm engine from Blob Storage', (ctx) => {
         expect(piece.addedWhenDone - read).toBeLessThanOrEqual(2 * 200 + 40);
       }
       expect(await scanAll(ctx.client, `${ctx.prefix}user:*`)).toHaveLength(total - 31);
+    } finally {
+      writer.close();
+    }
+  });
+
+  it('a source that breaks for good fails the chunk with what was written (acknowledged) before it broke', async () => {
+    const body = Buffer.from(Array.from({ length: 150 }, (_, i) => JSON.stringify({ id: i, value: `v${i}` })).join('\n') + '\n');
+    let opens = 0;
+    const source: TextSourceReader = {
+      kind: 'text',
+      format: 'ndjson',
+      describe: 'flaky',
+      async open(from) {
+        opens += 1;
+        if (from.offset > 0) throw new SourceError('flaky: ECONNRESET');
+        return (async function* () {
+          yield body.subarray(0, body.indexOf(10, body.length / 2) + 1);
+          throw new SourceError('flaky: ECONNRESET');
+        })();
+      },
+    };
+    const writer = new WarmWriter(await writeTopology(targetOf(ctx.mode, ctx.seeds)), { mode: 'nx' });
+    await writer.connect();
+    try {
+      const p = plan({ source: { kind: 'blob', container: 'memory', blob: 'memory.ndjson' }, mapping: { key: `${ctx.prefix}user:{id}` } });
+      const error = await runWarmChunk({ plan: p, namespace: namespace(), source, writer, from: null, before: { written: 0, skipped: 0, failed: 0, bytes: 0, read: 0 }, maxMs: 60_000, retryBaseMs: 1, pieces: { maxRecords: 10, maxMs: 60_000, onPiece: async () => undefined } }).catch((e: unknown) => e);
+      const written = (await scanAll(ctx.client, `${ctx.prefix}user:*`)).length;
+      expect(written).toBeGreaterThan(0);
+      expect(error).toMatchObject({ code: 'source_unreachable', counts: { written, read: written, failed: 0 } });
+      expect(opens).toBe(4);
     } finally {
       writer.close();
     }
