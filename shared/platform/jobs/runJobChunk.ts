@@ -44,10 +44,28 @@ export type ChunkRunResult =
  * `Job.Finished`) or frees the lease and records `Job.ChunkCompleted`, which the job runner function consumes to
  * run the next chunk. A kind that reports `{ status: 'failed' }` fails the job in the same chunk (its events and
  * `Job.Finished` first); a thrown error is a failed chunk, retried by the sweeper up to `maxFailedChunks`. A crash leaves the lease to expire; the sweeper then calls this again and the kind resumes
- * from its last checkpoint. Safe to call concurrently and repeatedly for the same job.
+ * from its last checkpoint. Safe to call concurrently and repeatedly for the same job: across processes the lease
+ * decides, within one process a call while a chunk of the job runs here is `busy`.
  */
 export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
   const owner = deps.owner ?? processOwner;
+  // A live lease of this very owner is ours to retry after a failed chunk, but not while that chunk still runs here:
+  // a second call (a duplicate or forged job event, the sweeper at a hand-off) would take the lease from under it
+  // after it had already changed Redis (its last batch redone, or done and never counted).
+  const mine = `${owner}\n${jobId}`;
+  if (chunksRunningHere.has(mine)) return { outcome: 'busy' };
+  chunksRunningHere.add(mine);
+  try {
+    return await runUnlessBusy(jobId, owner, deps);
+  } finally {
+    chunksRunningHere.delete(mine);
+  }
+}
+
+/** Jobs (by owner) with a chunk running in this process. */
+const chunksRunningHere = new Set<string>();
+
+async function runUnlessBusy(jobId: string, owner: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
   const log = deps.log ?? ((m: string) => console.log(m));
   const loaded = await deps.store.load(jobId);
   if (!loaded) return { outcome: 'missing' };
