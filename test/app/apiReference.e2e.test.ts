@@ -83,6 +83,8 @@ describe('GET /api/docs', () => {
     const again = await fetch(`${host.url}/api/docs/assets/swagger-ui-bundle.js`, { headers: { 'if-none-match': bundle.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
     expect((await fetch(`${host.url}/api/docs/assets/..%2Fpackage.json`)).status).toBe(404);
-    expect((await fetch(`${host.url}/api/docs/assets/index.html`)).status).toBe(404);
+    const missing = await fetch(`${host.url}/api/docs/assets/index.html`);
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    expect(await missing.json()).toMatchObject({ code: 'asset_not_found', errors: [{ field: 'params.name' }] });
   });
 });

@@ -24,7 +24,7 @@ export const apiReferenceAssetDocs: DocumentedRoutes = {
       summary: "The reference page's scripts and stylesheets",
       tag: 'meta',
       params: { name: { description: 'asset name', schema: named('ApiReferenceAssetName', z.enum(apiReferenceAssetNames)) } },
-      responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': { description: 'no such asset', contentType: 'text/plain', body: named('StaticAsset', z.string()) } },
+      responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': 'no such asset' },
     },
   },
 };

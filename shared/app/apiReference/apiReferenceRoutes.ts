@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApiRequest, ApiResponse } from '../../platform/http/ApiRequest';
+import { problemResponse } from '../../platform/http/problem';
 import { apiReferenceAssetNames, type ApiReferenceAssetName } from './apiReferenceAssetNames';
 import { apiReferencePage, apiReferenceScript, apiReferenceStyles } from './apiReferencePage';
 
@@ -56,6 +57,9 @@ export function apiReferencePageResponse(req: ApiRequest): ApiResponse {
 /** `GET /api/docs/assets/{name}`: Swagger UI's files and ours (static, no data, so anonymous), revalidated by ETag. */
 export function apiReferenceAssetResponse(req: ApiRequest): ApiResponse {
   const name = apiReferenceAssetNames.find((n) => n === req.params['name']);
-  if (name === undefined) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...apiReferenceSecurityHeaders }, body: 'no such asset' };
+  if (name === undefined) {
+    const missing = problemResponse(404, 'asset_not_found', `no API reference asset by that name (known: ${apiReferenceAssetNames.join(', ')})`, [{ field: 'params.name', message: 'unknown asset' }]);
+    return { ...missing, headers: { ...missing.headers, ...apiReferenceSecurityHeaders } };
+  }
   return serve(req, loadAssets()[name], 'public, max-age=300, must-revalidate');
 }

@@ -24,7 +24,7 @@ export const dashboardAssetDocs: DocumentedRoutes = {
       summary: "The console's bundled script and stylesheet (esbuild, uPlot included), its Entra sign-in (MSAL bundle, the popup's signed-in.html and redirect bridge) and entra-config.json (client id, authority, scope; nothing secret)",
       tag: 'meta',
       params: { name: { description: 'asset name', schema: named('DashboardAssetName', z.enum(dashboardAssetNames)) } },
-      responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': { description: 'no such asset', contentType: 'text/plain', body: named('StaticAsset', z.string()) } },
+      responses: { '200': { description: 'the asset (text/javascript or text/css)', contentType: 'text/plain', body: named('StaticAsset', z.string()) }, '304': 'not modified', '404': 'no such asset' },
     },
   },
 };
