@@ -1,5 +1,5 @@
 import { zeroCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
-import type { DumpRecord, ValueRecord, WarmSink } from './WarmWriter';
+import type { DumpRecord, PieceCounts, ValueRecord, WarmSink } from './WarmWriter';
 
 /**
  * A dry run: the source is read and every record mapped and checked (malformed lines, sizes, namespace), nothing is
@@ -27,8 +27,8 @@ export class DryRunSink implements WarmSink {
   }
 
   /** Nothing is in flight: the counts so far are final at once. */
-  mark(): Promise<WarmCounts> {
-    return Promise.resolve({ ...this.counts, read: 0 });
+  mark(): Promise<PieceCounts> {
+    return Promise.resolve({ ...this.counts, read: 0, errors: [...this.errors] });
   }
 
   async pump(): Promise<void> {}

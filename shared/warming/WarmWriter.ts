@@ -61,6 +61,8 @@ interface Batch {
 /** The writes between two `mark()`s, counted on their own so a checkpoint can take exactly the pieces whose replies are in. */
 interface Epoch {
   counts: WarmCounts;
+  /** Its failed records among the sink's kept `errors`. */
+  errors: WarmRecordError[];
   /** Commands of this epoch redirected (MOVED/ASK) whose final reply is still to come. */
   redirects: number;
 }
@@ -80,6 +82,9 @@ const maxRedirects = 5;
 /** Enough for the batches in flight on a few masters (20,000 commands in flight = 10 batches each). */
 const maxSpareBuffers = 32;
 
+/** The counts up to a `mark()`, and the failed records among them the sink kept (the first ones). */
+export type PieceCounts = WarmCounts & { errors: WarmRecordError[] };
+
 /** What the engine writes into: Redis (`WarmWriter`) or nothing but counts (`DryRunSink`). */
 export interface WarmSink {
   readonly counts: WarmCounts;
@@ -90,9 +95,10 @@ export interface WarmSink {
   reject(error: WarmRecordError): void;
   /**
    * Ends a piece: sends what is queued and returns the counts of every record added so far (since the sink was
-   * created, `read` left 0), resolved once all their replies are in, while later records keep being written.
+   * created, `read` left 0) and those of them kept in `errors`, resolved once all their replies are in, while later
+   * records keep being written (their errors are not in it).
    */
-  mark(): Promise<WarmCounts>;
+  mark(): Promise<PieceCounts>;
   pump(): Promise<void>;
   drain(): Promise<void>;
   close(): void;
@@ -181,10 +187,13 @@ export class WarmWriter implements WarmSink {
   reject(error: WarmRecordError, epoch: Epoch = this.epoch): void {
     this.counts.failed += 1;
     epoch.counts.failed += 1;
-    if (this.errors.length < this.keepErrors) this.errors.push(error);
+    if (this.errors.length < this.keepErrors) {
+      this.errors.push(error);
+      epoch.errors.push(error);
+    }
   }
 
-  mark(): Promise<WarmCounts> {
+  mark(): Promise<PieceCounts> {
     this.batches.forEach((_, i) => this.flush(i));
     const upTo = this.epochs.length;
     // Replies come in order per node: once each node answered what it was sent so far, every command before the
@@ -195,7 +204,7 @@ export class WarmWriter implements WarmSink {
     return this.settled(upTo, sent);
   }
 
-  private async settled(upTo: number, sent: readonly (readonly [RawNode, number])[]): Promise<WarmCounts> {
+  private async settled(upTo: number, sent: readonly (readonly [RawNode, number])[]): Promise<PieceCounts> {
     const epochs = this.epochs.slice(0, upTo);
     for (;;) {
       await Promise.all(sent.map(([node, count]) => node.untilReplied(count)));
@@ -205,7 +214,7 @@ export class WarmWriter implements WarmSink {
       await new Promise((resolve) => setTimeout(resolve, 2));
       sent = this.open.map((n) => [n, n.sent] as const);
     }
-    const total = zeroCounts();
+    const total: PieceCounts = { ...zeroCounts(), errors: epochs.flatMap((e) => e.errors) };
     for (const e of epochs) {
       total.written += e.counts.written;
       total.skipped += e.counts.skipped;
@@ -382,6 +391,6 @@ function keyOf(record: ValueRecord): string | Buffer {
 }
 
 function newEpoch(): Epoch {
-  return { counts: zeroCounts(), redirects: 0 };
+  return { counts: zeroCounts(), errors: [], redirects: 0 };
 }
 

@@ -31,11 +31,11 @@ export interface WarmChunkInput {
   /**
    * Checkpoint pieces inside the chunk, without stopping it: after every `maxRecords` records (or `maxMs`) the
    * writer is marked, and once every write up to the mark has its reply, `onPiece` gets this chunk's exact counts
-   * up to there and the position to resume from, while reading and writing go on (the source stays open and the
-   * pipeline full). Piece k + 2 does not start before piece k's `onPiece` finished, so at most two pieces (and a
+   * up to there, the failed records among them the writer kept (none read after the mark) and the position to
+   * resume from, while reading and writing go on (the source stays open and the pipeline full). Piece k + 2 does not start before piece k's `onPiece` finished, so at most two pieces (and a
    * batch) are ever written past the last finished `onPiece`. A failing `onPiece` fails the chunk.
    */
-  pieces?: { maxRecords: number; maxMs: number; onPiece: (piece: { counts: WarmCounts; position: unknown }) => Promise<void> };
+  pieces?: { maxRecords: number; maxMs: number; onPiece: (piece: { counts: WarmCounts; errors: WarmRecordError[]; position: unknown }) => Promise<void> };
   /** Attempts to (re)open an unreachable source, doubling from `retryBaseMs`. @default 4, 500 */
   retryAttempts?: number;
   retryBaseMs?: number;
@@ -70,6 +70,7 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
   const state = { position: input.from, done: false, limitReached: false, read: 0 };
   const { writer, plan } = input;
   const startCounts = { ...writer.counts };
+  const startErrors = writer.errors.length;
   const chunkCounts = (): WarmCounts => ({
     written: writer.counts.written - startCounts.written,
     skipped: writer.counts.skipped - startCounts.skipped,
@@ -95,10 +96,10 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
   const endPiece = async (pieces: NonNullable<WarmChunkInput['pieces']>) => {
     const position = state.position;
     const read = state.read;
-    const settled = writer.mark().then((c) => ({ written: c.written - startCounts.written, skipped: c.skipped - startCounts.skipped, failed: c.failed - startCounts.failed, bytes: c.bytes - startCounts.bytes, read }));
+    const settled = writer.mark().then((c) => ({ counts: { written: c.written - startCounts.written, skipped: c.skipped - startCounts.skipped, failed: c.failed - startCounts.failed, bytes: c.bytes - startCounts.bytes, read }, errors: c.errors.slice(startErrors) }));
     settled.catch(() => undefined);
     const previous = lastPiece;
-    lastPiece = previous.then(() => settled).then((counts) => pieces.onPiece({ counts, position }));
+    lastPiece = previous.then(() => settled).then(({ counts, errors }) => pieces.onPiece({ counts, errors, position }));
     lastPiece.catch(() => undefined);
     piece = { read, at: now() };
     await previous;
@@ -189,13 +190,18 @@ async function textChunk(input: WarmChunkInput, source: TextSourceReader, state:
   const maxRecordBytes = plan.maxValueBytes * 2 + 64 * 1024;
   const batches: AsyncGenerator<LineBatch> = source.format === 'ndjson' ? ndjsonLines(stream, from, maxRecordBytes) : jsonArrayElements(stream, from, maxRecordBytes);
   const limit = plan.maxKeys === null ? Infinity : plan.maxKeys - input.before.read;
+  const tooLarge = (line: number) => {
+    state.read += 1;
+    writer.reject({ line, code: 'value_too_large', message: `line ${line}: record larger than ${maxRecordBytes} bytes` });
+  };
   for await (const batch of batches) {
-    for (const line of batch.tooLong) {
-      state.read += 1;
-      writer.reject({ line, code: 'value_too_large', message: `line ${line}: record larger than ${maxRecordBytes} bytes` });
-    }
+    // Skipped records are counted in line order among the others, so the first errors name the same lines whatever
+    // the chunking of the stream (a resumed read sees other chunks).
+    const tooLong = batch.tooLong;
+    let next = 0;
     let taken = 0;
     for (const { buf, start, end, line } of batch.lines) {
+      while (next < tooLong.length && (tooLong[next] as number) < line && state.read < limit) tooLarge(tooLong[next++] as number);
       if (state.read >= limit) break;
       state.read += 1;
       taken += 1;
@@ -203,7 +209,8 @@ async function textChunk(input: WarmChunkInput, source: TextSourceReader, state:
       if (mapped.ok) writer.addValue(mapped.record);
       else writer.reject(mapped.error);
     }
-    state.position = taken < batch.lines.length ? positionAfter(batch, taken) : batch.position;
+    while (next < tooLong.length && state.read < limit) tooLarge(tooLong[next++] as number);
+    state.position = taken < batch.lines.length || next < tooLong.length ? positionAfter(batch, taken) : batch.position;
     if (await afterBatch()) {
       await batches.return(undefined);
       return true;

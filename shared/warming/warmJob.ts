@@ -10,7 +10,7 @@ import { DryRunSink } from './DryRunSink';
 import { storedVersionField } from './mapRecord';
 import { openSourceReader } from './openSourceReader';
 import { runWarmChunk } from './runWarmChunk';
-import { addCounts, subtractCounts, zeroCounts, type WarmCounts } from './WarmCounts';
+import { addCounts, subtractCounts, zeroCounts, type WarmCounts, type WarmRecordError } from './WarmCounts';
 import { isWarmFailure, WarmFailure } from './WarmFailure';
 import { warmJobParamsSchema, type WarmCursorState, type WarmJobParams } from './warmJobParams';
 import { WarmWriter, type WarmSink } from './WarmWriter';
@@ -51,6 +51,7 @@ export const warmJob: JobKind = {
     if (state.failure) return failedForGood(ctx, params, state, counts);
     const cp = await controlPlane();
     let sink: WarmSink | undefined;
+    const firstErrors = state.errors;
     let done = false;
     let limitReached = false;
     // Adds this chunk's counts (cumulative, as the engine reports them) to `counts`; set once the chunk runs.
@@ -61,7 +62,6 @@ export const warmJob: JobKind = {
       await sink.connect().catch((error: unknown) => {
         throw new DomainError('unavailable', 'redis_unavailable', `cannot write to cluster '${ctx.cluster.id}': ${(error as Error).message}`);
       });
-      const firstErrors = state.errors;
       const reserveMs = Math.min(2000, (ctx.deadline - Date.now()) * reserveShare);
       const size = new SourceSize(source, previous, params.plan.maxKeys);
       await size.prepare((line) => ctx.log(line));
@@ -98,14 +98,14 @@ export const warmJob: JobKind = {
             onPiece: async (piece) => {
               advance(piece.counts);
               state.position = piece.position;
-              state.errors = [...firstErrors, ...(sink as WarmSink).errors].slice(0, 20);
+              state.errors = firstErrorsOf(firstErrors, piece.errors);
               await save();
             },
           },
         });
         advance(result.counts);
         state.position = result.position;
-        state.errors = [...firstErrors, ...sink.errors].slice(0, 20);
+        state.errors = firstErrorsOf(firstErrors, sink.errors);
         done = result.done;
         limitReached = result.limitReached;
         state.open = false; // a clean end of chunk: every write so far is counted
@@ -116,6 +116,8 @@ export const warmJob: JobKind = {
       const failure = isWarmFailure(error) ? error : finalAttempt(ctx) ? new WarmFailure('target_unavailable', (error as Error).message, true) : null;
       if (!failure) throw error;
       if (failure.counts) advance(failure.counts);
+      // The job ends here (no resume): every record it reported failing is named, up to 20.
+      if (sink) state.errors = firstErrorsOf(firstErrors, sink.errors);
       state.failure = { code: failure.code, message: failure.message.slice(0, 1000), retryable: failure.retryable };
       await ctx.checkpoint([{ id: cursorId, state: { ...state } as unknown as Record<string, unknown>, counts: { ...counts, ...sizeCountsOf(previous) }, done: false }]);
       ctx.log(`warm failed: ${failure.code}: ${failure.message}`);
@@ -239,6 +241,17 @@ function countsOf(cursor: CursorRecord | undefined): WarmCounts {
   const c = cursor?.counts ?? {};
   const uncounted = c['uncounted'] ?? 0;
   return { written: c['written'] ?? 0, skipped: c['skipped'] ?? 0, failed: c['failed'] ?? 0, bytes: c['bytes'] ?? 0, read: c['read'] ?? 0, ...(uncounted > 0 ? { uncounted } : {}) };
+}
+
+/**
+ * The first 20 failed records of the job: those of earlier chunks, then this chunk's, by line (Redis answers errors
+ * after later records were rejected; a resumed read reports them in another order). A piece's checkpoint passes
+ * only the errors of the records up to its position: those read ahead of it are read and reported again by a
+ * resume from it, and would be named twice.
+ */
+function firstErrorsOf(earlier: WarmRecordError[], chunk: readonly WarmRecordError[]): WarmRecordError[] {
+  const mine = [...chunk].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return [...earlier, ...mine].slice(0, 20);
 }
 
 function errorsForEvent(state: WarmCursorState | undefined) {

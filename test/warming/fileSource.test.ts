@@ -39,34 +39,42 @@ describe('file source', () => {
   });
 
   it('splits NDJSON the same whatever the chunking (CRLF, blank and too-long lines), each batch position resuming exactly', async () => {
-    const lineArb = fc.oneof(fc.string({ maxLength: 30 }).map((t) => t.replace(/[\r\n]/g, '')), fc.constant(''), fc.constant('y'.repeat(45)));
+    const lineArb = fc.oneof(fc.string({ maxLength: 30 }).map((t) => t.replace(/[\r\n]/g, '')), fc.constant(''), fc.constant('y'.repeat(45)), fc.constant(' '.repeat(70) + '{"a":1}'));
+    /** Every record from `from` on, read through `cuts`-sized chunks: lines and too-long lines by number, and the batch positions. */
+    const read = async (bytes: Buffer, cuts: number[], from: TextPosition) => {
+      const chunks: Buffer[] = [];
+      for (let at = from.offset, i = 0; at < bytes.length; i++) {
+        const n = cuts[i % cuts.length] as number;
+        chunks.push(Buffer.from(bytes.subarray(at, at + n)));
+        at += n;
+      }
+      const got: [number, string][] = [];
+      const tooLong: number[] = [];
+      const positions: TextPosition[] = [];
+      for await (const batch of ndjsonLines((async function* () { yield* chunks; })(), from, 40)) {
+        for (const l of batch.lines) got.push([l.line, l.buf.toString('utf8', l.start, l.end)]);
+        tooLong.push(...batch.tooLong);
+        positions.push(batch.position);
+      }
+      return { got, tooLong, positions };
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(lineArb, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }), fc.boolean(), async (texts, cuts, crlf) => {
         const text = texts.map((t) => t + (crlf ? '\r\n' : '\n')).join('');
         const bytes = Buffer.from(text);
-        const chunks: Buffer[] = [];
-        for (let at = 0, i = 0; at < bytes.length; i++) {
-          const n = cuts[i % cuts.length] as number;
-          chunks.push(Buffer.from(bytes.subarray(at, at + n)));
-          at += n;
-        }
-        const got: [number, string][] = [];
-        const tooLong: number[] = [];
-        const positions: TextPosition[] = [];
-        for await (const batch of ndjsonLines((async function* () { yield* chunks; })(), { offset: 0, line: 0 }, 40)) {
-          for (const l of batch.lines) got.push([l.line, l.buf.toString('utf8', l.start, l.end)]);
-          tooLong.push(...batch.tooLong);
-          positions.push(batch.position);
-        }
+        const { got, tooLong, positions } = await read(bytes, cuts, { offset: 0, line: 0 });
         const expected = texts.map((t, i) => [i + 1, t] as [number, string]).filter(([, t]) => t !== '' && Buffer.byteLength(t) <= 40);
         expect(got).toEqual(expected);
         expect(tooLong).toEqual(texts.flatMap((t, i) => (Buffer.byteLength(t) > 40 ? [i + 1] : [])));
-        // Every position is the end of a line: the bytes before it are exactly `line` lines. (Inside a too-long line
-        // the position moves past the bytes skipped so far; such a line is reported already.)
-        if (tooLong.length === 0) for (const p of positions) {
+        for (const p of positions) {
+          // Every position is the end of a line, also inside a too-long line: the bytes before it are exactly `line` lines.
           const before = bytes.subarray(0, p.offset).toString();
           expect(before === '' || before.endsWith('\n')).toBe(true);
           expect(before.split('\n').length - 1).toBe(p.line);
+          // A resume from it (other chunk cuts) reads exactly the rest: each record once, no tail of a skipped line.
+          const rest = await read(bytes, [...cuts].reverse(), p);
+          expect(rest.got).toEqual(got.filter(([n]) => n > p.line));
+          expect(rest.tooLong).toEqual(tooLong.filter((n) => n > p.line));
         }
       }),
       { numRuns: 500 },
@@ -82,6 +90,39 @@ describe('file source', () => {
       for (const l of batch.lines) texts.push(l.buf.toString('utf8', l.start, l.end));
     }
     expect(texts).toEqual(records);
+  });
+
+  it('JSON array: an element over the limit is reported once, and every position resumes after a whole element', async () => {
+    const elementArb = fc.oneof(fc.integer().map(String), fc.string({ maxLength: 20 }).map((t) => JSON.stringify({ t })), fc.constant(JSON.stringify({ pad: 'z'.repeat(60) })));
+    const read = async (bytes: Buffer, cut: number, from: TextPosition) => {
+      const chunks: Buffer[] = [];
+      for (let at = from.offset; at < bytes.length; at += cut) chunks.push(Buffer.from(bytes.subarray(at, at + cut)));
+      const got: [number, string][] = [];
+      const tooLong: number[] = [];
+      // Each position with how many records (read, skipped) came before it.
+      const positions: { p: TextPosition; got: number; tooLong: number }[] = [];
+      for await (const batch of jsonArrayElements((async function* () { yield* chunks; })(), from, 40)) {
+        for (const l of batch.lines) got.push([l.line, l.buf.toString('utf8', l.start, l.end)]);
+        tooLong.push(...batch.tooLong);
+        positions.push({ p: batch.position, got: got.length, tooLong: tooLong.length });
+      }
+      return { got, tooLong, positions };
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(elementArb, { maxLength: 30 }), fc.integer({ min: 1, max: 50 }), async (elements, cut) => {
+        const bytes = Buffer.from('[\n' + elements.join(',\n') + '\n]\n');
+        const { got, tooLong, positions } = await read(bytes, cut, { offset: 0, line: 0 });
+        expect(got).toEqual(elements.map((e, i) => [i + 2, e] as [number, string]).filter(([, e]) => Buffer.byteLength(e) <= 40));
+        expect(tooLong).toEqual(elements.flatMap((e, i) => (Buffer.byteLength(e) > 40 ? [i + 2] : [])));
+        for (const at of positions) {
+          // A resume from it (other chunk cuts) reads exactly the records after those: each once, with its line.
+          const rest = await read(bytes, cut + 7, at.p);
+          expect(rest.got).toEqual(got.slice(at.got));
+          expect(rest.tooLong).toEqual(tooLong.slice(at.tooLong));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a missing file is a source error naming it', async () => {

@@ -77,9 +77,9 @@ describe('warm source URL guard (refused before any connection)', () => {
 describe('HTTP warm source (loopback servers with allowPrivateNetworks)', () => {
   const records = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: i, value: `h${i}` })).join('\n') + '\n';
   const namespace = (prefix: string) => ({ keyPattern: `${prefix}*`, ttlSeconds: 600, ttlJitterPercent: 0 });
-  const warmFrom = async (options: Partial<HttpSourceOptions> & { url: string }, prefix: string) => {
+  const warmFrom = async (options: Partial<HttpSourceOptions> & { url: string }, prefix: string, planOverrides: Record<string, unknown> = {}) => {
     const source = httpSource({ format: 'ndjson', policy: { allowedHosts: ['127.0.0.1', 'warm-source.test'], allowPrivateNetworks: true }, maxBytes: 10_000_000, timeoutMs: 5000, ...options });
-    const p = plan({ source: { kind: 'http', url: options.url, allowPrivateNetworks: true }, mapping: { key: `${prefix}{id}` } });
+    const p = plan({ source: { kind: 'http', url: options.url, allowPrivateNetworks: true }, mapping: { key: `${prefix}{id}` }, ...planOverrides });
     const { host, port } = inject('redisStandalone');
     return warmAll({ target: targetOf('standalone', [{ host, port }]), plan: p, source, namespace: namespace(prefix) });
   };
@@ -123,6 +123,30 @@ describe('HTTP warm source (loopback servers with allowPrivateNetworks)', () => 
     expect(server.requests.length).toBeGreaterThanOrEqual(4);
     expect(server.requests.at(-1)?.headers.range).toMatch(/^bytes=[1-9]\d*-$/);
     expect(await scanAll(connectStandalone(), `${prefix}*`)).toHaveLength(3000);
+  });
+
+  it('a stream that breaks inside a record longer than the limit resumes at that record: counted once, its tail never read as a record', async () => {
+    // Line 101: 150 KB of blanks, then a valid record; over the limit (maxValueBytes 1000: 2 × 1000 + 64 KiB).
+    const head = records(100);
+    const long = ' '.repeat(150_000) + '{"id":"ghost","value":"boo"}\n';
+    const body = Buffer.from(head + long + records(100).replace(/"id":(\d+)/g, (_, n: string) => `"id":${100 + Number(n)}`));
+    const longStart = Buffer.byteLength(head);
+    const server = await serve((req, res, n) => {
+      const from = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      res.statusCode = from > 0 ? 206 : 200;
+      if (from > 0) res.setHeader('content-range', `bytes ${from}-${body.length - 1}/${body.length}`);
+      res.setHeader('content-length', String(body.length - from));
+      // The first answer breaks 100 KB into the long line, after the reader has started skipping it.
+      if (n === 0) res.write(body.subarray(0, longStart + 100_000), () => setTimeout(() => res.destroy(), 50));
+      else res.end(body.subarray(from));
+    });
+    const prefix = keyPrefix('http-long');
+    const { counts, chunks } = await warmFrom({ url: `http://127.0.0.1:${server.port}/data.ndjson` }, prefix, { maxValueBytes: 1000 });
+    expect(server.requests.map((r) => r.headers.range)).toEqual([undefined, `bytes=${longStart}-`]);
+    expect(counts).toMatchObject({ read: 201, written: 200, failed: 1 });
+    expect(chunks.flatMap((c) => c.errors).map((e) => [e.line, e.code])).toEqual([[101, 'value_too_large']]);
+    expect(await connectStandalone().exists(`${prefix}ghost`)).toBe(0);
+    expect(await scanAll(connectStandalone(), `${prefix}*`)).toHaveLength(200);
   });
 
   it('fails with source_unreachable after its retries when nothing listens', async () => {

@@ -35,7 +35,9 @@ export async function* jsonArrayElements(stream: AsyncIterable<Buffer>, from: Te
     const tooLong: number[] = [];
     let elementStart = state === 'element' ? 0 : -1;
     const finish = (endIndex: number) => {
-      if (!oversized) {
+      // Judged on the whole element, not only on the part carried from earlier chunks: the same element is skipped
+      // (or not) whatever the chunking, so a resumed read decides as the first one did.
+      if (!oversized && partBytes + endIndex - elementStart <= maxElementBytes) {
         parts.push(chunk.subarray(elementStart, endIndex));
         const element = Buffer.concat(parts);
         lines.push({ buf: element, start: 0, end: element.length, line: elementLine });

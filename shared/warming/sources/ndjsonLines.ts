@@ -2,14 +2,17 @@ import type { LineBatch, SourceLine, TextPosition } from './SourcePosition';
 
 /**
  * Splits an NDJSON byte stream into lines, one batch per stream chunk. Memory is bounded by the chunk size plus
- * one record: a line longer than `maxLineBytes` is skipped up to its newline (and reported) instead of buffered.
- * `from` is where the stream starts (the stream itself must already start at `from.offset`). Blank lines are
- * skipped; a final line without a newline counts once the stream ends.
+ * one record: a line longer than `maxLineBytes` is skipped up to its newline instead of buffered, and reported
+ * (in `tooLong`) in the batch that reaches its end. `from` is where the stream starts (the stream itself must
+ * already start at `from.offset`). Every batch position is a line boundary: inside a skipped line it stays at the
+ * line's start, so a resume from it skips (and reports) that line once, never reads its tail as a record. Blank
+ * lines are skipped; a final line without a newline counts once the stream ends.
  */
 export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosition, maxLineBytes: number): AsyncGenerator<LineBatch> {
   let carry: Buffer | null = null;
   let skipping = false;
-  let offset = from.offset; // offset of the first byte of `carry` (or of the next chunk when carry is null)
+  let skipped = 0; // bytes of the line being skipped that came in earlier chunks (the line starts at `offset`)
+  let offset = from.offset; // offset of the first byte of `carry` or of the skipped line (else of the next chunk)
   let line = from.line;
   for await (const raw of stream) {
     const lines: SourceLine[] = [];
@@ -22,6 +25,7 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
         line += 1;
         if (skipping) {
           skipping = false;
+          tooLong.push(line);
         } else {
           let end = nl;
           if (end > start && buf[end - 1] === 13) end -= 1;
@@ -48,18 +52,24 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
     }
     const start = scan(chunk, begin);
     consumed += start - begin;
-    offset += consumed;
+    if (consumed > 0) {
+      offset += skipped + consumed; // a skipped line that ended here is behind the position now
+      skipped = 0;
+    }
     const rest = chunk.length - start;
     if (rest > 0) {
+      // Too long to buffer: drop its bytes, but keep the position at its start until its end is seen.
       if (skipping || rest > maxLineBytes) {
-        if (!skipping) tooLong.push(line + 1);
         skipping = true;
-        offset += rest; // the skipped bytes are never resumed into: the line is reported already
+        skipped += rest;
       } else carry = chunk.subarray(start);
     }
     if (lines.length > 0 || tooLong.length > 0 || consumed > 0) yield { lines, tooLong, position: { offset, line } };
   }
-  if (carry && carry.length > 0 && !skipping) {
+  if (skipping) {
+    line += 1;
+    yield { lines: [], tooLong: [line], position: { offset: offset + skipped, line } };
+  } else if (carry && carry.length > 0) {
     line += 1;
     let end = carry.length;
     if (carry[end - 1] === 13) end -= 1;
