@@ -9,6 +9,7 @@ import type { Counts, CursorRecord } from '../jobs/JobRecord';
 import { isLeaseLostError } from '../jobs/LeaseLostError';
 import { discoverShards, ownerOf, type Shard } from './discoverShards';
 import { LatencyGuard, type LatencyGuardOptions } from './LatencyGuard';
+import { packKeys, unpackKeys } from './packKeys';
 import { PaceMeter, type ShardPace } from './PaceMeter';
 import { TokenBucket } from './TokenBucket';
 
@@ -24,11 +25,12 @@ export interface ShardCursorState {
   /** SCAN restarts from 0 because the shard's master changed (failover). */
   restarts: number;
   /**
-   * Write-ahead: the batch about to be acted on (base64 keys) and the cursor after it. Present in a checkpoint
+   * Write-ahead: the batch about to be acted on (`packed`: `packKeys`; `keys`, base64 per key, as rows written before
+   * the packing read) and the cursor after it. Present in a checkpoint
    * means "maybe applied": the next holder re-applies it (idempotent) before scanning on from `next`. `next` is null
    * once the shard's master changed: a SCAN cursor belongs to one node, so the scan restarts from 0 on the new one.
    */
-  pending: { keys: string[]; next: string | null } | null;
+  pending: { packed?: string; keys?: string[]; next: string | null } | null;
   /** How the shard is paced (rate, what binds, guard back-offs, time per phase), as of its last checkpoint. */
   pace?: ShardPace;
 }
@@ -160,7 +162,7 @@ class ChunkScan {
       if (!owner || owner.nodeId === run.state.nodeId) continue;
       this.ctx.log(`shard ${run.state.shard}: master changed ${run.state.address.host}:${run.state.address.port} -> ${owner.address.host}:${owner.address.port}; SCAN restarts from 0`);
       // A batch in flight at the failover is still re-applied, but its cursor was the old master's: drop it.
-      const pending = run.state.pending ? { keys: run.state.pending.keys, next: null } : null;
+      const pending = run.state.pending ? { ...run.state.pending, next: null } : null;
       Object.assign(run.state, { nodeId: owner.nodeId, address: owner.address, replicas: owner.replicas, cursor: '0', restarts: run.state.restarts + 1, pending });
       run.record.counts['restarts'] = run.state.restarts;
     }
@@ -208,8 +210,9 @@ class ChunkScan {
     };
     if (state.pending) {
       // SCAN may return a key twice (while the server rehashes), so a gathered batch can hold it twice: replayed once.
-      const keys = [...new Set(state.pending.keys)];
-      await this.op.recover(await this.connection.client(), keys.map((k) => Buffer.from(k, 'base64')), counts);
+      const written = state.pending.packed !== undefined ? unpackKeys(state.pending.packed) : (state.pending.keys ?? []).map((k) => Buffer.from(k, 'base64'));
+      const keys = [...new Map(written.map((k) => [k.toString('latin1'), k])).values()];
+      await this.op.recover(await this.connection.client(), keys, counts);
       counts['recovered'] = (counts['recovered'] ?? 0) + keys.length;
       if (state.pending.next === null) state.pending = null;
       else this.advance(run, state.pending.next);
@@ -283,7 +286,7 @@ class ChunkScan {
           const parts = splitByEncodedSize(group.keys);
           for (const [index, part] of parts.entries()) {
             // A crash after a non-final part re-scans from this part's first cursor: the applied keys are gone by then.
-            state.pending = { keys: part.map((k) => k.toString('base64')), next: index === parts.length - 1 ? group.next : state.cursor };
+            state.pending = { packed: packKeys(part), next: index === parts.length - 1 ? group.next : state.cursor };
             counts['selected'] = (counts['selected'] ?? 0) + part.length;
             await checkpoint();
             await timed('apply', (async () => {
