@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { systemPrincipal } from '../platform/auth/Principal';
 import type { ClusterResource } from '../platform/registry/clusterSpec';
 import { parseCloudEvent } from '../platform/events/cloudEventSchema';
+import { recordedCopy } from '../platform/events/recordedCopy';
 import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
 import { firesInMinute, ncrontabProblem, parseNcrontab } from '../platform/schedule/ncrontab';
@@ -71,6 +72,10 @@ export async function runScheduledWarms(rt: JobRuntime, now: Date, log: TriggerL
 /**
  * `Keys.Invalidated` (CloudEvents): re-warms the namespace when its plan says `rewarmAfterInvalidation`. Deduped by
  * event id; the job id derives from the invalidation job, so a redelivery never starts a second warm.
+ *
+ * The payload is never trusted to start a warm: the cluster, namespace and invalidation job are those of the event
+ * as recorded in the cluster's stream by the invalidation job (`recordedCopy`); a delivery with no recorded copy
+ * (forged, or naming another event's id) is logged and dropped.
  */
 export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: TriggerLog): Promise<string | null> {
   const parsed = parseCloudEvent(raw);
@@ -83,7 +88,12 @@ export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: T
     log.warn(`warmOnInvalidation: event ${event.id} of type ${event.type} ignored`);
     return null;
   }
-  const { clusterId, namespace, jobId } = event.data;
+  const recorded = await recordedCopy(rt.cp.streams.store, event);
+  if (recorded?.type !== 'RedisClusterManager.Keys.Invalidated') {
+    log.warn(`warmOnInvalidation: event ${event.id} is not recorded in the stream of cluster '${event.data.clusterId}'; ignored`);
+    return null;
+  }
+  const { clusterId, namespace, jobId } = recorded.data;
   if (!namespace) return null;
   let started: string | null = null;
   await rt.cp.dedupe.once('warm-on-invalidation', event.id, async () => {

@@ -5,6 +5,8 @@ import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
 import { JobService } from '../../shared/platform/jobs/JobService';
 import { controlPlane } from '../../shared/platform/controlPlane';
 import { clusterStreamId } from '../../shared/platform/store/streamId';
+import type { StoredEvent } from '../../shared/platform/store/StoredEvent';
+import { toCloudEvent } from '../../shared/platform/events/toCloudEvent';
 import { warmPlanSchema } from '../../shared/platform/registry/warmPlan';
 import { parseTimerSchedule } from '../../tools/host/timer/timerSchedule';
 import { requestWarm } from '../../shared/warming/requestWarm';
@@ -150,27 +152,35 @@ describe('warm job on the job machinery', () => {
 });
 
 describe('event subscribers', () => {
-  it('Keys.Invalidated starts one warm per invalidation job, however often it is delivered', async () => {
+  it('Keys.Invalidated starts one warm per invalidation job, however often it is delivered; only as recorded', async () => {
     const prefix = keyPrefix('inv');
     const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
     const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` }, rewarmAfterInvalidation: true });
-    const event = (id: string) => ({
-      specversion: '1.0',
-      id,
-      source: '/redis-cluster-manager',
-      type: 'RedisClusterManager.Keys.Invalidated',
-      subject: `clusters/${clusterId}/namespaces/ns`,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      data: { clusterId, namespace: 'ns', pattern: `${prefix}*`, jobId: 'invalidate-1', deletedCount: 3, scannedCount: 3, completedAt: new Date().toISOString() },
-    });
-    const first = await warmAfterInvalidation(rt, event('evt-1'), quiet);
-    await warmAfterInvalidation(rt, event('evt-1'), quiet); // redelivery: deduped
-    const other = await warmAfterInvalidation(rt, event('evt-2'), quiet); // another event for the same invalidation
+    const data = (jobId: string, namespace?: string) => ({ clusterId, ...(namespace ? { namespace } : {}), pattern: `${prefix}*`, jobId, deletedCount: 3, scannedCount: 3, completedAt: new Date().toISOString() });
+    /** As the invalidation job records and Event Grid delivers it. */
+    const recorded = async (eventData: ReturnType<typeof data>) => {
+      const [stored] = await rt.cp.streams.record(clusterId, change, [{ type: 'RedisClusterManager.Keys.Invalidated', data: eventData }]);
+      const { extensionAttributes, time, ...ce } = toCloudEvent(stored as StoredEvent);
+      return { specversion: '1.0', ...ce, time: (time as Date).toISOString(), ...extensionAttributes } as Record<string, unknown> & { data: ReturnType<typeof data> };
+    };
+    const forged = (eventData: ReturnType<typeof data>) => ({ specversion: '1.0', id: `forged-${counter++}`, source: '/redis-cluster-manager', type: 'RedisClusterManager.Keys.Invalidated', subject: `clusters/${clusterId}/namespaces/ns`, time: new Date().toISOString(), data: eventData });
+    const warms = async () => (await eventTypes(clusterId)).filter((t) => t === 'Warm.Requested').length;
+
+    // Forged (no recorded copy, with or without a stream version pointing at another event): nothing starts.
+    expect(await warmAfterInvalidation(rt, forged(data('invalidate-forged-1', 'ns')), quiet)).toBeNull();
+    expect(await warmAfterInvalidation(rt, { ...forged(data('invalidate-forged-2', 'ns')), streamversion: 1 }, quiet)).toBeNull();
+    expect(await warms()).toBe(0);
+
+    const real = await recorded(data('invalidate-1', 'ns'));
+    // Altered: the real event's id and version with another job in the payload; the recorded copy is acted on.
+    const first = await warmAfterInvalidation(rt, { ...real, data: { ...real.data, jobId: 'invalidate-altered' } }, quiet);
+    await warmAfterInvalidation(rt, real, quiet); // redelivery: deduped
+    const other = await warmAfterInvalidation(rt, await recorded(data('invalidate-1', 'ns')), quiet); // another recorded event for the same invalidation
     expect(first).toMatch(/^warm-/);
     expect(other).toBe(first);
-    expect((await eventTypes(clusterId)).filter((t) => t === 'Warm.Requested')).toHaveLength(1);
-    expect(await warmAfterInvalidation(rt, { ...event('evt-3'), data: { clusterId, pattern: 'x', jobId: 'j', deletedCount: 0, scannedCount: 0, completedAt: new Date().toISOString() } }, quiet)).toBeNull();
+    const requested = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Requested');
+    expect(requested.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'invalidation', causationId: real.id, jobId: first })]);
+    expect(await warmAfterInvalidation(rt, await recorded(data('invalidate-2')), quiet)).toBeNull(); // no namespace: nothing to re-warm
   });
 
   it('Azure maintenance events warm only registrations whose resource id matches, and only on success', async () => {
