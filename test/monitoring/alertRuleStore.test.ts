@@ -90,3 +90,31 @@ describe('alert-rule overrides in the event store', () => {
     expect((await audit()).filter((e) => e.type === 'RedisClusterManager.Alert.RulesChanged')).toHaveLength(2);
   });
 });
+
+describe('what an override may say', () => {
+  it('thresholds outside their metric are refused with the field, and nothing is recorded', async () => {
+    const { rules, audit } = await setUp();
+    const negative = await rules('PUT', { rules: { hot_key: { raiseAt: -1 } } });
+    expect([negative.status, negative.json.code]).toEqual([400, 'validation_failed']);
+    expect(negative.json.errors.map((e: { field: string }) => e.field)).toEqual(['body.rules.hot_key.raiseAt', 'body.rules.hot_key.clearAt']);
+    const share = await rules('PUT', { rules: { memory_high: { raiseAt: 7, clearAt: 6 } } });
+    expect([share.status, share.json.errors[0].field]).toEqual([400, 'body.rules.memory_high.raiseAt']);
+    expect((await rules('PUT', { rules: { rtt_high: { raiseAt: 5000, clearAt: 100 } } })).status).toBe(200);
+    expect((await audit()).filter((e) => e.type === 'RedisClusterManager.Alert.RulesChanged')).toHaveLength(1);
+  });
+
+  it('turning off or downgrading a critical rule needs an admin; an operator may keep what an admin set', async () => {
+    const { rules } = await setUp();
+    const off = await rules('PUT', { rules: { node_unreachable: { enabled: false } } });
+    expect([off.status, off.json.code]).toEqual([403, 'forbidden']);
+    expect(off.json.detail).toContain('node_unreachable');
+    expect((await rules('PUT', { rules: { cluster_state_fail: { severity: 'warning' } } })).status).toBe(403);
+    expect((await rules('GET')).json.version).toBe(0);
+    // Tuning a critical rule's timing is an operator's job.
+    expect((await rules('PUT', { rules: { node_unreachable: { forSeconds: 30 } } })).status).toBe(200);
+    // An admin silences one; an operator's later change that keeps it silenced is fine, re-enabling too.
+    expect((await rules('PUT', { rules: { pubsub_buffer_near_limit: { enabled: false } } }, {}, 'admin')).status).toBe(200);
+    expect((await rules('PUT', { rules: { pubsub_buffer_near_limit: { enabled: false }, rtt_high: { raiseAt: 80 } } })).status).toBe(200);
+    expect((await rules('PUT', { rules: {} })).status).toBe(200);
+  });
+});

@@ -4,8 +4,9 @@ import { ruleOverrideSchema } from '../../platform/events/schemas/alertEvents';
 import { systemPrincipal } from '../../platform/auth/Principal';
 import type { ChangeContext, ClusterStreams } from '../../platform/registry/ClusterStreams';
 import type { ClusterStreamState } from '../../platform/registry/clusterStreamState';
-import { notFound, preconditionFailed, validationError } from '../../platform/store/DomainError';
-import { effectiveRules, invertedHysteresis, type AlertRule, type AlertRuleOverrides } from './alertRules';
+import { hasRole } from '../../platform/auth/Principal';
+import { forbidden, notFound, preconditionFailed, validationError } from '../../platform/store/DomainError';
+import { effectiveRules, invertedHysteresis, thresholdsOutOfRange, weakenedCriticalRules, type AlertRule, type AlertRuleOverrides } from './alertRules';
 
 /** A cluster's alert-rule overrides as the API shows them. */
 export interface AlertRuleResource {
@@ -87,9 +88,14 @@ export class AlertRuleStore {
     if (inverted.length) {
       throw validationError('validation_failed', 'clearAt must not lie beyond raiseAt (the alert would flap)', inverted.map((field) => ({ field: `body.${field}`, message: 'clearAt is beyond raiseAt for this rule direction' })));
     }
+    const after = effectiveRules(overrides);
+    const outOfRange = thresholdsOutOfRange(after);
+    if (outOfRange.length) throw validationError('validation_failed', 'a threshold lies outside what its metric can be', outOfRange.map((e) => ({ field: `body.${e.field}`, message: e.message })));
     await this.current(clusterId); // carries over overrides of the legacy table first, so versions continue from them
     await this.streams.change(clusterId, change, (state) => {
       if (!state.cluster) throw notFound('cluster_not_found', `cluster '${clusterId}' is not registered`);
+      const weakened = weakenedCriticalRules(effectiveRules((state.alertRules?.overrides ?? {}) as AlertRuleOverrides['rules']), after);
+      if (weakened.length && !hasRole(change.principal.role, 'admin')) throw forbidden(`turning off or downgrading a critical rule (${weakened.join(', ')}) needs the admin role`);
       const version = state.alertRules?.version ?? 0;
       if (ifMatch !== undefined && ifMatch !== version) throw preconditionFailed(`alert rules of '${clusterId}' are at version ${version}, not ${ifMatch}`);
       return [{ type: 'RedisClusterManager.Alert.RulesChanged', data: { clusterId, version: version + 1, overrides: definedEntries(overrides) } }];

@@ -125,3 +125,43 @@ export function effectiveRules(overrides: AlertRuleOverrides['rules'] = {}): Ale
 export function invertedHysteresis(rules: readonly AlertRule[]): string[] {
   return rules.filter((r) => (r.direction === 'above' ? r.clearAt > r.raiseAt : r.clearAt < r.raiseAt)).map((r) => `rules.${r.id}.clearAt`);
 }
+
+/** Where a rule's thresholds may lie, by metric: shares and flags in [0, 1], counts, seconds and ms from 0. */
+export function thresholdRange(metric: AlertMetric): [number, number] {
+  switch (metric) {
+    case 'used_memory_ratio':
+    case 'hit_ratio':
+    case 'hot_key_share':
+    case 'pubsub_output_buffer_ratio':
+    case 'node_reachable':
+    case 'cluster_state_ok':
+    case 'master_link_up':
+      return [0, 1];
+    default:
+      return [0, Number.MAX_SAFE_INTEGER];
+  }
+}
+
+/** Thresholds outside their metric's range (a `hot_key` share of -1 would fire on every key): `rules.<id>.<field>`. */
+export function thresholdsOutOfRange(rules: readonly AlertRule[]): { field: string; message: string }[] {
+  return rules.flatMap((r) => {
+    const [min, max] = thresholdRange(r.metric);
+    return (['raiseAt', 'clearAt'] as const)
+      .filter((f) => r[f] < min || r[f] > max)
+      .map((f) => ({ field: `rules.${r.id}.${f}`, message: `${r.metric} thresholds lie within [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]` }));
+  });
+}
+
+const severityRank = { info: 0, warning: 1, critical: 2 } as const;
+
+/**
+ * Rules whose default is critical (a node down, the cluster refusing queries, subscribers about to be cut off) that
+ * `after` turns off or downgrades where `before` did not: silencing them is an admin's decision, not an operator's.
+ */
+export function weakenedCriticalRules(before: readonly AlertRule[], after: readonly AlertRule[]): string[] {
+  const weak = (r: AlertRule | undefined) => !r || !r.enabled || severityRank[r.severity] < severityRank.critical;
+  return defaultAlertRules
+    .filter((d) => d.severity === 'critical')
+    .filter((d) => weak(after.find((r) => r.id === d.id)) && !weak(before.find((r) => r.id === d.id)))
+    .map((d) => d.id);
+}
