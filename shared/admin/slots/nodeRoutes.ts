@@ -140,11 +140,11 @@ export const failoverRoutes: RouteTable = {
   },
 };
 
-/** Takes the cluster's slot lock (node operations share it with slot moves) and creates the `nodes` job. */
+/** Takes the cluster's slot lock (node operations share it with slot moves; add-node's node too) and creates the `nodes` job. */
 async function startNodeJob(cp: ControlPlane, id: string, params: NodeJobParams, plan: object, steps: number, change: ChangeContext): Promise<ApiResponse> {
   const rt = await jobRuntime(cp);
   const jobId = newJobId('nodes');
-  await takeSlotLock(cp, rt.store, id, jobId);
+  await takeSlotLock(cp, rt.store, id, jobId, params.operation === 'add-node' ? [params.node.id] : []);
   const { job } = await new JobService(rt).create({ id: jobId, kind: 'nodes', clusterId: id, params: { ...params }, estimate: { counter: 'steps', total: steps, exact: true, basis: 'steps of the saga' } }, change);
   return jsonResponse(202, { jobId: job.id, kind: job.kind, status: job.status, href: `/api/jobs/${job.id}`, plan }, { location: `/api/jobs/${job.id}` });
 }
