@@ -10,6 +10,7 @@ import { requestWarm } from './requestWarm';
 import { isDomainError } from '../platform/store/DomainError';
 import type { WarmPlan } from '../platform/registry/warmPlan';
 import { namespaceIn } from '../platform/registry/clusterStreamState';
+import { withRedis } from '../platform/redis/redisConnections';
 
 /** Minimal invocation logger (an `InvocationContext` fits). */
 export interface TriggerLog {
@@ -119,15 +120,23 @@ export const azureMaintenanceTypes = ['Microsoft.Cache.PatchingCompleted', 'Micr
 const azureEventSchema = z.looseObject({
   id: z.string().min(1),
   eventType: z.enum(azureMaintenanceTypes),
-  subject: z.string(),
-  topic: z.string().optional(),
-  data: z.looseObject({ name: z.string().optional(), status: z.string().optional() }).optional(),
+  /** The cache's ARM resource id (set by Event Grid for a system topic); `subject` is the event name. */
+  topic: z.string().min(1),
+  subject: z.string().optional(),
+  data: z.looseObject({ status: z.string().optional() }).optional(),
 });
+
+/** ARM resource ids compare case-insensitively, as a whole: no suffix (same cache name elsewhere), no prefix (`prod` vs `prod-eu`). */
+export function sameAzureResource(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
 
 /**
  * `Microsoft.Cache.PatchingCompleted` / `ScalingCompleted` from the cache's system topic: finds the registrations
- * whose `azureResourceId` is the event's topic (or whose cache name is the event's `data.name`) and starts every
- * plan with `rewarmAfterMaintenance`, once per event.
+ * whose `azureResourceId` is exactly the event's `topic` (the cache's ARM id; case-insensitive) and starts every plan
+ * with `rewarmAfterMaintenance`, once per event. The event comes from Azure, not the manager, so there is no recorded
+ * copy to check it against: the registration and plan are read from the live state, and the cache must answer (PING,
+ * bounded at 5 s) before it is warmed; a cache that does not answer throws, so Event Grid redelivers later.
  */
 export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, log: TriggerLog): Promise<string[]> {
   const parsed = azureEventSchema.safeParse(raw);
@@ -140,14 +149,22 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
     log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id} status ${event.data.status}; nothing to warm`);
     return [];
   }
-  const resource = (event.topic ?? event.subject).toLowerCase();
-  const cacheName = event.data?.name?.toLowerCase();
   const started: string[] = [];
   await rt.cp.dedupe.once('warm-on-azure-maintenance', event.id, async () => {
+    const answered = new Set<string>();
+    let matched = 0;
     for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
-      const id = cluster.azureResourceId?.toLowerCase();
-      const matches = id !== undefined && (resource.startsWith(id) || (cacheName !== undefined && id.endsWith(`/${cacheName}`)));
-      if (!matches || !plan.rewarmAfterMaintenance) continue;
+      if (cluster.azureResourceId === undefined || !sameAzureResource(cluster.azureResourceId, event.topic) || !plan.rewarmAfterMaintenance) continue;
+      matched++;
+      if (!answered.has(cluster.id)) {
+        try {
+          await withRedis(cluster, async (connection) => (await connection.client()).ping(), { timeoutMs: 5000 });
+        } catch (error) {
+          log.warn(`warmOnAzureMaintenance: ${event.eventType} ${event.id} on ${cluster.id}: the cache does not answer (${error instanceof Error ? error.message : String(error)}); redelivery will retry`);
+          throw error;
+        }
+        answered.add(cluster.id);
+      }
       const change = { principal: systemPrincipal, correlationId: event.id };
       const warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey: `azure:${event.id}` }, change, log);
       if (!warm) continue;
@@ -155,6 +172,7 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
       started.push(job.id);
       log.log(`warmOnAzureMaintenance: ${event.eventType} on ${cluster.id} -> warm ${policy.namespace} job ${job.id}`);
     }
+    if (matched === 0) log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id}: no registration of ${event.topic} has a plan that re-warms after maintenance`);
   });
   return started;
 }

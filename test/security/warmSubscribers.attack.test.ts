@@ -14,11 +14,16 @@ beforeAll(async () => {
   expect((await host.setup('PUT', '/api/clusters/warmsubs', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' } } })).status).toBe(201);
   const ns = await host.setup('PUT', '/api/clusters/warmsubs/namespaces/rewarmed', { as: 'operator', body: { keyPattern: 'sec-warm:rewarmed:*', warmPlan: plan({ rewarmAfterInvalidation: true }) } });
   expect(ns.status, ns.text).toBe(201);
+  const az = await host.setup('PUT', '/api/clusters/azprod', { body: { mode: 'standalone', endpoints: [{ host: h, port }], secretRef: { kind: 'none' }, azureResourceId: `${cacheGroup('rg')}/prod` } });
+  expect(az.status, az.text).toBe(201);
+  const azNs = await host.setup('PUT', '/api/clusters/azprod/namespaces/items', { as: 'operator', body: { keyPattern: 'sec-warm:items:*', warmPlan: plan({ mapping: { key: 'sec-warm:items:{id}', value: 'value' } }) } });
+  expect(azNs.status, azNs.text).toBe(201);
 }, 90_000);
 afterAll(async () => {
   await host?.stop();
 });
 
+const cacheGroup = (group: string) => `/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/${group}/providers/Microsoft.Cache/Redis`;
 const deliverCloudEvent = (functionName: string, event: Record<string, unknown>) =>
   host.raw('POST', `/runtime/webhooks/eventgrid?functionName=${functionName}&code=${securityKeys.master}`, { 'content-type': 'application/cloudevents+json', 'aeg-event-type': 'Notification' }, JSON.stringify(event));
 const warmsRequested = async (clusterId: string) => (await host.events(clusterId)).filter((e: Json) => e.type === 'RedisClusterManager.Warm.Requested');
@@ -43,5 +48,18 @@ describe('attack: forged deliveries to the warming subscribers', () => {
     await until('the subscriber to decide', async () => (dropped() >= 2 || (await warmsRequested('warmsubs')).length > 0 ? true : undefined));
     expect(await warmsRequested('warmsubs')).toEqual([]);
     expect(dropped()).toBe(2);
+  });
+
+  it('Azure maintenance events for a cache of the same name elsewhere, or a longer name, warm nothing; the exact id (any case) does', async () => {
+    const deliver = (topic: string, data: Record<string, unknown> = { name: 'PatchingCompleted', status: 'Succeeded' }) => {
+      const event = { id: randomUUID(), eventType: 'Microsoft.Cache.PatchingCompleted', subject: 'PatchingCompleted', topic, eventTime: new Date().toISOString(), dataVersion: '1.0', data };
+      return host.raw('POST', `/runtime/webhooks/eventgrid?functionName=warmOnAzureMaintenance&code=${securityKeys.master}`, { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, JSON.stringify([event]));
+    };
+    for (const topic of [`${cacheGroup('rg-other')}/prod`, `${cacheGroup('rg')}/prod-eu`]) expect((await deliver(topic)).status).toBe(202);
+    expect((await deliver(`${cacheGroup('rg')}/other`, { name: 'prod', status: 'Succeeded' })).status).toBe(202);
+    expect(await warmsRequested('azprod')).toEqual([]);
+    expect((await deliver(`${cacheGroup('rg')}/prod`.toUpperCase())).status).toBe(202);
+    const warms = await until('the exact id to start a warm', async () => ((await warmsRequested('azprod')).length > 0 ? warmsRequested('azprod') : undefined));
+    expect(warms.map((e: Json) => e.data)).toEqual([expect.objectContaining({ namespace: 'items', reason: 'azure-maintenance' })]);
   });
 });

@@ -149,11 +149,11 @@ describe('warming through the local host', () => {
     const event = {
       id: 'patch-evt-1',
       eventType: 'Microsoft.Cache.PatchingCompleted',
-      subject: resourceId,
+      subject: 'PatchingCompleted',
       topic: resourceId,
       eventTime: new Date().toISOString(),
       dataVersion: '1.0',
-      data: { name: 'cache-one', type: 'PatchingCompleted', status: 'Succeeded', timestamp: new Date().toISOString() },
+      data: { name: 'PatchingCompleted', status: 'Succeeded', timestamp: new Date().toISOString() },
     };
     expect((await call(host.url, 'POST', '/admin/functions/warmOnAzureMaintenance', { input: JSON.stringify(event) })).status).toBe(202);
     let requested: Json;

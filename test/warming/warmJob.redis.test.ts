@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../tools/local/index';
 import type { Principal } from '../../shared/platform/auth/Principal';
 import { jobWorkerRuntime, type JobWorkerRuntime } from '../../shared/app/jobKinds';
 import { runJobChunk } from '../../shared/platform/jobs/runJobChunk';
@@ -183,21 +185,45 @@ describe('event subscribers', () => {
     expect(await warmAfterInvalidation(rt, await recorded(data('invalidate-2')), quiet)).toBeNull(); // no namespace: nothing to re-warm
   });
 
-  it('Azure maintenance events warm only registrations whose resource id matches, and only on success', async () => {
+  it('Azure maintenance events warm only the registration whose ARM id is the topic, exactly (any case), on success, once', async () => {
     const prefix = keyPrefix('az');
     const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
     const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` } });
-    const resourceId = `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg/providers/Microsoft.Cache/redis/${clusterId}`;
+    const rg = (group: string, subscription = '00000000-0000-0000-0000-000000000002') => `/subscriptions/${subscription}/resourceGroups/${group}/providers/Microsoft.Cache/Redis`;
+    const resourceId = `${rg('rg')}/${clusterId}`;
     const registration = await rt.cp.clusters.get(clusterId);
     await rt.cp.clusters.put(clusterId, { mode: registration.mode, endpoints: registration.endpoints, tls: registration.tls, secretRef: registration.secretRef, azureResourceId: resourceId }, change);
-    const azureEvent = (id: string, topic: string, status = 'Succeeded') => ({ id, eventType: 'Microsoft.Cache.ScalingCompleted', subject: topic, topic, eventTime: new Date().toISOString(), dataVersion: '1', data: { name: topic.split('/').pop(), status } });
-    expect(await warmAfterAzureMaintenance(rt, azureEvent('a1', resourceId.replace(clusterId, 'some-other-cache')), quiet)).toEqual([]);
-    expect(await warmAfterAzureMaintenance(rt, azureEvent('a2', resourceId, 'Failed'), quiet)).toEqual([]);
-    expect(await warmAfterAzureMaintenance(rt, { eventType: 'Microsoft.Cache.ExportRDBCompleted' }, quiet)).toEqual([]);
-    const started = await warmAfterAzureMaintenance(rt, azureEvent('a3', resourceId.toUpperCase()), quiet);
+    // As the cache's system topic delivers it (Event Grid schema): the topic is the ARM id, subject and data.name the event's name.
+    const azureEvent = (topic: string, status = 'Succeeded', id = randomUUID()) => ({ id, eventType: 'Microsoft.Cache.ScalingCompleted', subject: 'ScalingCompleted', topic, eventTime: new Date().toISOString(), dataVersion: '1.0', data: { name: 'ScalingCompleted', timestamp: new Date().toISOString(), status } });
+    const nothing = [
+      azureEvent(`${rg('rg-other')}/${clusterId}`), // the same cache name in another resource group
+      azureEvent(`${rg('rg', '00000000-0000-0000-0000-000000000003')}/${clusterId}`), // ... or another subscription
+      azureEvent(`${resourceId}-eu`), // a registration for …/prod is not …/prod-eu
+      azureEvent(`${resourceId}/databases/default`),
+      { ...azureEvent(`${rg('rg')}/some-other-cache`), subject: resourceId, data: { name: clusterId, status: 'Succeeded' } }, // the payload naming the cache elsewhere
+      azureEvent(resourceId, 'Failed'),
+      { eventType: 'Microsoft.Cache.ExportRDBCompleted', id: 'x', topic: resourceId },
+      { ...azureEvent(resourceId), topic: undefined },
+    ];
+    for (const event of nothing) expect([event.topic, await warmAfterAzureMaintenance(rt, event, quiet)]).toEqual([event.topic, []]);
+    const exact = azureEvent(resourceId.toUpperCase());
+    const started = await warmAfterAzureMaintenance(rt, exact, quiet);
     expect(started).toHaveLength(1);
+    expect(await warmAfterAzureMaintenance(rt, exact, quiet)).toEqual([]); // redelivery: deduped by event id
     const requested = (await rt.cp.store.read(clusterStreamId(clusterId))).filter((e) => e.type === 'RedisClusterManager.Warm.Requested');
-    expect(requested.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'azure-maintenance', causationId: 'a3', jobId: started[0] })]);
+    expect(requested.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'azure-maintenance', causationId: exact.id, jobId: started[0] })]);
+  });
+
+  it('an Azure maintenance event for a cache that does not answer starts nothing and fails, so Event Grid redelivers', async () => {
+    const clusterId = `wj-${process.pid}-${counter++}`;
+    const resourceId = `/subscriptions/00000000-0000-0000-0000-000000000004/resourceGroups/rg/providers/Microsoft.Cache/redis/${clusterId}`;
+    const { host } = inject('redisStandalone');
+    await rt.cp.clusters.put(clusterId, { mode: 'standalone', endpoints: [{ host, port: await freePort() }], tls: { enabled: false }, secretRef: { kind: 'none' }, azureResourceId: resourceId }, change);
+    await rt.cp.namespaces.put(clusterId, 'ns', { keyPattern: 'down:*', ttlSeconds: 60, ttlJitterPercent: 0, priority: 50, protected: false, warmPlan: { source: { kind: 'blob', container: 'warm-x', blob: 'a.ndjson' }, mapping: { key: 'down:{id}' } } as never }, change);
+    const event = { id: randomUUID(), eventType: 'Microsoft.Cache.PatchingCompleted', subject: 'PatchingCompleted', topic: resourceId, data: { name: 'PatchingCompleted', status: 'Succeeded' } };
+    await expect(warmAfterAzureMaintenance(rt, event, quiet)).rejects.toThrow();
+    await expect(warmAfterAzureMaintenance(rt, event, quiet)).rejects.toThrow(); // not remembered as applied
+    expect((await eventTypes(clusterId)).filter((t) => t === 'Warm.Requested')).toEqual([]);
   });
 });
 
