@@ -35,6 +35,8 @@ afterAll(async () => {
 });
 
 const post = (routes: typeof addNodeRoutes, op: string, body: unknown, as: Role = 'operator', cluster = 'nodes') => callRoutes(cp, routes, { method: 'POST', path: `/clusters/${cluster}/slots/${op}`, params: { id: cluster }, body, as });
+/** add-node as admin: an address that is not a node of the cluster yet needs it (addNodeRole.redis.test.ts). */
+const addNode = (body: unknown, as: Role = 'admin') => post(addNodeRoutes, 'add-node', body, as);
 const lone = async (): Promise<{ node: RedisProcess; id: string; address: string }> => {
   const n = await spawnLoneNode();
   spawned.push(n.node);
@@ -59,22 +61,22 @@ describe('node operations through the API: plan, then a resumable saga', () => {
   let n3: Awaited<ReturnType<typeof lone>>;
 
   it('add-node refuses bad input with the field, refused addresses, nodes that cannot join, and changes nothing', async () => {
-    const bad = await post(addNodeRoutes, 'add-node', { address: 'not an address' });
+    const bad = await addNode({ address: 'not an address' });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(JSON.stringify(bad.json.errors)).toContain('address');
-    expect((await post(addNodeRoutes, 'add-node', { address: '127.0.0.1:6379', extra: 1 })).status).toBe(400);
-    const metadata = await post(addNodeRoutes, 'add-node', { address: '169.254.169.254:6379' });
+    expect((await addNode({ address: '127.0.0.1:6379', extra: 1 })).status).toBe(400);
+    const metadata = await addNode({ address: '169.254.169.254:6379' });
     expect(metadata).toMatchObject({ status: 400, json: { code: 'node_address_refused' } });
     expect(JSON.stringify(metadata.json.errors)).toContain('address');
-    expect((await post(addNodeRoutes, 'add-node', { address: '[::ffff:a9fe:a9fe]:6379' })).json.code).toBe('node_address_refused');
+    expect((await addNode({ address: '[::ffff:a9fe:a9fe]:6379' })).json.code).toBe('node_address_refused');
     expect((await post(addNodeRoutes, 'add-node', { address: '127.0.0.1:6379' }, 'reader')).status).toBe(403);
-    const member = await post(addNodeRoutes, 'add-node', { address: addr(own.cluster.masters[1] as RedisProcess), dryRun: true });
+    const member = await addNode({ address: addr(own.cluster.masters[1] as RedisProcess), dryRun: true }, 'operator');
     expect(member).toMatchObject({ status: 409, json: { code: 'node_already_member' } });
     // A standalone server, a node with keys, a port nobody listens on: 422 naming why.
     const standalone = await spawnRedis({});
     spawned.push(standalone);
-    expect((await post(addNodeRoutes, 'add-node', { address: addr(standalone) })).json.code).toBe('node_not_cluster_enabled');
+    expect((await addNode({ address: addr(standalone) })).json.code).toBe('node_not_cluster_enabled');
     const full = await lone();
     // Keys without slots (a lone cluster node serves no slot, so they are written while it owns them all).
     await redisText(full.node.host, full.node.port, ['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
@@ -84,11 +86,11 @@ describe('node operations through the API: plan, then a resumable saga', () => {
     }
     await redisText(full.node.host, full.node.port, ['SET', 'x', '1']);
     await redisText(full.node.host, full.node.port, ['CLUSTER', 'DELSLOTSRANGE', '0', '16383']);
-    const notEmpty = await post(addNodeRoutes, 'add-node', { address: full.address });
+    const notEmpty = await addNode({ address: full.address });
     expect(notEmpty).toMatchObject({ status: 422, json: { code: 'node_not_empty' } });
     expect(JSON.stringify(notEmpty.json.errors)).toContain('address');
-    expect((await post(addNodeRoutes, 'add-node', { address: `127.0.0.1:${standalone.port + 1}` })).json.code).toMatch(/node_unreachable|node_not_cluster_enabled/);
-    const unknownMaster = await post(addNodeRoutes, 'add-node', { address: full.address, replicaOf: 'f'.repeat(40) });
+    expect((await addNode({ address: `127.0.0.1:${standalone.port + 1}` })).json.code).toMatch(/node_unreachable|node_not_cluster_enabled/);
+    const unknownMaster = await addNode({ address: full.address, replicaOf: 'f'.repeat(40) });
     expect(unknownMaster).toMatchObject({ status: 400, json: { code: 'unknown_node' } });
     expect(await nodesListing(own.cluster.nodes, full.id)).toEqual([]);
     expect((await redisText(full.node.host, full.node.port, ['CLUSTER', 'NODES'])).trim().split('\n')).toHaveLength(1);
@@ -96,12 +98,12 @@ describe('node operations through the API: plan, then a resumable saga', () => {
 
   it('adds an empty master and two replicas: plan, job, every node lists each in its role, NodeAdded', async () => {
     n1 = await lone();
-    const plan = await post(addNodeRoutes, 'add-node', { address: n1.address, dryRun: true });
+    const plan = await addNode({ address: n1.address, dryRun: true });
     expect(plan.status).toBe(200);
     expect(plan.json).toMatchObject({ operation: 'add-node', role: 'master', node: { id: n1.id, address: n1.address }, nodesToLearn: 3 });
     expect(plan.json.risks.map((r: { code: string }) => r.code)).toContain('master_without_slots');
     expect((await redisText(n1.node.host, n1.node.port, ['CLUSTER', 'NODES'])).trim().split('\n')).toHaveLength(1);
-    const started = await post(addNodeRoutes, 'add-node', { address: n1.address });
+    const started = await addNode({ address: n1.address });
     expect(started.status).toBe(202);
     expect(started.headers['location']).toBe(`/api/jobs/${started.json.jobId}`);
     expect(await finish(started.json.jobId)).toMatchObject({ status: 'succeeded' });
@@ -110,11 +112,11 @@ describe('node operations through the API: plan, then a resumable saga', () => {
     const [, m1, m2] = own.cluster.masters as [RedisProcess, RedisProcess, RedisProcess];
     n2 = await lone();
     n3 = await lone();
-    const replicaPlan = await post(addNodeRoutes, 'add-node', { address: n2.address, replicaOf: addr(m1), dryRun: true });
+    const replicaPlan = await addNode({ address: n2.address, replicaOf: addr(m1), dryRun: true });
     expect(replicaPlan.json).toMatchObject({ role: 'replica', replicaOf: { id: await idOf(m1) } });
     expect(replicaPlan.json.risks.map((r: { code: string }) => r.code)).toContain('full_sync');
     for (const [n, master] of [[n2, m1], [n3, m2]] as const) {
-      const res = await post(addNodeRoutes, 'add-node', { address: n.address, replicaOf: await idOf(master) });
+      const res = await addNode({ address: n.address, replicaOf: await idOf(master) });
       expect(res.status).toBe(202);
       expect(await finish(res.json.jobId)).toMatchObject({ status: 'succeeded' });
       const self = (await redisText(n.node.host, n.node.port, ['CLUSTER', 'NODES'])).split('\n').find((l) => l.includes('myself')) ?? '';

@@ -12,7 +12,10 @@ import { redisUnavailableDoc, withRedisProblems } from '../../platform/redis/red
 import type { ChangeContext } from '../../platform/registry/ClusterStreams';
 import { clusterParamsSchema } from '../../platform/registry/resourceId';
 import { DomainError } from '../../platform/store/DomainError';
+import type { ClusterResource } from '../../platform/registry/clusterSpec';
+import { nodeKey, type NodeAddress } from '../../platform/redis/RedisTarget';
 import { addNodeSteps } from './addNodeSteps';
+import { readClusterNodes } from './clusterNodes';
 import { failoverSteps } from './failoverSteps';
 import type { NodeJobParams } from './nodeJob';
 import { addNodeRequestSchema, failoverRequestSchema, removeNodeRequestSchema } from './nodeRequest';
@@ -27,34 +30,38 @@ import { vetNodeAddress } from './vetNodeAddress';
 const common409 = 'Azure cache (azure_cluster_writes_blocked), another slot operation running (slot_operation_in_progress)';
 
 /**
- * `POST /api/clusters/{id}/slots/add-node` (operator): 200 with the plan for `dryRun`, else 202 + a `nodes` job (MEET,
- * wait until every node knows it, REPLICATE for a replica, verify). The address is vetted before any connection.
+ * `POST /api/clusters/{id}/slots/add-node` (admin for an address that is not a node of the cluster yet, so in practice
+ * admin: the plan connects to the address with the cluster's credentials): 200 with the plan for `dryRun`, else 202 +
+ * a `nodes` job (MEET, wait until every node knows it, REPLICATE for a replica, verify). The address is vetted and
+ * the role checked before any connection to it; an operator gets 403 `add_node_needs_admin` having sent it nothing.
  */
 export const addNodeRoutes: RouteTable = {
   POST: {
     role: 'operator',
     doc: {
       operationId: 'addClusterNode',
-      summary: 'Add an empty node as a master or as a replica of a master: a dry-run plan or a resumable join job',
+      summary: "Add an empty node as a master or as a replica of a master (admin: planning connects to it with the cluster's credentials): a dry-run plan or a resumable join job",
       headers: ['Idempotency-Key'],
       body: { schema: named('AddNodeRequest', addNodeRequestSchema) },
       responses: {
         '200': { description: 'dry run: the plan', body: openObject('AddNodePlan', 'operation, node (id, address), role, replicaOf, meet, nodesToLearn, steps, risks') },
         '202': jobAcceptedDoc,
         '400': 'bad input, an address the policy refuses (node_address_refused), unknown master (unknown_node, not_a_master)',
+        '403': 'an address that is not a node of the cluster without the admin role (add_node_needs_admin): nothing is sent to it',
         '404': 'the cluster is not registered',
         '409': `${common409}, already a member (node_already_member), no master answers (cluster_not_ready)`,
         '422': 'the node does not answer (node_unreachable), is not in cluster mode (node_not_cluster_enabled), holds keys (node_not_empty), belongs to another cluster (node_in_another_cluster)',
         '503': redisUnavailableDoc,
       },
     },
-    async handle({ req, body, cp, change }) {
+    async handle({ req, body, cp, principal, change }) {
       const { id } = parseInput(clusterParamsSchema, req.params, 'params');
       const request = readJsonBody(req.headers.get('content-type'), body, addNodeRequestSchema);
       const cluster = await cp.clusters.get(id);
       refuseAzure(cluster);
       await vetNodeAddress(request.address);
       return withRedisProblems(async () => {
+        if (principal.role !== 'admin') await refuseNewAddress(cluster, request.address);
         const { plan, meetAddress, masterId } = await withRedis(cluster, (connection) => planAddNode(connection, request));
         if (request.dryRun) return jsonResponse(200, plan);
         const params: NodeJobParams = { operation: 'add-node', node: { id: plan.node.id, key: plan.node.address, ...request.address }, meet: { id: plan.meet.id, ...meetAddress }, ...(masterId ? { masterId } : {}), waitMs: request.waitMs };
@@ -139,6 +146,19 @@ export const failoverRoutes: RouteTable = {
     },
   },
 };
+
+/**
+ * Planning add-node connects to the address with the cluster's credentials (AUTH): pointing it anywhere would send
+ * them there, which only an admin may (an admin can point a registration and its secret anywhere already). An
+ * operator may only name a node the cluster lists (and so gets 409 `node_already_member`); asking the cluster's own
+ * nodes is safe, the address itself is never contacted.
+ */
+async function refuseNewAddress(cluster: ClusterResource, address: NodeAddress): Promise<void> {
+  const key = nodeKey(address);
+  const nodes = await withRedis(cluster, readClusterNodes);
+  if (nodes.some((n) => n.addressKey === key)) return;
+  throw new DomainError('forbidden', 'add_node_needs_admin', `address: ${key} is not a node of cluster '${cluster.id}': adding a node needs the admin role, because planning it connects to the node with the cluster's credentials; nothing was sent to ${key}`, [{ field: 'address', message: 'adding a node needs the admin role' }]);
+}
 
 /** Takes the cluster's slot lock (node operations share it with slot moves; add-node's node too) and creates the `nodes` job. */
 async function startNodeJob(cp: ControlPlane, id: string, params: NodeJobParams, plan: object, steps: number, change: ChangeContext): Promise<ApiResponse> {
