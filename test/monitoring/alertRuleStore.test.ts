@@ -96,11 +96,14 @@ describe('what an override may say', () => {
     const { rules, audit } = await setUp();
     const negative = await rules('PUT', { rules: { hot_key: { raiseAt: -1 } } });
     expect([negative.status, negative.json.code]).toEqual([400, 'validation_failed']);
-    expect(negative.json.errors.map((e: { field: string }) => e.field)).toEqual(['body.rules.hot_key.raiseAt', 'body.rules.hot_key.clearAt']);
+    expect(negative.json.errors.map((e: { field: string }) => e.field)).toEqual(['body.rules.hot_key.raiseAt']);
     const share = await rules('PUT', { rules: { memory_high: { raiseAt: 7, clearAt: 6 } } });
     expect([share.status, share.json.errors[0].field]).toEqual([400, 'body.rules.memory_high.raiseAt']);
     expect((await rules('PUT', { rules: { rtt_high: { raiseAt: 5000, clearAt: 100 } } })).status).toBe(200);
-    expect((await audit()).filter((e) => e.type === 'RedisClusterManager.Alert.RulesChanged')).toHaveLength(1);
+    // A raise threshold alone keeps the default gap, clamped to the metric: memory_high at 0.001 clears at 0.
+    const low = await rules('PUT', { rules: { memory_high: { raiseAt: 0.001 } } });
+    expect(low.json.rules.find((r: { id: string }) => r.id === 'memory_high')).toMatchObject({ raiseAt: 0.001, clearAt: 0 });
+    expect((await audit()).filter((e) => e.type === 'RedisClusterManager.Alert.RulesChanged')).toHaveLength(2);
   });
 
   it('turning off or downgrading a critical rule needs an admin; an operator may keep what an admin set', async () => {

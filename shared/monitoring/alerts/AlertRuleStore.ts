@@ -84,13 +84,13 @@ export class AlertRuleStore {
 
   /** Replaces the overrides; `ifMatch` = the version the caller read (412 when it moved on). */
   async put(clusterId: string, overrides: AlertRuleOverrides['rules'], change: ChangeContext, ifMatch?: number): Promise<AlertRuleResource> {
-    const inverted = invertedHysteresis(effectiveRules(overrides));
-    if (inverted.length) {
-      throw validationError('validation_failed', 'clearAt must not lie beyond raiseAt (the alert would flap)', inverted.map((field) => ({ field: `body.${field}`, message: 'clearAt is beyond raiseAt for this rule direction' })));
-    }
     const after = effectiveRules(overrides);
     const outOfRange = thresholdsOutOfRange(after);
     if (outOfRange.length) throw validationError('validation_failed', 'a threshold lies outside what its metric can be', outOfRange.map((e) => ({ field: `body.${e.field}`, message: e.message })));
+    const inverted = invertedHysteresis(after);
+    if (inverted.length) {
+      throw validationError('validation_failed', 'clearAt must not lie beyond raiseAt (the alert would flap)', inverted.map((field) => ({ field: `body.${field}`, message: 'clearAt is beyond raiseAt for this rule direction' })));
+    }
     await this.current(clusterId); // carries over overrides of the legacy table first, so versions continue from them
     await this.streams.change(clusterId, change, (state) => {
       if (!state.cluster) throw notFound('cluster_not_found', `cluster '${clusterId}' is not registered`);

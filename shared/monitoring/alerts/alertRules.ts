@@ -115,8 +115,12 @@ export type AlertRuleOverrides = z.output<typeof alertRuleOverridesSchema>;
 export function effectiveRules(overrides: AlertRuleOverrides['rules'] = {}): AlertRule[] {
   return defaultAlertRules.map((rule) => {
     const merged = { ...rule, ...(overrides[rule.id] ?? {}) };
-    // A new raise threshold alone keeps the default's hysteresis gap.
-    if (overrides[rule.id]?.raiseAt !== undefined && overrides[rule.id]?.clearAt === undefined) merged.clearAt = Number((merged.raiseAt - (rule.raiseAt - rule.clearAt)).toFixed(12));
+    // A new raise threshold alone keeps the default's hysteresis gap, within what the metric can be (memory_high at
+    // raiseAt 0.001 clears at 0, not at -0.049).
+    if (overrides[rule.id]?.raiseAt !== undefined && overrides[rule.id]?.clearAt === undefined) {
+      const [min, max] = thresholdRange(rule.metric);
+      merged.clearAt = Math.min(max, Math.max(min, Number((merged.raiseAt - (rule.raiseAt - rule.clearAt)).toFixed(12))));
+    }
     return merged;
   });
 }
