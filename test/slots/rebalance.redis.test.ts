@@ -98,9 +98,9 @@ describe('rebalance: every master to its weighted share', () => {
     const badRef = await rebalance({ weights: { 'not a node': 1 } });
     expect(badRef.status).toBe(400);
     const unknown = await rebalance({ weights: { ['f'.repeat(40)]: 1 }, dryRun: true });
-    expect(unknown).toMatchObject({ status: 400, json: { code: 'unknown_node', errors: [{ field: `weights.${'f'.repeat(40)}` }] } });
+    expect(unknown).toMatchObject({ status: 400, json: { code: 'unknown_node', errors: [{ field: `body.weights.${'f'.repeat(40)}` }] } });
     const zero = Object.fromEntries([...ids.values()].map((id) => [id, 0]));
-    expect(await rebalance({ weights: zero, dryRun: true })).toMatchObject({ status: 400, json: { errors: [{ field: 'weights' }] } });
+    expect(await rebalance({ weights: zero, dryRun: true })).toMatchObject({ status: 400, json: { errors: [{ field: 'body.weights' }] } });
     expect((await rebalance({ dryRun: true }, 'reader')).status).toBe(403);
     expect((await rebalance({ unknownField: 1 })).status).toBe(400);
     // Azure: refused before any connection, naming why and the ARM alternative.

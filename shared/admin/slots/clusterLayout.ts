@@ -95,6 +95,16 @@ function toMaster(node: NodeSnapshot, id: string, ranges: [number, number][], re
   };
 }
 
+/**
+ * Moves of slots need every slot owned: a cluster with uncovered slots is broken (clients get CLUSTERDOWN or errors
+ * on them, and nodes usually disagree), and redis-cli refuses to reshard or rebalance it too (clusterManagerCheckCluster).
+ * 409 `cluster_not_ready` naming how many and pointing at fix. Reshard and rebalance both ask it.
+ */
+export function refuseUncovered(layout: ClusterLayout, operation: string): void {
+  const uncovered = layout.ownerOf.filter((o) => o === undefined).length;
+  if (uncovered > 0) throw notReady(`${uncovered} slot(s) have no owner: run POST …/slots/fix (or CLUSTER ADDSLOTS) first; a ${operation} only moves owned slots`);
+}
+
 function notReady(reason: string): DomainError {
   return new DomainError('conflict', 'cluster_not_ready', `the cluster cannot take a slot operation now: ${reason}`);
 }
@@ -102,6 +112,6 @@ function notReady(reason: string): DomainError {
 /** The master a request names by id or `host:port`; 400 `unknown_node` naming the field otherwise. */
 export function findMaster(layout: ClusterLayout, ref: string, field: string): LayoutMaster {
   const master = layout.masters.find((m) => m.id === ref || m.addressKey === ref);
-  if (!master) throw new DomainError('validation', 'unknown_node', `${field}: no reachable master is '${ref}'`, [{ field, message: `no reachable master is '${ref}'` }]);
+  if (!master) throw new DomainError('validation', 'unknown_node', `${field}: no reachable master is '${ref}'`, [{ field: `body.${field}`, message: `no reachable master is '${ref}'` }]);
   return master;
 }

@@ -64,6 +64,6 @@ export async function readClusterNodes(connection: RedisConnection): Promise<Clu
 /** The node a request names by id or `host:port`; 400 `unknown_node` naming the field otherwise. */
 export function findNode(nodes: readonly ClusterNode[], ref: string, field: string): ClusterNode {
   const node = nodes.find((n) => n.id === ref || n.addressKey === ref);
-  if (!node) throw new DomainError('validation', 'unknown_node', `${field}: no node of the cluster is '${ref}'`, [{ field, message: `no node of the cluster is '${ref}'` }]);
+  if (!node) throw new DomainError('validation', 'unknown_node', `${field}: no node of the cluster is '${ref}'`, [{ field: `body.${field}`, message: `no node of the cluster is '${ref}'` }]);
   return node;
 }

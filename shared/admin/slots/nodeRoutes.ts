@@ -157,7 +157,7 @@ async function refuseNewAddress(cluster: ClusterResource, address: NodeAddress):
   const key = nodeKey(address);
   const nodes = await withRedis(cluster, readClusterNodes);
   if (nodes.some((n) => n.addressKey === key)) return;
-  throw new DomainError('forbidden', 'add_node_needs_admin', `address: ${key} is not a node of cluster '${cluster.id}': adding a node needs the admin role, because planning it connects to the node with the cluster's credentials; nothing was sent to ${key}`, [{ field: 'address', message: 'adding a node needs the admin role' }]);
+  throw new DomainError('forbidden', 'add_node_needs_admin', `address: ${key} is not a node of cluster '${cluster.id}': adding a node needs the admin role, because planning it connects to the node with the cluster's credentials; nothing was sent to ${key}`, [{ field: 'body.address', message: 'adding a node needs the admin role' }]);
 }
 
 /** Takes the cluster's slot lock (node operations share it with slot moves; add-node's node too) and creates the `nodes` job. */

@@ -37,7 +37,7 @@ export async function planAddNode(connection: RedisConnection, request: AddNodeR
   const master = request.replicaOf === undefined ? undefined : findNode(nodes, request.replicaOf, 'replicaOf');
   if (master && (master.role !== 'master' || !master.reachable)) {
     const why = master.role !== 'master' ? `${master.addressKey} is a replica: name a master` : `${master.addressKey} does not answer`;
-    throw new DomainError('validation', 'not_a_master', `replicaOf: ${why}`, [{ field: 'replicaOf', message: why }]);
+    throw new DomainError('validation', 'not_a_master', `replicaOf: ${why}`, [{ field: 'body.replicaOf', message: why }]);
   }
   const meet = nodes.find((n) => n.role === 'master' && n.reachable && !n.failed);
   if (!meet) throw conflict('cluster_not_ready', 'no master of the cluster answers: nothing to meet');
@@ -65,14 +65,14 @@ async function openNew(connection: RedisConnection, address: NodeAddress): Promi
     await redis.ping();
     return redis;
   } catch (error) {
-    throw new DomainError('unprocessable', 'node_unreachable', `address: ${nodeKey(address)} does not answer as a Redis server with the cluster's credentials (${error instanceof Error ? error.message.split('\n')[0]?.slice(0, 80) : 'unknown'})`, [{ field: 'address', message: 'does not answer' }]);
+    throw new DomainError('unprocessable', 'node_unreachable', `address: ${nodeKey(address)} does not answer as a Redis server with the cluster's credentials (${error instanceof Error ? error.message.split('\n')[0]?.slice(0, 80) : 'unknown'})`, [{ field: 'body.address', message: 'does not answer' }]);
   }
 }
 
 /** The new node's id, once it is shown to be an empty cluster node of its own. */
 export async function probeNewNode(redis: Redis, key: string, memberIds: readonly string[]): Promise<string> {
   const refuse = (code: string, why: string): never => {
-    throw new DomainError('unprocessable', code, `address: ${key} ${why}; nothing was changed`, [{ field: 'address', message: why }]);
+    throw new DomainError('unprocessable', code, `address: ${key} ${why}; nothing was changed`, [{ field: 'body.address', message: why }]);
   };
   const info = parseInfo(String(await redis.info().catch(() => '')));
   if (info['cluster_enabled'] !== '1') refuse('node_not_cluster_enabled', 'is not in cluster mode (cluster-enabled no): start it with cluster-enabled yes');

@@ -32,7 +32,7 @@ export async function planFailover(connection: RedisConnection, request: Failove
   const replica = findNode(nodes, request.replica, 'replica');
   if (replica.role !== 'replica' || !replica.masterId || !replica.reachable) {
     const why = replica.role !== 'replica' ? `${replica.addressKey} is a master: name one of its replicas` : `${replica.addressKey} does not answer`;
-    throw new DomainError('validation', 'not_a_replica', `replica: ${why}`, [{ field: 'replica', message: why }]);
+    throw new DomainError('validation', 'not_a_replica', `replica: ${why}`, [{ field: 'body.replica', message: why }]);
   }
   const master = nodes.find((n) => n.id === replica.masterId);
   const masterUp = master?.reachable === true && !master.failed;

@@ -2,7 +2,7 @@ import type { RedisConnection } from '../../platform/redis/RedisConnectionManage
 import type { MasterOps } from '../../platform/metrics/metricsHistoryTable';
 import { DomainError } from '../../platform/store/DomainError';
 import { balanceSlots, type Balance } from './balanceSlots';
-import { findMaster, type ClusterLayout, type LayoutMaster } from './clusterLayout';
+import { findMaster, refuseUncovered, type ClusterLayout, type LayoutMaster } from './clusterLayout';
 import { buildPlan, pipelineNumbers, sampleKeyBytes, type SlotPlan } from './planReshard';
 import type { RebalanceRequest } from './rebalanceRequest';
 
@@ -37,10 +37,7 @@ export async function planRebalance(
   tuning: SlotPlan['tuning'],
   opsHistory: () => Promise<{ rows: number; masters: Map<string, MasterOps>; windowMinutes: number }>,
 ): Promise<{ plan: SlotPlan; rebalance: RebalanceSummary }> {
-  const uncovered = layout.ownerOf.filter((o) => o === undefined).length;
-  if (uncovered > 0) {
-    throw new DomainError('conflict', 'cluster_not_ready', `the cluster cannot take a slot operation now: ${uncovered} slot(s) have no owner: run POST …/slots/fix (or CLUSTER ADDSLOTS) first; a rebalance only moves owned slots`);
-  }
+  refuseUncovered(layout, 'rebalance');
   const weights = nodeWeights(layout, request.weights);
   const { loadOf, unit, basis } = await slotLoads(connection, layout, request, tuning.bigKeyBytes, opsHistory);
   const balance = balanceSlots(layout.masters, (m) => weights.get(m.id) ?? 1, loadOf, { thresholdPercent: request.threshold, integerTargets: request.weightBy === 'slots' });
@@ -56,7 +53,7 @@ function nodeWeights(layout: ClusterLayout, refs: Record<string, number> | undef
   const weights = new Map<string, number>();
   for (const [ref, weight] of Object.entries(refs ?? {})) weights.set(findMaster(layout, ref, `weights.${ref}`).id, weight);
   if (layout.masters.every((m) => (weights.get(m.id) ?? 1) === 0)) {
-    throw new DomainError('validation', 'validation_failed', 'weights: every master has weight 0: nothing could own the slots', [{ field: 'weights', message: 'at least one master needs a weight above 0' }]);
+    throw new DomainError('validation', 'validation_failed', 'weights: every master has weight 0: nothing could own the slots', [{ field: 'body.weights', message: 'at least one master needs a weight above 0' }]);
   }
   return weights;
 }

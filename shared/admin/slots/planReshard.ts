@@ -53,19 +53,19 @@ export function reshardPairs(layout: ClusterLayout, request: Pick<ReshardRequest
     for (const [a, b] of request.ranges) {
       for (let slot = a; slot <= b; slot++) {
         const owner = layout.masters.find((m) => m.id === layout.ownerOf[slot]);
-        if (!owner) throw new DomainError('validation', 'slot_not_covered', `ranges: slot ${slot} has no owner (use fix to assign it)`, [{ field: 'ranges', message: `slot ${slot} has no owner` }]);
+        if (!owner) throw new DomainError('validation', 'slot_not_covered', `ranges: slot ${slot} has no owner (use fix to assign it)`, [{ field: 'body.ranges', message: `slot ${slot} has no owner` }]);
         if (owner === target) continue;
         moves.set(owner, [...(moves.get(owner) ?? []), slot]);
       }
     }
     return { target, moves };
   }
-  const sources = (request.from === 'all' ? layout.masters.filter((m) => m !== target && m.slots.length > 0) : request.from.map((ref, i) => findMaster(layout, ref, `from[${i}]`)))
+  const sources = (request.from === 'all' ? layout.masters.filter((m) => m !== target && m.slots.length > 0) : request.from.map((ref, i) => findMaster(layout, ref, `from.${i}`)))
     .filter((m) => m !== target)
     .sort((a, b) => b.slots.length - a.slots.length);
   const total = sources.reduce((n, m) => n + m.slots.length, 0);
   const wanted = request.slots ?? 0;
-  if (wanted > total) throw new DomainError('validation', 'not_enough_slots', `slots: the sources own ${total} slots, ${wanted} asked`, [{ field: 'slots', message: `the sources own ${total} slots` }]);
+  if (wanted > total) throw new DomainError('validation', 'not_enough_slots', `slots: the sources own ${total} slots, ${wanted} asked`, [{ field: 'body.slots', message: `the sources own ${total} slots` }]);
   let left = wanted;
   sources.forEach((source, i) => {
     const share = (wanted * source.slots.length) / total;

@@ -12,11 +12,11 @@ const nodeRanges = ['private', 'loopback', 'carrier-grade NAT (shared)', 'unique
  * the one the warm sources use): public and private unicast addresses are fine, but link-local (the cloud metadata
  * endpoint 169.254.169.254), unspecified, multicast, reserved and NAT64 addresses are refused before any
  * connection, and a host name is resolved and every address it resolves to is judged the same way.
- * 400 `node_address_refused` naming the field `address`.
+ * 400 `node_address_refused` naming the field `body.address`.
  */
 export async function vetNodeAddress(address: NodeAddress): Promise<void> {
   const refuse = (why: string): never => {
-    throw new DomainError('validation', 'node_address_refused', `address: ${address.host} is refused: ${why}`, [{ field: 'address', message: why }]);
+    throw new DomainError('validation', 'node_address_refused', `address: ${address.host} is refused: ${why}`, [{ field: 'body.address', message: why }]);
   };
   if (isIP(address.host) === 0 && isLocalName(address.host) && address.host.toLowerCase() !== 'localhost') refuse('a cloud metadata host name');
   let ips: string[];
