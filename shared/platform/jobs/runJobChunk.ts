@@ -45,34 +45,37 @@ export type ChunkRunResult =
  * run the next chunk. A kind that reports `{ status: 'failed' }` fails the job in the same chunk (its events and
  * `Job.Finished` first); a thrown error is a failed chunk, retried by the sweeper up to `maxFailedChunks`. A crash leaves the lease to expire; the sweeper then calls this again and the kind resumes
  * from its last checkpoint. Safe to call concurrently and repeatedly for the same job: across processes the lease
- * decides, within one process a call while a chunk of the job runs here is `busy`.
+ * decides, within one process a call while a chunk of the job runs here under a live lease is `busy`.
  */
 export async function runJobChunk(jobId: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
   const owner = deps.owner ?? processOwner;
-  // A live lease of this very owner is ours to retry after a failed chunk, but not while that chunk still runs here:
-  // a second call (a duplicate or forged job event, the sweeper at a hand-off) would take the lease from under it
-  // after it had already changed Redis (its last batch redone, or done and never counted).
   const mine = `${owner}\n${jobId}`;
-  if (chunksRunningHere.has(mine)) return { outcome: 'busy' };
-  chunksRunningHere.add(mine);
+  chunksRunningHere.set(mine, (chunksRunningHere.get(mine) ?? 0) + 1);
   try {
-    return await runUnlessBusy(jobId, owner, deps);
+    return await runUnlessBusy(jobId, owner, mine, deps);
   } finally {
-    chunksRunningHere.delete(mine);
+    const left = (chunksRunningHere.get(mine) ?? 1) - 1;
+    if (left > 0) chunksRunningHere.set(mine, left);
+    else chunksRunningHere.delete(mine);
   }
 }
 
-/** Jobs (by owner) with a chunk running in this process. */
-const chunksRunningHere = new Set<string>();
+/** Calls of runJobChunk in progress in this process, by owner and job (this one included). */
+const chunksRunningHere = new Map<string, number>();
 
-async function runUnlessBusy(jobId: string, owner: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
+async function runUnlessBusy(jobId: string, owner: string, mine: string, deps: JobRunnerDeps): Promise<ChunkRunResult> {
   const log = deps.log ?? ((m: string) => console.log(m));
   const loaded = await deps.store.load(jobId);
   if (!loaded) return { outcome: 'missing' };
   const { job } = loaded;
   if (finalStatuses.includes(job.status)) return { outcome: 'finished' };
   const now = Date.now();
-  if (job.lease.expiresAt > now && job.lease.owner !== owner) return { outcome: 'busy' };
+  // A live lease of another owner is busy. A live lease of this very owner is ours to retry after a failed chunk,
+  // but not while another call here still runs that chunk: a second call (a duplicate or forged job event, the
+  // sweeper at a hand-off) would take the lease from under it after it had already changed Redis. Once a chunk has
+  // freed the lease (expiresAt 0, before it records Job.ChunkCompleted) the next chunk may start here at once, while
+  // the call that freed it is still recording its events.
+  if (job.lease.expiresAt > now && (job.lease.owner !== owner || (chunksRunningHere.get(mine) ?? 0) > 1)) return { outcome: 'busy' };
   // One span per chunk actually run (busy/finished calls above are not chunks); its events carry its traceparent,
   // so the chunk the next one is triggered by continues the same trace.
   const attributes = { 'rcm.job.id': job.id, 'rcm.job.kind': job.kind, 'rcm.cluster.id': job.clusterId, 'rcm.job.chunk': job.chunks + 1 };
