@@ -28,6 +28,11 @@ export type Json = any;
 
 const repoRoot = resolve(__dirname, '..', '..');
 
+function withoutTopic(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { EVENTGRID_TOPIC_ENDPOINT: _endpoint, EVENTGRID_TOPIC_KEY: _key, ...rest } = env;
+  return rest;
+}
+
 export async function startUserHost(options: { redisUrl: string; settings?: Record<string, string> }): Promise<UserHost> {
   const stateDir = mkdtempSync(join(tmpdir(), 'rcm-bench-host-'));
   const port = await freePort();
@@ -36,7 +41,9 @@ export async function startUserHost(options: { redisUrl: string; settings?: Reco
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     // BENCH_CHUNK_BUDGET_MS shortens the host's chunks (JOB_CHUNK_BUDGET_MS) so a job hands off between chunks.
-    env: { ...process.env, ...(process.env['BENCH_CHUNK_BUDGET_MS'] ? { JOB_CHUNK_BUDGET_MS: process.env['BENCH_CHUNK_BUDGET_MS'] } : {}), ...options.settings, RCM_STATE_DIR: stateDir, REDIS_URL: options.redisUrl },
+    // npm start wires its own local topic: a topic inherited from this process (an in-process host of another
+    // scenario) would take precedence and send every job event elsewhere.
+    env: { ...withoutTopic(process.env), ...(process.env['BENCH_CHUNK_BUDGET_MS'] ? { JOB_CHUNK_BUDGET_MS: process.env['BENCH_CHUNK_BUDGET_MS'] } : {}), ...options.settings, RCM_STATE_DIR: stateDir, REDIS_URL: options.redisUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -129,6 +136,8 @@ export async function runJob(host: UserHost, path: string, body: unknown, option
   const ms = performance.now() - t0;
   const firstCommandMs = (await watcher?.stop()) ?? null;
   if (view.status !== 'succeeded') throw new Error(`job ${view.id} ${view.status}: ${JSON.stringify(view.error)}`);
+  // A job that starts seconds late waited for something (the sweeper's minute, a retried delivery): say what the host did.
+  if (Date.parse(view.startedAt) - started > 5_000) console.error(`job ${view.id} took its first lease ${Date.parse(view.startedAt) - started} ms after the request; host log:\n${host.output()}`);
   return { ms, finishedMs: Date.parse(view.finishedAt) - started, acceptedMs, firstCommandMs, pollMs, createdMs: Date.parse(view.createdAt) - started, leasedMs: Date.parse(view.startedAt) - started, view };
 }
 

@@ -310,6 +310,8 @@ export async function fixBattery(): Promise<void> {
     keys: { functionKey: 'bench-function-key-0123456789', masterKey: 'bench-master-key-0123456789' },
     log: () => undefined,
   });
+  // The in-process host publishes through these; they are removed again when it stops, so a later scenario's
+  // `npm start` child does not inherit a topic that is gone (its job events went nowhere: jobs waited for the sweeper).
   process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
   process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
   const call: Call = async (method, path, body) => {
@@ -337,6 +339,8 @@ export async function fixBattery(): Promise<void> {
     }
   } finally {
     await host.stop();
+    delete process.env['EVENTGRID_TOPIC_ENDPOINT'];
+    delete process.env['EVENTGRID_TOPIC_KEY'];
     await azurite.stop();
   }
   const count = (who: 'ours' | 'redisCli', what: Outcome['outcome']): number => rows.filter((r) => r[who].outcome === what).length;

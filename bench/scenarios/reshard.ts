@@ -140,6 +140,8 @@ async function startOurHost(connectionString: string): Promise<{ call: Call; sto
     keys: { functionKey: 'bench-function-key-0123456789', masterKey: 'bench-master-key-0123456789' },
     log: () => undefined,
   });
+  // The in-process host publishes through these; they are removed again when it stops, so a later scenario's
+  // `npm start` child does not inherit a topic that is gone (its job events went nowhere: jobs waited for the sweeper).
   process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
   process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
   const call: Call = async (method, path, body) => {
@@ -151,7 +153,14 @@ async function startOurHost(connectionString: string): Promise<{ call: Call; sto
     const text = await res.text();
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
-  return { call, stop: () => host.stop() };
+  return {
+    call,
+    stop: async () => {
+      await host.stop();
+      delete process.env['EVENTGRID_TOPIC_ENDPOINT'];
+      delete process.env['EVENTGRID_TOPIC_KEY'];
+    },
+  };
 }
 
 /** Ours through the host's API: POST …/slots/reshard → poll the job until it is final (wall time of both). */
