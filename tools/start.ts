@@ -90,6 +90,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
+  // Whoever read our output is gone (the terminal closed, a parent that piped us died): stop everything, as for
+  // Ctrl-C. Unhandled, the EPIPE was an uncaught error the host logged to the same closed pipe, again and again:
+  // an orphaned npm start spun at 60 % of a core and never stopped.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') void stopAll('output closed');
+  };
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
+  process.on('SIGHUP', () => void stopAll('SIGHUP'));
 
   try {
     const redisUrl = process.env.REDIS_URL ?? values.REDIS_URL;
