@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { keySlot } from '../../shared/platform/keyspace/keySlot';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
-import { startHost } from '../../tools/host';
-import { freePort, redisText, spawnAzurite, spawnRedisCluster, type RedisClusterProcesses, type RedisProcess } from '../../tools/local/index';
+import { startInProcessHost, type Call } from '../inProcessHost';
+import { redisText, spawnAzurite, spawnRedisCluster, type RedisClusterProcesses, type RedisProcess } from '../../tools/local/index';
 import { report } from '../benchResult';
 
 /** Keys written to each cluster of the battery. @default 20000 */
@@ -257,7 +256,6 @@ function run(command: string, args: string[], stdin?: string): Promise<{ code: n
   });
 }
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }>;
 
 async function ours(call: Call, id: string, b: Bed, force: boolean): Promise<Outcome> {
   try {
@@ -301,28 +299,8 @@ async function peer(b: Bed, force: boolean): Promise<Outcome> {
  */
 export async function fixBattery(): Promise<void> {
   const azurite = await spawnAzurite();
-  const port = await freePort();
-  const host = await startHost({
-    appDir: resolve(__dirname, '..', '..', '..'),
-    port,
-    settings: { AzureWebJobsStorage: azurite.connectionString, STATE_TABLE_PREFIX: `benchfix${Date.now().toString(36)}`, API_KEYS: `b:admin:${apiKey}` },
-    topicKey: 'bench-fix-topic-key-0123456',
-    keys: { functionKey: 'bench-function-key-0123456789', masterKey: 'bench-master-key-0123456789' },
-    log: () => undefined,
-  });
-  // The in-process host publishes through these; they are removed again when it stops, so a later scenario's
-  // `npm start` child does not inherit a topic that is gone (its job events went nowhere: jobs waited for the sweeper).
-  process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
-  process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
-  const call: Call = async (method, path, body) => {
-    const res = await fetch(`${host.url}${path}`, {
-      method,
-      headers: { 'x-functions-key': 'bench-master-key-0123456789', 'x-api-key': apiKey, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
+  const host = await startInProcessHost({ connectionString: azurite.connectionString, tablePrefix: 'benchfix', apiKey, topicKey: 'bench-fix-topic-key-0123456' });
+  const { call } = host;
   const rows: { state: string; ours: Outcome; redisCli: Outcome }[] = [];
   let n = 0;
   try {
@@ -339,8 +317,6 @@ export async function fixBattery(): Promise<void> {
     }
   } finally {
     await host.stop();
-    delete process.env['EVENTGRID_TOPIC_ENDPOINT'];
-    delete process.env['EVENTGRID_TOPIC_KEY'];
     await azurite.stop();
   }
   const count = (who: 'ours' | 'redisCli', what: Outcome['outcome']): number => rows.filter((r) => r[who].outcome === what).length;

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { keySlot } from '../../shared/platform/keyspace/keySlot';
 import { redisConnections } from '../../shared/platform/redis/redisConnections';
-import { startHost } from '../../tools/host';
-import { freeClusterPort, freePort, redisText, spawnAzurite, spawnRedis, spawnRedisCluster, type RedisClusterProcesses, type RedisProcess } from '../../tools/local/index';
+import { startInProcessHost, type Call } from '../inProcessHost';
+import { freeClusterPort, redisText, spawnAzurite, spawnRedis, spawnRedisCluster, type RedisClusterProcesses, type RedisProcess } from '../../tools/local/index';
 import { execFile } from 'node:child_process';
 import { report } from '../benchResult';
 import { startGetLoad } from './invalidateSetup';
@@ -127,40 +126,9 @@ async function cpuOf(n: RedisProcess): Promise<number> {
   return Number(/used_cpu_sys:([\d.]+)/.exec(text)?.[1] ?? 0) + Number(/used_cpu_user:([\d.]+)/.exec(text)?.[1] ?? 0);
 }
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }>;
-
 /** The local Functions host in this process (it can start once per process: both of our runs share it). */
-async function startOurHost(connectionString: string): Promise<{ call: Call; stop(): Promise<void> }> {
-  const port = await freePort();
-  const host = await startHost({
-    appDir: resolve(__dirname, '..', '..', '..'),
-    port,
-    settings: { AzureWebJobsStorage: connectionString, STATE_TABLE_PREFIX: `bench${Date.now().toString(36)}`, API_KEYS: `b:admin:${apiKey}` },
-    topicKey: 'bench-reshard-topic-key-0123',
-    keys: { functionKey: 'bench-function-key-0123456789', masterKey: 'bench-master-key-0123456789' },
-    log: () => undefined,
-  });
-  // The in-process host publishes through these; they are removed again when it stops, so a later scenario's
-  // `npm start` child does not inherit a topic that is gone (its job events went nowhere: jobs waited for the sweeper).
-  process.env['EVENTGRID_TOPIC_ENDPOINT'] = host.topic.endpoint;
-  process.env['EVENTGRID_TOPIC_KEY'] = host.topic.key;
-  const call: Call = async (method, path, body) => {
-    const res = await fetch(`${host.url}${path}`, {
-      method,
-      headers: { 'x-functions-key': 'bench-master-key-0123456789', 'x-api-key': apiKey, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
-  return {
-    call,
-    stop: async () => {
-      await host.stop();
-      delete process.env['EVENTGRID_TOPIC_ENDPOINT'];
-      delete process.env['EVENTGRID_TOPIC_KEY'];
-    },
-  };
+function startOurHost(connectionString: string): ReturnType<typeof startInProcessHost> {
+  return startInProcessHost({ connectionString, tablePrefix: 'bench', apiKey, topicKey: 'bench-reshard-topic-key-0123' });
 }
 
 /** Ours through the host's API: POST …/slots/reshard → poll the job until it is final (wall time of both). */
