@@ -15,5 +15,6 @@ export const scenarios: Record<string, () => Promise<void>> = {
   hotkeys: async () => (await import('./hotkeys.js')).hotkeys(),
   invalidateUserPath: async () => (await import('./invalidateUserPath.js')).invalidateUserPath(),
   warmUserPath: async () => (await import('./warmUserPath.js')).warmUserPath(),
+  warmServerCost: async () => (await import('./warmServerCost.js')).warmServerCost(),
   analysisUserPath: async () => (await import('./analysisUserPath.js')).analysisUserPath(),
 };

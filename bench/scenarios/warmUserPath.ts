@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -82,7 +82,7 @@ export async function warmUserPath(): Promise<void> {
       cpu.engine.push(cpuBetween(before, cpuSnapshot(), 'engine'));
     }
     flush(server.port);
-    await clusterPart(host, ndjson);
+    if (process.env['BENCH_WARM_CLUSTER'] !== '0') await clusterPart(host, ndjson);
   } finally {
     await host.stop();
     await server.stop();
@@ -91,6 +91,21 @@ export async function warmUserPath(): Promise<void> {
   const rate = (ms: number) => keys / (ms / 1000);
   const oursRate = spread(user.map((r) => rate(r.ms)));
   const peerRate = spread(peer.map(rate));
+  // The floor under the user path: the server's own work for these writes (the same commands as the peer's; see
+  // warmServerCost for why no other command costs it less), plus job start and polling, which the peer has not.
+  const serverSeconds = spread(cpu.userPath.map((c) => c['redis-server'] ?? 0)).median;
+  const startSeconds = spread(user.map((r) => r.firstCommandMs ?? 0)).median / 1000;
+  const pollSeconds = spread(user.map((r) => r.ms - r.finishedMs)).median / 1000;
+  const floorSeconds = serverSeconds + startSeconds + pollSeconds;
+  const peerWall = spread(peer).median / 1000;
+  const floor = {
+    peerServerBusyShare: spread(cpu.peer.map((c, i) => (c['redis-server'] ?? 0) / ((peer[i] ?? NaN) / 1000))).median,
+    serverCpuSeconds: serverSeconds,
+    jobStartSeconds: startSeconds,
+    pollingSeconds: pollSeconds,
+    userPathFloorSeconds: floorSeconds,
+    bestPossibleRatio: peerWall / floorSeconds,
+  };
   report({
     scenario: 'warmUserPath',
     what: `user path: POST warm of a namespace whose plan reads an NDJSON blob (${keys} × 100 B, SET PX NX) through npm start's host until GET /api/jobs/{id} says succeeded, one redis-server; median of ${benchRuns} round(s)`,
@@ -113,9 +128,13 @@ export async function warmUserPath(): Promise<void> {
       handoffs: user.map((r) => r.view.handoffs ?? null),
       coldFirstJob: cold,
       cpuSeconds: cpu,
+      floor,
     },
   });
   printStartAndHandoffs('warmUserPath', user);
+  console.log(
+    `  warmUserPath floor: redis-cli --pipe kept redis-server ${Math.round(floor.peerServerBusyShare * 100)} % busy; ours needs the server ${serverSeconds.toFixed(2)} s + job start ${Math.round(startSeconds * 1000)} ms + polling ${Math.round(pollSeconds * 1000)} ms = ${floorSeconds.toFixed(2)} s at best → best possible ratio ${floor.bestPossibleRatio.toFixed(2)}× on this machine`,
+  );
   printCpu('warmUserPath', { 'user path': { cpu: cpu.userPath, ms: user.map((r) => r.ms) }, 'redis-cli --pipe': { cpu: cpu.peer, ms: peer }, 'engine alone': { cpu: cpu.engine, ms: engine } });
 
 }
@@ -158,6 +177,16 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
   }
   const clusterRate = spread(clusterUser.map((r) => keys / (r.ms / 1000)));
   const ceilingRate = spread(ceiling);
+  // The floor: the six servers' own CPU for the warm's command on distinct keys (measured with redis-benchmark
+  // sending it), on the machine's cores, before any CPU for the writer, the host or Storage.
+  const cores = availableParallelism();
+  const sameCommandServerSeconds = spread(cpu.sameCommand.map((c) => c['redis-server'] ?? 0)).median;
+  const clusterFloor = {
+    cores,
+    sameCommandServerCpuSeconds: sameCommandServerSeconds,
+    userPathFloorSeconds: sameCommandServerSeconds / cores,
+    bestPossibleRatio: keys / (sameCommandServerSeconds / cores) / ceilingRate.median,
+  };
   report({
     scenario: 'warmClusterUserPath',
     what: `user path: the same warm (${keys} × 100 B from an NDJSON blob) into a 6-node cluster (3 masters + 3 replicas) through npm start's host; median of ${benchRuns} round(s)`,
@@ -177,11 +206,15 @@ async function clusterPart(chost: UserHost, ndjson: string): Promise<void> {
       chunks: clusterUser.map((r) => r.view.chunks),
       handoffs: clusterUser.map((r) => r.view.handoffs ?? null),
       cpuSeconds: cpu,
+      floor: clusterFloor,
       note: 'redis-benchmark writes random keys of its own (-r), 50 clients, pipelines of 64 SETs of 100 bytes; ours reads, parses and maps NDJSON from Blob Storage and writes SET PX NX with TTL jitter. sameCommandCeiling: redis-benchmark sending SET PX NX on distinct keys to the same nodes (what the servers can take of the warm\'s own command)',
     },
   });
   printStartAndHandoffs('warmClusterUserPath', clusterUser);
   console.log(`  warmClusterUserPath: redis-benchmark sending the warm's own command (SET PX NX, distinct keys) ${Math.round(spread(sameCommand).median)} keys/s → ours ${(clusterRate.median / spread(sameCommand).median).toFixed(2)}× of that`);
+  console.log(
+    `  warmClusterUserPath floor: the servers alone need ${sameCommandServerSeconds.toFixed(2)} s of CPU for the warm's command on distinct keys = ${clusterFloor.userPathFloorSeconds.toFixed(2)} s on ${cores} cores → best possible ratio ${clusterFloor.bestPossibleRatio.toFixed(2)}× of the -t set ceiling on this machine`,
+  );
   printCpu('warmClusterUserPath', { 'user path': { cpu: cpu.userPath, ms: clusterUser.map((r) => r.ms) }, 'redis-benchmark': { cpu: cpu.peer, ms: ceilingMs }, 'redis-benchmark SET PX NX': { cpu: cpu.sameCommand, ms: sameCommand.map((rps) => (keys / rps) * 1000) } });
 }
 
