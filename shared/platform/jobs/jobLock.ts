@@ -33,9 +33,11 @@ export interface JobLockRefusals {
  * conditional write (create, or replace with the ETag read) so of two concurrent takers exactly one wins. The holder
  * needs no release: the lock is free again once its job is final (succeeded, failed or cancelled), so a crashed
  * request or job never leaves it stuck; a row whose job does not exist yet is a taker right now (60 s, the job row
- * follows the lock). Returns the row's ETag (to give it back when a larger all-or-nothing take fails).
+ * follows the lock). A row that already names `jobId` is returned as taken (a retried take of the same job). With
+ * `coolDownMs` the lock stays held that long after its job finished (`finishedAt`): the refusal then names a final
+ * status. Returns the row's ETag (to give it back when a larger all-or-nothing take fails).
  */
-export async function takeJobLock(table: TableClient, jobs: JobStore, partition: string, rowKey: string, jobId: string, refuse: JobLockRefusals): Promise<string> {
+export async function takeJobLock(table: TableClient, jobs: JobStore, partition: string, rowKey: string, jobId: string, refuse: JobLockRefusals, options: { coolDownMs?: number } = {}): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     let existing: { jobId: string; etag: string; takenAt: number } | undefined;
     try {
@@ -44,10 +46,13 @@ export async function takeJobLock(table: TableClient, jobs: JobStore, partition:
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
+    if (existing?.jobId === jobId) return existing.etag;
     if (existing) {
       const holder = await jobs.get(existing.jobId);
       const starting = !holder && Date.now() - existing.takenAt < 60_000;
-      if (starting || (holder && !finalStatuses.includes(holder.job.status))) throw refuse.held(existing.jobId, holder?.job.status ?? 'starting');
+      const finishedAt = holder ? Date.parse(holder.job.finishedAt ?? holder.job.updatedAt) : NaN;
+      const coolingDown = holder !== undefined && finalStatuses.includes(holder.job.status) && Date.now() - finishedAt < (options.coolDownMs ?? 0);
+      if (starting || coolingDown || (holder && !finalStatuses.includes(holder.job.status))) throw refuse.held(existing.jobId, holder?.job.status ?? 'starting');
     }
     try {
       const entity = { partitionKey: partition, rowKey, jobId, takenAt: new Date().toISOString() };
