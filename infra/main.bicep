@@ -74,6 +74,11 @@ param functionMaximumInstanceCount int = 40
 @description('Memory of each Function App instance in MB (Flex Consumption sizes).')
 param functionInstanceMemoryMB int = 2048
 
+@minValue(0)
+@maxValue(86400)
+@description('WARM_TRIGGER_COOLDOWN_SECONDS: after a warm started by an Azure maintenance event finished, further such events for that namespace start no warm for this long (they are coalesced into it); 0 = only while it runs.')
+param warmTriggerCooldownSeconds int = 300
+
 @description('Email addresses the Azure Monitor action group notifies when a metric alert fires (memory, hit ratio, evictions, unreachable nodes).')
 param alertEmailAddresses array = []
 
@@ -254,6 +259,7 @@ module functionApp 'modules/functionApp.bicep' = {
     consoleEntraTenantId: tenant().tenantId
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
+    warmTriggerCooldownSeconds: warmTriggerCooldownSeconds
   }
 }
 

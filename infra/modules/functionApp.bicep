@@ -49,6 +49,11 @@ param maximumInstanceCount int
 @description('Memory per instance in MB.')
 param instanceMemoryMB int
 
+@description('Seconds after a maintenance-triggered warm of a namespace during which further maintenance events for it start no warm (0 = only while it runs).')
+@minValue(0)
+@maxValue(86400)
+param warmTriggerCooldownSeconds int
+
 @description('azd service name in azure.yaml.')
 param serviceName string = 'api'
 
@@ -69,6 +74,8 @@ var appSettings = {
   // The console's "Sign in with Microsoft" (not secrets: the app registration's ids).
   CONSOLE_ENTRA_CLIENT_ID: consoleEntraClientId
   CONSOLE_ENTRA_TENANT_ID: consoleEntraTenantId
+  // Maintenance events are coalesced into a namespace's warm this long after it finished (docs/warming.md, Triggers).
+  WARM_TRIGGER_COOLDOWN_SECONDS: string(warmTriggerCooldownSeconds)
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {

@@ -33,6 +33,11 @@ const warmEstimates: Record<WarmJobParams['plan']['source']['kind'], JobEstimate
   redis: { counter: 'read', totalCounter: 'recordsEstimated', exact: false, basis: "keys matching the pattern on the source, estimated at the job's start: DBSIZE for '*', a SCAN MATCH count on nodes of up to 2,000 keys, else DBSIZE × the matching share of 256 RANDOMKEY draws per node" },
 };
 
+/** The id of the warm job an idempotency key creates (the same key, the same job). */
+export function warmJobId(clusterId: string, namespace: string, idempotencyKey: string): string {
+  return `warm-${createHash('sha256').update(`${clusterId}\n${namespace}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+}
+
 /**
  * Starts a warm of one namespace from its plan: a `warm` job on the job machinery (continued in bounded chunks) and
  * `Warm.Requested` in the cluster's stream. 404 unknown cluster / namespace, 409 `warm_plan_missing`; 409
@@ -60,7 +65,7 @@ export async function requestWarm(rt: JobRuntime, request: WarmRequest, change: 
     dryRun: request.dryRun ?? false,
     ...(request.causationId ? { causationId: request.causationId } : {}),
   };
-  const id = request.idempotencyKey ? `warm-${createHash('sha256').update(`${request.clusterId}\n${request.namespace}\n${request.idempotencyKey}`).digest('hex').slice(0, 24)}` : undefined;
+  const id = request.idempotencyKey ? warmJobId(request.clusterId, request.namespace, request.idempotencyKey) : undefined;
   const result = await new JobService(rt).create({ kind: 'warm', clusterId: request.clusterId, namespace: request.namespace, params: { ...params }, estimate: warmEstimates[plan.source.kind], ...(id ? { id } : {}) }, change);
   if (result.created) {
     await rt.cp.streams.record(request.clusterId, change, [

@@ -6,7 +6,9 @@ import { recordedCopy } from '../platform/events/recordedCopy';
 import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
 import { firesInMinute, ncrontabProblem, parseNcrontab } from '../platform/schedule/ncrontab';
-import { requestWarm } from './requestWarm';
+import { requestWarm, warmJobId } from './requestWarm';
+import { warmSettings } from './warmSettings';
+import { takeWarmTriggerSlot, type CoalesceReason } from './warmTriggerSlot';
 import { isDomainError } from '../platform/store/DomainError';
 import type { WarmPlan } from '../platform/registry/warmPlan';
 import { namespaceIn } from '../platform/registry/clusterStreamState';
@@ -131,12 +133,20 @@ export function sameAzureResource(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** Coalesced events recorded in the stream per job and reason: the first 10, then every 100th (a flood must not flood the audit log). */
+const auditsCoalesced = (ofReason: number | null): boolean => ofReason !== null && (ofReason <= 10 || ofReason % 100 === 0);
+
 /**
  * `Microsoft.Cache.PatchingCompleted` / `ScalingCompleted` from the cache's system topic: finds the registrations
  * whose `azureResourceId` is exactly the event's `topic` (the cache's ARM id; case-insensitive) and starts every plan
  * with `rewarmAfterMaintenance`, once per event. The event comes from Azure, not the manager, so there is no recorded
  * copy to check it against: the registration and plan are read from the live state, and the cache must answer (PING,
  * bounded at 5 s) before it is warmed; a cache that does not answer throws, so Event Grid redelivers later.
+ *
+ * Anyone holding the webhook key can send such events with fresh ids, and a maintenance emits several: at most one
+ * of these warms per (cluster, namespace) is queued or running, and none starts for `WARM_TRIGGER_COOLDOWN_SECONDS`
+ * after it finished (`takeWarmTriggerSlot`, a conditional write shared by every instance). A later event is coalesced
+ * into that job (`Warm.TriggerCoalesced`, a log line) and acknowledged, without touching the cache.
  */
 export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, log: TriggerLog): Promise<string[]> {
   const parsed = azureEventSchema.safeParse(raw);
@@ -149,6 +159,7 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
     log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id} status ${event.data.status}; nothing to warm`);
     return [];
   }
+  const coolDownMs = warmSettings().triggerCoolDownSeconds * 1000;
   const started: string[] = [];
   await rt.cp.dedupe.once('warm-on-azure-maintenance', event.id, async () => {
     const answered = new Set<string>();
@@ -156,18 +167,35 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
     for await (const { cluster, policy, plan } of plannedNamespaces(rt)) {
       if (cluster.azureResourceId === undefined || !sameAzureResource(cluster.azureResourceId, event.topic) || !plan.rewarmAfterMaintenance) continue;
       matched++;
-      if (!answered.has(cluster.id)) {
-        try {
-          await withRedis(cluster, async (connection) => (await connection.client()).ping(), { timeoutMs: 5000 });
-        } catch (error) {
-          log.warn(`warmOnAzureMaintenance: ${event.eventType} ${event.id} on ${cluster.id}: the cache does not answer (${error instanceof Error ? error.message : String(error)}); redelivery will retry`);
-          throw error;
-        }
-        answered.add(cluster.id);
+      const where = `${cluster.id}/${policy.namespace}`;
+      const idempotencyKey = `azure:${event.id}`;
+      const slot = await takeWarmTriggerSlot(rt, cluster.id, policy.namespace, warmJobId(cluster.id, policy.namespace, idempotencyKey), coolDownMs);
+      if (!slot.taken) {
+        log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id} on ${where} coalesced into warm job ${slot.jobId} (${slot.reason}; ${slot.coalesced ?? 'uncounted'} coalesced into it)`);
+        if (auditsCoalesced(slot.ofReason)) await recordCoalesced(rt, cluster.id, policy.namespace, event, slot, log);
+        continue;
       }
-      const change = { principal: systemPrincipal, correlationId: event.id };
-      const warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey: `azure:${event.id}` }, change, log);
-      if (!warm) continue;
+      let warm: Awaited<ReturnType<typeof warmUnlessProtected>>;
+      try {
+        if (!answered.has(cluster.id)) {
+          try {
+            await withRedis(cluster, async (connection) => (await connection.client()).ping(), { timeoutMs: 5000 });
+          } catch (error) {
+            log.warn(`warmOnAzureMaintenance: ${event.eventType} ${event.id} on ${cluster.id}: the cache does not answer (${error instanceof Error ? error.message : String(error)}); redelivery will retry`);
+            throw error;
+          }
+          answered.add(cluster.id);
+        }
+        const change = { principal: systemPrincipal, correlationId: event.id };
+        warm = await warmUnlessProtected(rt, { clusterId: cluster.id, namespace: policy.namespace, reason: 'azure-maintenance', causationId: event.id, idempotencyKey }, change, log);
+      } catch (error) {
+        await slot.release();
+        throw error;
+      }
+      if (!warm) {
+        await slot.release();
+        continue;
+      }
       const { job } = warm;
       started.push(job.id);
       log.log(`warmOnAzureMaintenance: ${event.eventType} on ${cluster.id} -> warm ${policy.namespace} job ${job.id}`);
@@ -175,4 +203,19 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
     if (matched === 0) log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id}: no registration of ${event.topic} has a plan that re-warms after maintenance`);
   });
   return started;
+}
+
+/** `Warm.TriggerCoalesced` in the cluster's stream; a stream too busy to take it costs the record, never the delivery. */
+async function recordCoalesced(rt: JobRuntime, clusterId: string, namespace: string, event: { id: string; eventType: string }, slot: { jobId: string; reason: CoalesceReason; coalesced: number | null }, log: TriggerLog): Promise<void> {
+  try {
+    await rt.cp.streams.record(clusterId, { principal: systemPrincipal, correlationId: event.id }, [
+      {
+        type: 'RedisClusterManager.Warm.TriggerCoalesced',
+        data: { clusterId, namespace, jobId: slot.jobId, causationId: event.id.slice(0, 128), eventType: event.eventType, reason: slot.reason, ...(slot.coalesced !== null ? { coalesced: slot.coalesced } : {}) },
+      },
+    ]);
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== 'concurrency_conflict') throw error;
+    log.warn(`warmOnAzureMaintenance: event ${event.id} coalesced into ${slot.jobId}, not recorded: ${error.message}`);
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appSettingsSchema, requiredInAzure } from '../../shared/platform/config/appSettings';
-import { objectVarKeys, readSource } from './infraSource';
+import { objectVarKeys, readSource, root } from './infraSource';
+import { settingsRead } from './settingsRead';
 
 const functionApp = readSource('infra/modules/functionApp.bicep');
 const settings = objectVarKeys(functionApp, 'appSettings');
@@ -19,8 +20,8 @@ describe('Function App settings', () => {
     expect(settings).toContain(name);
   });
 
-  it('sets nothing the app schema or the platform does not know', () => {
-    const known = new Set([...Object.keys(appSettingsSchema.shape), ...platformSettings]);
+  it('sets nothing the app (its schema or an area settings module) or the platform does not read', () => {
+    const known = new Set([...Object.keys(appSettingsSchema.shape), ...settingsRead(root).map((s) => s.name), ...platformSettings]);
     expect(settings.filter((name) => !known.has(name))).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { fixedData, reshardedData, slotMigrationStartedData } from './schemas/sl
 import { failedOverData, nodeAddedData, nodeRemovedData } from './schemas/nodeEvents';
 import { namespacePolicyChangedData, namespaceRemovedData } from './schemas/namespaceEvents';
 import { notificationChannelChangedData, notificationChannelRemovedData } from './schemas/notificationEvents';
-import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData } from './schemas/warmEvents';
+import { warmChunkCompletedData, warmCompletedData, warmFailedData, warmRequestedData, warmTriggerCoalescedData } from './schemas/warmEvents';
 
 /**
  * Every event type of the manager and the zod schema of its `data`: the only contract between areas.
@@ -32,6 +32,7 @@ export const eventCatalogue = {
   'RedisClusterManager.Job.ChunkCompleted': jobChunkCompletedData,
   'RedisClusterManager.Job.Finished': jobFinishedData,
   'RedisClusterManager.Warm.Requested': warmRequestedData,
+  'RedisClusterManager.Warm.TriggerCoalesced': warmTriggerCoalescedData,
   'RedisClusterManager.Warm.ChunkCompleted': warmChunkCompletedData,
   'RedisClusterManager.Warm.Completed': warmCompletedData,
   'RedisClusterManager.Warm.Failed': warmFailedData,

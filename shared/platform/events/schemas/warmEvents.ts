@@ -14,6 +14,23 @@ export const warmRequestedData = z.strictObject({
   causationId: z.string().max(128).optional(),
 });
 
+/**
+ * `RedisClusterManager.Warm.TriggerCoalesced`: an event that would start a warm (Azure maintenance) started none: the
+ * namespace's event-triggered warm `jobId` is queued/running (`in-flight`) or finished within the cool-down
+ * (`cool-down`), so the event was folded into it. Recorded for the first 10 events per job, then every 100th.
+ */
+export const warmTriggerCoalescedData = z.strictObject({
+  clusterId: resourceIdSchema,
+  namespace: resourceIdSchema,
+  jobId: z.string().min(1).max(128),
+  /** Id of the coalesced event. */
+  causationId: z.string().min(1).max(128),
+  eventType: z.string().min(1).max(128),
+  reason: z.enum(['in-flight', 'cool-down']),
+  /** Events coalesced into `jobId` so far, this one included (absent when a flood kept the count from being written). */
+  coalesced: z.int().min(1).optional(),
+});
+
 /** A record that could not be warmed: its line (files, HTTP) or key (Redis sources), a stable code and the reason. */
 const warmRecordError = z.strictObject({
   line: z.int().min(1).optional(),
