@@ -11,7 +11,7 @@ import { azuriteConnectionString } from '../helpers/storage';
 import { fill, openSlots, register } from './slotTestbed';
 
 // A cluster with 211 slots nobody owns is broken: reshard refuses it like rebalance (and redis-cli) do, with 409
-// cluster_not_ready pointing at fix, dry run included, and changes nothing. Fields are named like the rest of the API.
+// slots_uncovered pointing at fix, dry run included, and changes nothing. Fields are named like the rest of the API.
 const own = useOwnCluster({ masters: 3, replicasPerMaster: 0 });
 let cp: ControlPlane;
 let target = '';
@@ -41,7 +41,7 @@ describe('slot moves on a cluster with uncovered slots', () => {
     expect(bad).toMatchObject({ status: 400, json: { errors: [{ field: 'body.to' }] } });
   });
 
-  it('reshard (dry run and real) and rebalance answer 409 cluster_not_ready naming the uncovered slots; nothing changes', async () => {
+  it('reshard (dry run and real) and rebalance answer 409 slots_uncovered naming the uncovered slots; nothing changes', async () => {
     // 211 slots of the last master owned by nobody, in every view.
     await Promise.all(own.cluster.masters.map((n) => redisText(n.host, n.port, ['CLUSTER', 'DELSLOTSRANGE', '16173', '16383'])));
     const before = await layout();
@@ -49,10 +49,10 @@ describe('slot moves on a cluster with uncovered slots', () => {
       const res = await post(reshardRoutes, 'reshard', { to: target, slots: 500, dryRun });
       expect(res.status, `dryRun ${dryRun}`).toBe(409);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json.code).toBe('cluster_not_ready');
+      expect(res.json.code).toBe('slots_uncovered');
       expect(res.json.detail).toContain('211 slot(s) have no owner');
     }
-    expect(await post(rebalanceRoutes, 'rebalance', { weightBy: 'slots' })).toMatchObject({ status: 409, json: { code: 'cluster_not_ready' } });
+    expect(await post(rebalanceRoutes, 'rebalance', { weightBy: 'slots' })).toMatchObject({ status: 409, json: { code: 'slots_uncovered' } });
     expect(await openSlots(own.cluster.masters)).toEqual([]);
     expect(await layout()).toEqual(before);
   });

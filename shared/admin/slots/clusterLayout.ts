@@ -1,9 +1,10 @@
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import { nodeKey } from '../../platform/redis/RedisTarget';
 import { DomainError } from '../../platform/store/DomainError';
-import { collectSnapshot, type NodeSnapshot } from '../../platform/topology/collectSnapshot';
+import type { NodeSnapshot, TopologySnapshot } from '../../platform/topology/collectSnapshot';
 import { isReplica, selfEntry } from '../../platform/topology/parseClusterNodes';
 import { infoNumber } from '../../platform/topology/parseInfo';
+import { agreedSnapshot, type OwnMoves } from './checkSlotViews';
 import type { SlotNode } from './migrateSlot';
 
 /** How long one node may take to answer the layout read before it counts as unreachable. */
@@ -30,14 +31,17 @@ export interface ClusterLayout {
 }
 
 /**
- * Reads the cluster and refuses (409 `cluster_not_ready`, naming why and what to do) when moving slots is unsafe:
- * a master unreachable or failed, slots already open (migrating/importing: run fix first), masters that disagree
- * about ownership. redis-cli checks the same before a reshard (clusterManagerCheckCluster) and stops there too.
+ * Reads the cluster and refuses (409, naming why and what to do) when moving slots is unsafe: a master unreachable or
+ * failed (`cluster_not_ready`), then redis-cli's checks on every reachable master and replica (`agreedSnapshot`):
+ * views that disagree about a slot's owner (`cluster_views_disagree`), open slots (`slots_open`), slots no master
+ * owns (`slots_uncovered`). redis-cli checks the same before a reshard or rebalance (clusterManagerCheckCluster) and
+ * stops there too. A running job passes `ownMoves`, its own plan: its half-moved slots are not refused.
  */
 export async function readClusterLayout(
   connection: RedisConnection,
   options: {
-    allowOpenSlots?: boolean;
+    /** A slot job's plan: the open states and split owners of its own slots are its work in progress. */
+    ownMoves?: OwnMoves;
     /**
      * remove-node's node: when it does not answer and owns no slot it is left out instead of refused (nothing of it
      * moves, and it is forgotten). Before the cluster flags it `fail` it is still listed as a plain master.
@@ -45,10 +49,20 @@ export async function readClusterLayout(
     removing?: string;
   } = {},
 ): Promise<ClusterLayout> {
+  let layout: ClusterLayout | undefined;
   // A master busy for a moment (after a big move, on a loaded host) is not "down": slot operations wait longer for
   // each node than health's 600 ms before refusing, or before a running saga fails because a master seems gone.
-  const snapshot = await collectSnapshot(connection, { probeBudgetMs: LAYOUT_PROBE_BUDGET_MS });
-  if (snapshot.mode !== 'cluster') throw notReady('the cache is not a Redis Cluster: there are no slots to move');
+  await agreedSnapshot(connection, {
+    probeBudgetMs: LAYOUT_PROBE_BUDGET_MS,
+    ...(options.ownMoves ? { ownMoves: options.ownMoves } : {}),
+    check: (snapshot) => {
+      layout = layoutOf(snapshot, options.removing);
+    },
+  });
+  return layout as ClusterLayout;
+}
+
+function layoutOf(snapshot: Extract<TopologySnapshot, { mode: 'cluster' }>, removing: string | undefined): ClusterLayout {
   const view = snapshot.reference.view ?? [];
   const masters: LayoutMaster[] = [];
   const problems: string[] = [];
@@ -60,12 +74,9 @@ export async function readClusterLayout(
     const node = snapshot.nodes.find((n) => n.id === entry.id);
     const self = node?.view && selfEntry(node.view);
     if (!node?.reachable || !self) {
-      if (entry.id === options.removing && entry.slots.length === 0) continue;
+      if (entry.id === removing && entry.slots.length === 0) continue;
       problems.push(`master ${entry.host}:${entry.port} does not answer (${node?.failure ?? 'unknown'})`);
       continue;
-    }
-    if (!options.allowOpenSlots && (self.migrating.length > 0 || self.importing.length > 0)) {
-      problems.push(`master ${nodeKey(node.address)} has open slots (${[...self.migrating.map((m) => m.slot), ...self.importing.map((m) => m.slot)].join(',')}): run POST …/slots/fix first`);
     }
     masters.push({ ...toMaster(node, self.id, self.slots, view.filter((e) => e.masterId === self.id).length), migrating: self.migrating, importing: self.importing });
   }
@@ -74,6 +85,7 @@ export async function readClusterLayout(
   for (const master of masters) {
     for (const slot of master.slots) {
       const previous = ownerOf[slot];
+      // Views that agree never give a slot two claimants; kept as a guard for the planner.
       if (previous !== undefined && previous !== master.id) throw notReady(`slot ${slot} is claimed by two masters: run POST …/slots/fix first`);
       ownerOf[slot] = master.id;
     }
@@ -93,16 +105,6 @@ function toMaster(node: NodeSnapshot, id: string, ranges: [number, number][], re
     usedMemory: infoNumber(node.info, 'used_memory') ?? null,
     maxmemory: infoNumber(node.info, 'maxmemory') || null,
   };
-}
-
-/**
- * Moves of slots need every slot owned: a cluster with uncovered slots is broken (clients get CLUSTERDOWN or errors
- * on them, and nodes usually disagree), and redis-cli refuses to reshard or rebalance it too (clusterManagerCheckCluster).
- * 409 `cluster_not_ready` naming how many and pointing at fix. Reshard and rebalance both ask it.
- */
-export function refuseUncovered(layout: ClusterLayout, operation: string): void {
-  const uncovered = layout.ownerOf.filter((o) => o === undefined).length;
-  if (uncovered > 0) throw notReady(`${uncovered} slot(s) have no owner: run POST …/slots/fix (or CLUSTER ADDSLOTS) first; a ${operation} only moves owned slots`);
 }
 
 function notReady(reason: string): DomainError {

@@ -5,6 +5,8 @@ import type { JobRecord } from '../../platform/jobs/JobRecord';
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import { collectSnapshot, type NodeSnapshot } from '../../platform/topology/collectSnapshot';
 import { parseClusterNodes, selfEntry } from '../../platform/topology/parseClusterNodes';
+import { CLUSTER_SLOTS, formatRanges, toRanges } from '../../platform/topology/slotRanges';
+import { slotViews } from './slotViews';
 
 /** remove-node: the node CLUSTER FORGET removes once it owns no slot, and where its replicas go. */
 export interface ForgetParams {
@@ -26,6 +28,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /**
  * The end of remove-node, safe to run again from the start (a kill -9 anywhere in it reruns all of it):
+ * 0. Refused (the job fails, nothing is forgotten) while the node owns a slot in any node's view, its own included, or
+ *    while a slot has no other master claiming it: forgetting an owner leaves its slots uncovered everywhere
+ *    (`refuseWhileOwning`; redis-cli's del-node refuses a node that is not empty too).
  * 1. Replicas of the node are re-pointed (CLUSTER REPLICATE) and must report their new master: a replica refuses to
  *    forget its own master, and would keep it alive in its gossip.
  * 2. CLUSTER FORGET on every other node, masters and replicas, at once: each then ignores the node for 60 s (the ban
@@ -37,6 +42,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * 4. Every other node's CLUSTER NODES is read again; one still listing the node starts another round (at most 5).
  */
 export async function forgetNode(connection: RedisConnection, forget: ForgetParams, log: (m: string) => void): Promise<ChunkFailed | undefined> {
+  const owning = await refuseWhileOwning(connection, forget, log);
+  if (owning) return owning;
   await repointReplicas(connection, forget);
   for (let round = 0; round < ROUNDS; round++) {
     const others = await otherNodes(connection, forget.id);
@@ -62,6 +69,50 @@ export async function forgetNode(connection: RedisConnection, forget: ForgetPara
     log(`round ${round + 1}: ${still.map((n) => `${n.address.host}:${n.address.port}`).join(', ')} still list ${forget.id}; forgetting again on every node`);
   }
   throw new Error(`node ${forget.id} is still listed after ${ROUNDS} rounds of CLUSTER FORGET`);
+}
+
+/** Views that only lag (gossip after the drain's last announcements) get this long to stop naming the node. */
+const OWNERSHIP_SETTLE_MS = 20_000;
+
+/**
+ * `node_owns_slots` while any reachable node (master or replica, the node itself included) sees `forget.id` own a
+ * slot, waiting up to 20 s when only other nodes' views say so (they learn the drain by gossip); `slots_uncovered`
+ * when a slot has no claimant but the node. Both leave the node in the cluster.
+ */
+async function refuseWhileOwning(connection: RedisConnection, forget: ForgetParams, log: (m: string) => void): Promise<ChunkFailed | undefined> {
+  const deadline = Date.now() + OWNERSHIP_SETTLE_MS;
+  for (;;) {
+    const snapshot = await collectSnapshot(connection);
+    if (snapshot.mode !== 'cluster') throw new Error('the cache is not a Redis Cluster any more');
+    const views = slotViews(snapshot);
+    const seen = views.map((v) => ({ v, slots: v.owner.flatMap((o, slot) => (o === forget.id ? [slot] : [])) })).filter((x) => x.slots.length > 0);
+    const claimed = new Uint8Array(CLUSTER_SLOTS);
+    for (const v of views) if (v.role === 'master' && v.id !== forget.id) for (const [a, b] of v.self.slots) claimed.fill(1, a, b + 1);
+    const uncovered: number[] = [];
+    claimed.forEach((c, slot) => c === 0 && uncovered.push(slot));
+    if (seen.length === 0 && uncovered.length === 0) return undefined;
+    const selfClaims = seen.some((x) => x.v.id === forget.id);
+    if (!selfClaims && uncovered.length === 0 && Date.now() < deadline) {
+      await sleep(POLL_MS);
+      continue;
+    }
+    const address = `${forget.host}:${forget.port}`;
+    if (seen.length > 0) {
+      const slots = formatRanges(toRanges(seen.flatMap((x) => x.slots)).slice(0, 8));
+      const by = seen.map((x) => x.v.addressKey);
+      log(`${address} still owns slots ${slots} in ${by.length} view(s): not forgotten`);
+      return {
+        status: 'failed',
+        code: 'node_owns_slots',
+        reason: `${address} still owns slot(s) ${slots} in the view of ${by.slice(0, 8).join(', ')}${by.length > 8 ? ` and ${by.length - 8} more` : ''}: it was not forgotten (that would leave its slots without an owner). Move them off (POST …/slots/reshard, or POST …/slots/fix when the views disagree), then remove it again`,
+      };
+    }
+    return {
+      status: 'failed',
+      code: 'slots_uncovered',
+      reason: `${uncovered.length} slot(s) (${formatRanges(toRanges(uncovered).slice(0, 8))}) have no owner besides ${address}: it was not forgotten; run POST …/slots/fix first, then remove it again`,
+    };
+  }
 }
 
 /** Every node but the removed one, each with its own view; one that does not answer fails the round (retried). */

@@ -2,7 +2,7 @@ import type { RedisConnection } from '../../platform/redis/RedisConnectionManage
 import type { MasterOps } from '../../platform/metrics/metricsHistoryTable';
 import { DomainError } from '../../platform/store/DomainError';
 import { balanceSlots, type Balance } from './balanceSlots';
-import { findMaster, refuseUncovered, type ClusterLayout, type LayoutMaster } from './clusterLayout';
+import { findMaster, type ClusterLayout, type LayoutMaster } from './clusterLayout';
 import { buildPlan, pipelineNumbers, sampleKeyBytes, type SlotPlan } from './planReshard';
 import type { RebalanceRequest } from './rebalanceRequest';
 
@@ -37,7 +37,6 @@ export async function planRebalance(
   tuning: SlotPlan['tuning'],
   opsHistory: () => Promise<{ rows: number; masters: Map<string, MasterOps>; windowMinutes: number }>,
 ): Promise<{ plan: SlotPlan; rebalance: RebalanceSummary }> {
-  refuseUncovered(layout, 'rebalance');
   const weights = nodeWeights(layout, request.weights);
   const { loadOf, unit, basis } = await slotLoads(connection, layout, request, tuning.bigKeyBytes, opsHistory);
   const balance = balanceSlots(layout.masters, (m) => weights.get(m.id) ?? 1, loadOf, { thresholdPercent: request.threshold, integerTargets: request.weightBy === 'slots' });

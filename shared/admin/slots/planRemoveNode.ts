@@ -51,9 +51,13 @@ export async function planRemoveNode(
   if (node.role === 'master' && node.slotCount > 0 && principal.role !== 'admin' && !request.dryRun) {
     throw new DomainError('forbidden', 'remove_node_needs_admin', `${node.addressKey} owns ${node.slotCount} slot(s): draining a master and removing it needs the admin role (an operator may remove an empty node)`);
   }
+  // An empty node too: its own view may say "no slot" while the others' say it owns some (forgetting it would leave
+  // them uncovered), and a forget must not start on a cluster with open or uncovered slots either.
+  const layout = await readClusterLayout(connection, { removing: node.id });
+  const owned = layout.ownerOf.filter((o) => o === node.id).length;
+  if (owned !== node.slotCount) throw conflict('node_owns_slots', `${node.addressKey} owns ${owned} slot(s) in the cluster's view but said ${node.slotCount}: run POST …/slots/fix, then remove it again`);
   let slotPlan: SlotPlan = await buildPlan(connection, 'remove-node', [], tuning);
   if (node.slotCount > 0) {
-    const layout = await readClusterLayout(connection);
     const source = layout.masters.find((m) => m.id === node.id);
     if (!source) throw conflict('cluster_not_ready', `${node.addressKey} is not a reachable master any more`);
     slotPlan = await buildPlan(connection, 'remove-node', drainPairs(source, layout.masters.filter((m) => m !== source)), tuning);

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
-import { nodeKey, type NodeAddress } from '../../platform/redis/RedisTarget';
+import type { NodeAddress } from '../../platform/redis/RedisTarget';
 import { DomainError } from '../../platform/store/DomainError';
 import { collectSnapshot } from '../../platform/topology/collectSnapshot';
-import { isReplica, selfEntry, type ClusterNodeEntry } from '../../platform/topology/parseClusterNodes';
+import { isReplica, type ClusterNodeEntry } from '../../platform/topology/parseClusterNodes';
 import { CLUSTER_SLOTS } from '../../platform/topology/slotRanges';
+import { slotViews, type SlotView } from './slotViews';
 
 /** A reachable master as fix sees it: its own view, and the keys it holds in the slots fix looks at. */
 export interface FixMaster {
@@ -51,11 +52,9 @@ export async function readFixState(connection: RedisConnection): Promise<FixStat
   if (snapshot.mode !== 'cluster') throw new DomainError('conflict', 'cluster_not_ready', 'the cache is not a Redis Cluster: there are no slots to fix');
   const masters: FixMaster[] = [];
   const stray = new Set<number>();
-  for (const node of snapshot.nodes) {
-    const self = node.reachable && node.view ? selfEntry(node.view) : undefined;
-    if (!self || isReplica(self) || !node.view) continue;
-    masters.push(toMaster(node.address, self, node.view));
-    for (const { slot } of node.keysInUnownedSlots ?? []) stray.add(slot);
+  for (const view of slotViews(snapshot).filter((v) => v.role === 'master')) {
+    masters.push(toMaster(view));
+    for (const { slot } of view.snapshot.keysInUnownedSlots ?? []) stray.add(slot);
   }
   const reachable = new Set(masters.map((m) => m.id));
   const entries = new Map<string, ClusterNodeEntry>();
@@ -76,20 +75,18 @@ export async function readFixState(connection: RedisConnection): Promise<FixStat
   return { masters, down, slotsOfInterest: interest };
 }
 
-function toMaster(address: NodeAddress, self: ClusterNodeEntry, view: ClusterNodeEntry[]): FixMaster {
+function toMaster({ self, address, addressKey, owner }: SlotView): FixMaster {
   const owns = new Set<number>();
   for (const [a, b] of self.slots) for (let s = a; s <= b; s++) owns.add(s);
-  const viewOwner = new Array<string | undefined>(CLUSTER_SLOTS).fill(undefined);
-  for (const e of view) if (!isReplica(e)) for (const [a, b] of e.slots) viewOwner.fill(e.id, a, b + 1);
   return {
     id: self.id,
     address,
-    addressKey: nodeKey(address),
+    addressKey,
     configEpoch: self.configEpoch,
     owns,
     migrating: new Map(self.migrating.map((m) => [m.slot, m.to])),
     importing: new Map(self.importing.map((m) => [m.slot, m.from])),
-    viewOwner,
+    viewOwner: owner,
     keys: new Map(),
   };
 }

@@ -6,7 +6,8 @@ import { LatencyGuard } from '../../platform/keyspace/LatencyGuard';
 import { withRedis } from '../../platform/redis/redisConnections';
 import type { RedisConnection } from '../../platform/redis/RedisConnectionManager';
 import { formatRanges } from '../../platform/topology/slotRanges';
-import { readClusterLayout } from './clusterLayout';
+import { isSlotViewRefusal } from './checkSlotViews';
+import { readClusterLayout, type ClusterLayout } from './clusterLayout';
 import { forgetNode, nodeRemovedEvent, type ForgetParams } from './forgetNode';
 import { BusyKeyConflictError, migrateSlots, type ConnectedNode } from './migrateSlot';
 import type { RepairStep } from './planRepairs';
@@ -92,7 +93,21 @@ export const slotJob: JobKind = {
 
 async function runPairs(ctx: JobChunkContext, connection: RedisConnection, params: SlotJobParams, cursors: CursorRecord[]): Promise<ChunkOutcome> {
   // Node ids are what the plan names; addresses are looked up again (a node may have moved, e.g. a restart).
-  const layout = await readClusterLayout(connection, { allowOpenSlots: true, ...(params.forget ? { removing: params.forget.id } : {}) });
+  let layout: ClusterLayout;
+  try {
+    // Every chunk (a resume after a crash included) compares every node's view first; only the plan's own slots may be
+    // open or seen with either owner of their pair.
+    layout = await readClusterLayout(connection, { ownMoves: ownMovesOf(params), ...(params.forget ? { removing: params.forget.id } : {}) });
+  } catch (error) {
+    if (!isSlotViewRefusal(error)) throw error;
+    const moved = cursors.reduce((n, c) => n + (c.counts['slotsMoved'] ?? 0), 0);
+    const planned = params.pairs.reduce((n, p) => n + expand(p.slots).length, 0);
+    return {
+      status: 'failed',
+      code: error.code,
+      reason: `${error.message}. The job stopped before moving another slot (${moved} of ${planned} moved); a slot of its own left half moved stays open for fix to finish. Repair the cluster, then plan the rest again.`,
+    };
+  }
   const opened = new Map<string, Promise<ConnectedNode>>();
   const timeout = params.tuning.migrateTimeoutMs + 60_000;
   const open = (id: string): Promise<ConnectedNode> => {
@@ -185,6 +200,13 @@ async function runPairs(ctx: JobChunkContext, connection: RedisConnection, param
   } finally {
     await Promise.all([...opened.values()].map((p) => p.then((n) => n.redis.quit().catch(() => n.redis.disconnect())).catch(() => undefined)));
   }
+}
+
+/** Every slot of the plan with its pair's source and target ids. */
+function ownMovesOf(params: SlotJobParams): Map<number, { from: string; to: string }> {
+  const own = new Map<number, { from: string; to: string }>();
+  for (const pair of params.pairs) for (const slot of expand(pair.slots)) own.set(slot, { from: pair.from.id, to: pair.to.id });
+  return own;
 }
 
 /** CLUSTER COUNTKEYSINSLOT of every moved slot on its new owner (exact at the end of the job). */
