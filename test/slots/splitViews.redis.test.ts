@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeNodeRoutes } from '../../shared/admin/slots/nodeRoutes';
+import { addNodeRoutes, removeNodeRoutes } from '../../shared/admin/slots/nodeRoutes';
 import { rebalanceRoutes } from '../../shared/admin/slots/rebalanceRoutes';
 import { reshardRoutes } from '../../shared/admin/slots/slotRoutes';
 import type { ControlPlane } from '../../shared/platform/controlPlane';
@@ -10,7 +10,7 @@ import { redisText, type RedisProcess } from '../../tools/local/index';
 import { callRoutes, testControlPlane } from '../controlplane/api';
 import { useOwnCluster } from '../helpers/redis';
 import { azuriteConnectionString } from '../helpers/storage';
-import { addEmptyMaster, fill, fingerprint, nodesListing, openSlots, register, runToEnd } from './slotTestbed';
+import { addEmptyMaster, fill, fingerprint, nodesListing, openSlots, register, runToEnd, spawnLoneNode } from './slotTestbed';
 
 // redis-cli refuses to move slots while the nodes disagree about the slot map, slots are open or uncovered
 // (clusterManagerCheckCluster). Every slot-moving request (dry run included) and every chunk of a slot job compare
@@ -20,6 +20,7 @@ const own = useOwnCluster({ masters: 3, replicasPerMaster: 1 });
 let cp: ControlPlane;
 const ids = new Map<RedisProcess, string>();
 let empty: { node: RedisProcess; id: string } | undefined;
+let lone: { node: RedisProcess; id: string } | undefined;
 const KEYS = 10_000;
 
 const cli = (n: RedisProcess, ...args: string[]): Promise<string> => redisText(n.host, n.port, args);
@@ -61,6 +62,7 @@ beforeAll(async () => {
   cp = await testControlPlane();
   await register(cp, 'split', [own.cluster.seeds[0] as { host: string; port: number }]);
   for (const n of own.cluster.nodes) ids.set(n, await cli(n, 'CLUSTER', 'MYID'));
+  lone = await spawnLoneNode();
   const client = new Cluster(own.cluster.seeds, { enableAutoPipelining: true });
   await fill(client, 's:', KEYS, 20);
   client.disconnect();
@@ -68,9 +70,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await redisConnections.closeAll();
   await empty?.node.stop();
+  await lone?.node.stop();
 });
 
-/** Reshard (dry run and real), rebalance and remove-node of a replica: all refused with `code`, naming `names`; nothing moves, no job. */
+/** Reshard (dry run and real), rebalance, remove-node of a replica and add-node of a lone node: all refused with `code`, naming `names`; nothing moves, no job. */
 async function expectRefused(code: string, names: string[]): Promise<void> {
   const before = await layout();
   const replica = own.cluster.replicas[0] as RedisProcess;
@@ -80,6 +83,8 @@ async function expectRefused(code: string, names: string[]): Promise<void> {
     await post(rebalanceRoutes, 'rebalance', { weightBy: 'slots', threshold: 0 }),
     await post(removeNodeRoutes, 'remove-node', { node: addr(replica), dryRun: true }),
     await post(removeNodeRoutes, 'remove-node', { node: addr(replica) }),
+    await post(addNodeRoutes, 'add-node', { address: addr(lone?.node as RedisProcess), dryRun: true }, 'admin'),
+    await post(addNodeRoutes, 'add-node', { address: addr(lone?.node as RedisProcess) }, 'admin'),
   ];
   for (const res of answers) {
     expect(res.status, JSON.stringify(res.json)).toBe(409);
@@ -90,6 +95,7 @@ async function expectRefused(code: string, names: string[]): Promise<void> {
   }
   expect(await jobs()).toBe(0);
   expect(await layout()).toEqual(before);
+  expect((await cli(lone?.node as RedisProcess, 'CLUSTER', 'NODES')).trim().split('\n')).toHaveLength(1);
 }
 
 describe('slot moves refused on a split or broken slot map', () => {

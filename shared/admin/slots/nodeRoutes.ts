@@ -49,7 +49,7 @@ export const addNodeRoutes: RouteTable = {
         '400': 'bad input, an address the policy refuses (node_address_refused), unknown master (unknown_node, not_a_master)',
         '403': 'an address that is not a node of the cluster without the admin role (add_node_needs_admin): nothing is sent to it',
         '404': 'the cluster is not registered',
-        '409': `${common409}, already a member (node_already_member), no master answers (cluster_not_ready)`,
+        '409': `${common409}, already a member (node_already_member), no master answers (cluster_not_ready), views that disagree (cluster_views_disagree), open slots (slots_open), uncovered slots (slots_uncovered)`,
         '422': 'the node does not answer (node_unreachable), is not in cluster mode (node_not_cluster_enabled), holds keys (node_not_empty), belongs to another cluster (node_in_another_cluster)',
         '503': redisUnavailableDoc,
       },
@@ -74,7 +74,8 @@ export const addNodeRoutes: RouteTable = {
 /**
  * `POST /api/clusters/{id}/slots/remove-node` (operator for an empty node; admin to drain a master; admin + force for a
  * node that does not answer or a plan's data-loss risks): 200 with the plan for `dryRun`, else 202 + a `slots` job
- * (operation `remove-node`) that drains its slots, re-points its replicas, forgets it everywhere and resets it.
+ * (operation `remove-node`) that drains its slots, re-points its replicas, forgets it everywhere and resets it. The
+ * job fails with `node_owns_slots` instead of forgetting a node some view still gives a slot.
  */
 export const removeNodeRoutes: RouteTable = {
   POST: {
@@ -90,7 +91,7 @@ export const removeNodeRoutes: RouteTable = {
         '400': 'bad input, unknown node (unknown_node)',
         '403': 'draining a master needs admin (remove_node_needs_admin); force needs admin',
         '404': 'the cluster is not registered',
-        '409': `${common409}, a registered endpoint (node_is_registered_endpoint), the last master (last_master), a failed node with slots (failed_node_owns_slots), a node down or open slots (cluster_not_ready), a data-loss risk without force (plan_has_data_loss_risk)`,
+        '409': `${common409}, a registered endpoint (node_is_registered_endpoint), the last master (last_master), a failed node with slots (failed_node_owns_slots), a node down (cluster_not_ready), views that disagree (cluster_views_disagree), open slots (slots_open), uncovered slots (slots_uncovered), a data-loss risk without force (plan_has_data_loss_risk)`,
         '503': redisUnavailableDoc,
       },
     },

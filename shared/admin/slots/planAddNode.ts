@@ -4,6 +4,7 @@ import { nodeKey, type NodeAddress } from '../../platform/redis/RedisTarget';
 import { conflict, DomainError } from '../../platform/store/DomainError';
 import { parseClusterNodes, selfEntry } from '../../platform/topology/parseClusterNodes';
 import { parseInfo } from '../../platform/topology/parseInfo';
+import { agreedSnapshot } from './checkSlotViews';
 import { findNode, readClusterNodes } from './clusterNodes';
 import type { AddNodeRequest } from './nodeRequest';
 import type { PlanRisk } from './planReshard';
@@ -27,10 +28,14 @@ export interface AddNodePlan {
  * Checks the node to add, refusing with the reason (nothing changes): it must answer (422 `node_unreachable`), run in
  * cluster mode (422 `node_not_cluster_enabled`), hold no key (422 `node_not_empty`), own no slot and know no other
  * node (422 `node_in_another_cluster`), and not be a member already (409 `node_already_member`). `replicaOf` must be a
- * reachable master (400 `unknown_node` / `not_a_master`). The node met is the first reachable master.
+ * reachable master (400 `unknown_node` / `not_a_master`). The cluster's views must agree, with no slot open or
+ * uncovered (409 `cluster_views_disagree` / `slots_open` / `slots_uncovered`). The node met is the first reachable master.
  */
 export async function planAddNode(connection: RedisConnection, request: AddNodeRequest): Promise<{ plan: AddNodePlan; meetAddress: NodeAddress; masterId?: string }> {
   const nodes = await readClusterNodes(connection);
+  // redis-cli's add-node checks the cluster first too (clusterManagerCheckCluster): a node joining a split or broken
+  // slot map learns a view some nodes do not share.
+  await agreedSnapshot(connection);
   const key = nodeKey(request.address);
   const member = nodes.find((n) => n.addressKey === key);
   if (member) throw conflict('node_already_member', `${key} is already a ${member.role} of this cluster (node ${member.id})`);

@@ -26,7 +26,9 @@ export interface RemoveNodePlan {
 /**
  * Plans removing `node`. Refuses (nothing changes) a registered endpoint (409 `node_is_registered_endpoint`), the last
  * master (409 `last_master`), a failed node that still owns slots (409 `failed_node_owns_slots`: fail over first), any
- * other node down (409 `cluster_not_ready`: it could not be told to forget and would gossip the node back). Roles: an
+ * other node down (409 `cluster_not_ready`: it could not be told to forget and would gossip the node back), views
+ * that disagree or open or uncovered slots (409 `cluster_views_disagree` / `slots_open` / `slots_uncovered`, empty
+ * node or not), a node the cluster's view gives other slots than its own (409 `node_owns_slots`). Roles: an
  * operator may remove an empty node that answers; draining a master with slots needs the admin role (403
  * `remove_node_needs_admin`), a node that does not answer admin + force (`remove_node_needs_force`).
  */

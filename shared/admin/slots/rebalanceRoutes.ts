@@ -19,7 +19,8 @@ import { acceptRisks, refuseAzure, startSlotJob } from './slotRoutes';
  * `POST /api/clusters/{id}/slots/rebalance` (operator; admin + `force` for plans with a data-loss risk): 200 with the
  * plan (moves, the balance of every master before and after, spread) for `dryRun`, else 202 + `Location` of a
  * `slots` job (operation `rebalance`) running it, under the same lock, cancel and events as a reshard. 409
- * `azure_cluster_writes_blocked`, `cluster_not_ready`, `slot_operation_in_progress`, `plan_has_data_loss_risk`,
+ * `azure_cluster_writes_blocked`, `cluster_not_ready`, `cluster_views_disagree`, `slots_open`, `slots_uncovered`,
+ * `slot_operation_in_progress`, `plan_has_data_loss_risk`,
  * `nothing_to_move` (balanced within the threshold), `no_ops_history` (weightBy 'ops' without the monitor's history);
  * 400 with the field for bad input; 503 when the cluster does not answer.
  */
@@ -36,7 +37,7 @@ export const rebalanceRoutes: RouteTable = {
         '202': jobAcceptedDoc,
         '403': 'force needs the admin role',
         '404': 'the cluster is not registered',
-        '409': 'Azure cache (azure_cluster_writes_blocked), open or uncovered slots or a master down (cluster_not_ready), another slot operation running (slot_operation_in_progress), a data-loss risk without force (plan_has_data_loss_risk), balanced within the threshold (nothing_to_move), weightBy ops without the monitor history (no_ops_history)',
+        '409': 'Azure cache (azure_cluster_writes_blocked), a master down (cluster_not_ready), views that disagree (cluster_views_disagree), open slots (slots_open), uncovered slots (slots_uncovered), another slot operation running (slot_operation_in_progress), a data-loss risk without force (plan_has_data_loss_risk), balanced within the threshold (nothing_to_move), weightBy ops without the monitor history (no_ops_history)',
         '503': redisUnavailableDoc,
       },
     },

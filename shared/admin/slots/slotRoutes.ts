@@ -26,7 +26,8 @@ import { reshardRequestSchema } from './slotRequest';
 /**
  * `POST /api/clusters/{id}/slots/reshard` (operator; admin + `force` for plans with a data-loss risk): 200 with the
  * plan for `dryRun`, else 202 + `Location` of a `slots` job running it. 409 `azure_cluster_writes_blocked` on Azure
- * caches, 409 `cluster_not_ready` (open or uncovered slots, a master down, like rebalance), 409 `slot_operation_in_progress`, 409
+ * caches, 409 `cluster_not_ready` (a master down), 409 `cluster_views_disagree` / `slots_open` / `slots_uncovered` (every
+ * master's and replica's view read first, like rebalance and redis-cli), 409 `slot_operation_in_progress`, 409
  * `plan_has_data_loss_risk` without force, 400 with the field for bad input, 503 when the cluster does not answer.
  */
 export const reshardRoutes: RouteTable = {
@@ -42,7 +43,7 @@ export const reshardRoutes: RouteTable = {
         '202': jobAcceptedDoc,
         '403': 'force needs the admin role',
         '404': 'the cluster is not registered',
-        '409': 'Azure cache (azure_cluster_writes_blocked), open or uncovered slots or a master down (cluster_not_ready), another slot operation running (slot_operation_in_progress), a data-loss risk without force (plan_has_data_loss_risk), nothing to move (nothing_to_move)',
+        '409': 'Azure cache (azure_cluster_writes_blocked), a master down (cluster_not_ready), views that disagree (cluster_views_disagree), open slots (slots_open), uncovered slots (slots_uncovered), another slot operation running (slot_operation_in_progress), a data-loss risk without force (plan_has_data_loss_risk), nothing to move (nothing_to_move)',
         '503': redisUnavailableDoc,
       },
     },
