@@ -36,6 +36,12 @@ export interface WarmChunkInput {
    * batch) are ever written past the last finished `onPiece`. A failing `onPiece` fails the chunk.
    */
   pieces?: { maxRecords: number; maxMs: number; onPiece: (piece: { counts: WarmCounts; errors: WarmRecordError[]; position: unknown }) => Promise<void> };
+  /**
+   * Runs once before the chunk's first write (the caller's write-ahead checkpoint), at the same time as the source is
+   * opened: the open's round trip is not added to the job's start. A failure fails the chunk before anything is
+   * written (a source opened meanwhile is closed).
+   */
+  beforeFirstWrite?: () => Promise<void>;
   /** Attempts to (re)open an unreachable source, doubling from `retryBaseMs`. @default 4, 500 */
   retryAttempts?: number;
   retryBaseMs?: number;
@@ -124,11 +130,14 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
     return false;
   };
 
+  // Started once, by the first open (retries do not run it again).
+  let writeAhead: Promise<void> | null = null;
+  const beforeWrites = (): Promise<void> => (writeAhead ??= input.beforeFirstWrite ? input.beforeFirstWrite() : Promise.resolve());
   let attempt = 0;
   for (;;) {
     const before = state.read;
     try {
-      const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch) : await dumpChunk(input, input.source, state, afterBatch);
+      const stop = input.source.kind === 'text' ? await textChunk(input, input.source, state, afterBatch, beforeWrites) : await dumpChunk(input, input.source, state, afterBatch, beforeWrites);
       await writer.drain();
       await lastPiece;
       checkBudget();
@@ -149,6 +158,7 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
         failure.counts = chunkCounts();
         throw failure;
       }
+      if (error instanceof WriteAheadFailed) throw error.cause;
       if (!isSourceError(error)) {
         // No checkpoint of a piece may land after the chunk gave up.
         await lastPiece.catch(() => undefined);
@@ -172,7 +182,34 @@ export async function runWarmChunk(input: WarmChunkInput): Promise<WarmChunkResu
   }
 }
 
-async function textChunk(input: WarmChunkInput, source: TextSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>): Promise<boolean> {
+/** The `beforeFirstWrite` hook failed: the chunk fails with its error, never retried as a source error. */
+class WriteAheadFailed extends Error {
+  constructor(cause: unknown) {
+    super('the write-ahead before the first write failed', { cause });
+  }
+}
+
+/**
+ * Opens the text source while `beforeWrites` runs; resolves once both are done. When the write-ahead fails, a
+ * stream opened meanwhile is closed (its first chunk read, then returned, so the HTTP body is released).
+ */
+async function openWithWriteAhead(source: TextSourceReader, from: TextPosition, beforeWrites: () => Promise<void>): Promise<AsyncIterable<Buffer>> {
+  const [opened, ahead] = await Promise.allSettled([source.open(from), beforeWrites()]);
+  if (ahead.status === 'rejected') {
+    if (opened.status === 'fulfilled') {
+      const iterator = opened.value[Symbol.asyncIterator]();
+      void iterator
+        .next()
+        .then(() => iterator.return?.(undefined))
+        .catch(() => undefined);
+    }
+    throw new WriteAheadFailed(ahead.reason);
+  }
+  if (opened.status === 'rejected') throw opened.reason;
+  return opened.value;
+}
+
+async function textChunk(input: WarmChunkInput, source: TextSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>, beforeWrites: () => Promise<void>): Promise<boolean> {
   const { plan, writer } = input;
   if (!plan.mapping) throw new WarmFailure('plan_invalid', 'file and HTTP sources need a mapping', false);
   const ctx: MappingContext = {
@@ -185,7 +222,7 @@ async function textChunk(input: WarmChunkInput, source: TextSourceReader, state:
   };
   const map = compileMapping(plan.mapping, ctx);
   const from = (state.position as TextPosition | null) ?? startOfText;
-  const stream = await source.open(from);
+  const stream = await openWithWriteAhead(source, from, beforeWrites);
   // Longest record buffered: the value limit plus room for the key and JSON around it.
   const maxRecordBytes = plan.maxValueBytes * 2 + 64 * 1024;
   const batches: AsyncGenerator<LineBatch> = source.format === 'ndjson' ? ndjsonLines(stream, from, maxRecordBytes) : jsonArrayElements(stream, from, maxRecordBytes);
@@ -225,8 +262,11 @@ function positionAfter(batch: LineBatch, taken: number): TextPosition {
   return { offset: batch.position.offset, line: last ? last.line : batch.position.line };
 }
 
-async function dumpChunk(input: WarmChunkInput, source: DumpSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>): Promise<boolean> {
+async function dumpChunk(input: WarmChunkInput, source: DumpSourceReader, state: { position: unknown; read: number }, afterBatch: () => Promise<boolean>, beforeWrites: () => Promise<void>): Promise<boolean> {
   const { writer } = input;
+  await beforeWrites().catch((error: unknown) => {
+    throw new WriteAheadFailed(error);
+  });
   // Copied keys must land in the namespace too (a Redis source may be given a wider pattern).
   const inside = keyPatternMatcher(input.namespace.keyPattern);
   const batches = source.read(state.position ?? null)[Symbol.asyncIterator]();

@@ -80,10 +80,11 @@ export const warmJob: JobKind = {
       const left = ctx.deadline - Date.now() - reserveMs;
       if (left > 0 && !ctx.shouldStop()) {
         state.open = true; // write-ahead: from here on, writes may land that no checkpoint has counted yet
-        await save();
         // One run of the engine per chunk: the source is opened once and the pipeline stays full; every piece is
-        // checkpointed once its writes are acknowledged, while the next ones are read and written.
+        // checkpointed once its writes are acknowledged, while the next ones are read and written. The write-ahead
+        // checkpoint is stored while the source is opened, and before the first write.
         const result = await runWarmChunk({
+          beforeFirstWrite: save,
           plan: params.plan,
           namespace: params,
           source,

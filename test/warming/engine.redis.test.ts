@@ -142,6 +142,57 @@ describeEachRedis('warm engine from Blob Storage', (ctx) => {
     }
   });
 
+  it('the write-ahead before the first write runs while the source opens: no write before it is stored; a failing one fails the chunk, writes nothing and closes the source', async () => {
+    const body = Buffer.from(Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: i, value: `v${i}` })).join('\n') + '\n');
+    const events: string[] = [];
+    let closed = 0;
+    const source: TextSourceReader = {
+      kind: 'text',
+      format: 'ndjson',
+      describe: 'slow open',
+      async open() {
+        events.push('open started');
+        await new Promise((r) => setTimeout(r, 100)); // a source's first round trip
+        events.push('opened');
+        return (async function* () {
+          try {
+            yield body;
+          } finally {
+            closed += 1;
+          }
+        })();
+      },
+    };
+    const writer = new WarmWriter(await writeTopology(targetOf(ctx.mode, ctx.seeds)), { mode: 'nx' });
+    await writer.connect();
+    const keysNow = async () => (await scanAll(ctx.client, `${ctx.prefix}user:*`)).length;
+    try {
+      const p = plan({ source: { kind: 'blob', container: 'memory', blob: 'memory.ndjson' }, mapping: { key: `${ctx.prefix}user:{id}` } });
+      const input = { plan: p, namespace: namespace(), source, writer, from: null, before: { written: 0, skipped: 0, failed: 0, bytes: 0, read: 0 }, maxMs: 60_000 };
+      const result = await runWarmChunk({
+        ...input,
+        beforeFirstWrite: async () => {
+          events.push('write-ahead started');
+          await new Promise((r) => setTimeout(r, 150)); // the checkpoint's round trip
+          events.push(`write-ahead stored, ${await keysNow()} keys in Redis`);
+        },
+      });
+      expect(result.counts).toMatchObject({ read: 100, written: 100 });
+      // Both round trips at once (the open is not added to the write-ahead), and no write before it was stored.
+      expect(events).toEqual(['open started', 'write-ahead started', 'opened', 'write-ahead stored, 0 keys in Redis']);
+      expect(await keysNow()).toBe(100);
+
+      await Promise.all((await scanAll(ctx.client, `${ctx.prefix}user:*`)).map((key) => ctx.client.del(key)));
+      const failing = await runWarmChunk({ ...input, beforeFirstWrite: () => Promise.reject(new Error('storage_unavailable: checkpoint refused')) }).catch((e: unknown) => e);
+      expect(failing).toMatchObject({ message: 'storage_unavailable: checkpoint refused' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await keysNow()).toBe(0);
+      expect(closed).toBe(2);
+    } finally {
+      writer.close();
+    }
+  });
+
   it('a source that breaks for good fails the chunk with what was written (acknowledged) before it broke', async () => {
     const body = Buffer.from(Array.from({ length: 150 }, (_, i) => JSON.stringify({ id: i, value: `v${i}` })).join('\n') + '\n');
     let opens = 0;

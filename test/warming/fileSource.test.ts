@@ -38,10 +38,10 @@ describe('file source', () => {
     expect(rest.lines[0]).toBe(4322);
   });
 
-  it('splits NDJSON the same whatever the chunking (CRLF, blank and too-long lines), each batch position resuming exactly', async () => {
+  it('splits NDJSON the same whatever the chunking and batch size (CRLF, blank and too-long lines), each batch position resuming exactly', async () => {
     const lineArb = fc.oneof(fc.string({ maxLength: 30 }).map((t) => t.replace(/[\r\n]/g, '')), fc.constant(''), fc.constant('y'.repeat(45)), fc.constant(' '.repeat(70) + '{"a":1}'));
     /** Every record from `from` on, read through `cuts`-sized chunks: lines and too-long lines by number, and the batch positions. */
-    const read = async (bytes: Buffer, cuts: number[], from: TextPosition) => {
+    const read = async (bytes: Buffer, cuts: number[], from: TextPosition, maxBatchLines?: number) => {
       const chunks: Buffer[] = [];
       for (let at = from.offset, i = 0; at < bytes.length; i++) {
         const n = cuts[i % cuts.length] as number;
@@ -51,7 +51,9 @@ describe('file source', () => {
       const got: [number, string][] = [];
       const tooLong: number[] = [];
       const positions: TextPosition[] = [];
-      for await (const batch of ndjsonLines((async function* () { yield* chunks; })(), from, 40)) {
+      for await (const batch of ndjsonLines((async function* () { yield* chunks; })(), from, 40, maxBatchLines)) {
+        // A chunk with more records than a batch holds is split: never more than maxBatchLines per batch.
+        if (maxBatchLines !== undefined) expect(batch.lines.length + batch.tooLong.length).toBeLessThanOrEqual(maxBatchLines);
         for (const l of batch.lines) got.push([l.line, l.buf.toString('utf8', l.start, l.end)]);
         tooLong.push(...batch.tooLong);
         positions.push(batch.position);
@@ -59,10 +61,10 @@ describe('file source', () => {
       return { got, tooLong, positions };
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(lineArb, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }), fc.boolean(), async (texts, cuts, crlf) => {
+      fc.asyncProperty(fc.array(lineArb, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 20 }), fc.boolean(), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), async (texts, cuts, crlf, maxBatchLines) => {
         const text = texts.map((t) => t + (crlf ? '\r\n' : '\n')).join('');
         const bytes = Buffer.from(text);
-        const { got, tooLong, positions } = await read(bytes, cuts, { offset: 0, line: 0 });
+        const { got, tooLong, positions } = await read(bytes, cuts, { offset: 0, line: 0 }, maxBatchLines);
         const expected = texts.map((t, i) => [i + 1, t] as [number, string]).filter(([, t]) => t !== '' && Buffer.byteLength(t) <= 40);
         expect(got).toEqual(expected);
         expect(tooLong).toEqual(texts.flatMap((t, i) => (Buffer.byteLength(t) > 40 ? [i + 1] : [])));
@@ -72,7 +74,7 @@ describe('file source', () => {
           expect(before === '' || before.endsWith('\n')).toBe(true);
           expect(before.split('\n').length - 1).toBe(p.line);
           // A resume from it (other chunk cuts) reads exactly the rest: each record once, no tail of a skipped line.
-          const rest = await read(bytes, [...cuts].reverse(), p);
+          const rest = await read(bytes, [...cuts].reverse(), p, maxBatchLines);
           expect(rest.got).toEqual(got.filter(([n]) => n > p.line));
           expect(rest.tooLong).toEqual(tooLong.filter((n) => n > p.line));
         }

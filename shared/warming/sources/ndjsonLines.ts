@@ -6,20 +6,23 @@ import type { LineBatch, SourceLine, TextPosition } from './SourcePosition';
  * (in `tooLong`) in the batch that reaches its end. `from` is where the stream starts (the stream itself must
  * already start at `from.offset`). Every batch position is a line boundary: inside a skipped line it stays at the
  * line's start, so a resume from it skips (and reports) that line once, never reads its tail as a record. Blank
- * lines are skipped; a final line without a newline counts once the stream ends.
+ * lines are skipped; a final line without a newline counts once the stream ends. A batch holds at most `maxBatchLines`
+ * records: a stream chunk with more (a network stream hands over everything it buffered at once) is split, so the
+ * engine's rate limit and time checks, which run between batches, never wait behind an unbounded batch.
  */
-export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosition, maxLineBytes: number): AsyncGenerator<LineBatch> {
+export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosition, maxLineBytes: number, maxBatchLines = 1000): AsyncGenerator<LineBatch> {
   let carry: Buffer | null = null;
   let skipping = false;
   let skipped = 0; // bytes of the line being skipped that came in earlier chunks (the line starts at `offset`)
   let offset = from.offset; // offset of the first byte of `carry` or of the skipped line (else of the next chunk)
   let line = from.line;
   for await (const raw of stream) {
-    const lines: SourceLine[] = [];
-    const tooLong: number[] = [];
-    /** The lines of `buf` from `start` on; returns the index after its last newline (`start` when none). */
+    let lines: SourceLine[] = [];
+    let tooLong: number[] = [];
+    /** The lines of `buf` from `start` on, until the batch is full; returns the index after the last newline taken (`start` when none). */
     const scan = (buf: Buffer, start: number): number => {
       for (;;) {
+        if (lines.length + tooLong.length >= maxBatchLines) return start;
         const nl = buf.indexOf(10, start);
         if (nl < 0) return start;
         line += 1;
@@ -50,8 +53,19 @@ export async function* ndjsonLines(stream: AsyncIterable<Buffer>, from: TextPosi
       }
       carry = null;
     }
-    const start = scan(chunk, begin);
+    let start = scan(chunk, begin);
     consumed += start - begin;
+    // A full batch with more of the chunk to go: hand it over at this line boundary, then go on.
+    while (lines.length + tooLong.length >= maxBatchLines) {
+      offset += skipped + consumed;
+      skipped = 0;
+      yield { lines, tooLong, position: { offset, line } };
+      lines = [];
+      tooLong = [];
+      const at = start;
+      start = scan(chunk, at);
+      consumed = start - at;
+    }
     if (consumed > 0) {
       offset += skipped + consumed; // a skipped line that ended here is behind the position now
       skipped = 0;
