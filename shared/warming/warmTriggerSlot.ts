@@ -21,7 +21,8 @@ export type WarmTriggerSlot =
  * taken with `takeJobLock` (a conditional write, so of concurrent deliveries on any number of instances exactly one
  * wins) for the job the event would start. It stays held while that job is queued or running and `coolDownMs` after it
  * finished; an event that finds it held is coalesced into the holder, counted on the row. The winner releases the row
- * when its warm does not start after all (the cache does not answer, the plan is gone or skipped).
+ * when its warm does not start after all (the cache does not answer, the plan is gone or skipped); once the job
+ * exists the row stays (a failure after its creation, e.g. recording `Warm.Requested`, must not free a second warm).
  */
 export async function takeWarmTriggerSlot(rt: JobRuntime, clusterId: string, namespace: string, jobId: string, coolDownMs: number): Promise<WarmTriggerSlot> {
   const table = await jobLockTable(rt.cp, 'warmtriggerlocks');
@@ -42,7 +43,8 @@ export async function takeWarmTriggerSlot(rt: JobRuntime, clusterId: string, nam
       },
       { coolDownMs },
     );
-    return { taken: true, release: () => release(table, clusterId, namespace, jobId) };
+    // A job that exists holds the slot until it is final (and cooled down), however its delivery failed afterwards.
+    return { taken: true, release: async () => ((await rt.store.get(jobId)) ? undefined : release(table, clusterId, namespace, jobId)) };
   } catch (error) {
     // Held, or contended (other deliveries kept winning the row, so one of them holds it now): counted into the holder.
     if (!isDomainError(error) || error.code !== 'warm_in_progress') throw error;

@@ -120,7 +120,8 @@ export async function warmAfterInvalidation(rt: JobRuntime, raw: unknown, log: T
 export const azureMaintenanceTypes = ['Microsoft.Cache.PatchingCompleted', 'Microsoft.Cache.ScalingCompleted'] as const;
 
 const azureEventSchema = z.looseObject({
-  id: z.string().min(1),
+  /** Bounded as CloudEvents ids are (Azure's own are GUIDs): the id becomes the warm's correlation id, stored per event. */
+  id: z.string().min(1).max(256),
   eventType: z.enum(azureMaintenanceTypes),
   /** The cache's ARM resource id (set by Event Grid for a system topic); `subject` is the event name. */
   topic: z.string().min(1),

@@ -11,7 +11,8 @@ import type { StoredEvent } from '../../shared/platform/store/StoredEvent';
 import { toCloudEvent } from '../../shared/platform/events/toCloudEvent';
 import { warmPlanSchema } from '../../shared/platform/registry/warmPlan';
 import { parseTimerSchedule } from '../../tools/host/timer/timerSchedule';
-import { requestWarm } from '../../shared/warming/requestWarm';
+import { requestWarm, warmJobId } from '../../shared/warming/requestWarm';
+import { takeWarmTriggerSlot } from '../../shared/warming/warmTriggerSlot';
 import { runScheduledWarms, warmAfterAzureMaintenance, warmAfterInvalidation } from '../../shared/warming/warmTriggers';
 import { connectStandalone, keyPrefix, scanAll } from '../helpers/redis';
 import { azuriteConnectionString, uniqueTableName } from '../helpers/storage';
@@ -226,6 +227,20 @@ describe('event subscribers', () => {
     // The failed delivery gave the per-namespace cap back: a new event is not coalesced into a warm that never started.
     await expect(warmAfterAzureMaintenance(rt, { ...event, id: randomUUID() }, quiet)).rejects.toThrow();
     expect((await eventTypes(clusterId)).filter((t) => t === 'Warm.Requested' || t === 'Warm.TriggerCoalesced')).toEqual([]);
+  });
+
+  it('an event-triggered warm job that exists keeps the cap, whatever failed in its delivery after it was created', async () => {
+    const prefix = keyPrefix('capkept');
+    const { container, blob } = await uploadBlob(JSON.stringify({ id: 1, value: 'v' }));
+    const clusterId = await clusterWithPlan(prefix, { source: { kind: 'blob', container, blob }, mapping: { key: `${prefix}{id}` } });
+    const first = warmJobId(clusterId, 'ns', 'azure:e1');
+    const slot = await takeWarmTriggerSlot(rt, clusterId, 'ns', first, 0);
+    expect(slot.taken).toBe(true);
+    const { job } = await requestWarm(rt, { clusterId, namespace: 'ns', reason: 'azure-maintenance', idempotencyKey: 'azure:e1' }, change);
+    expect(job.id).toBe(first);
+    // The delivery fails after the job was stored (e.g. recording Warm.Requested): its job is queued and will run.
+    if (slot.taken) await slot.release();
+    expect(await takeWarmTriggerSlot(rt, clusterId, 'ns', warmJobId(clusterId, 'ns', 'azure:e2'), 0)).toMatchObject({ taken: false, jobId: first, reason: 'in-flight' });
   });
 });
 
