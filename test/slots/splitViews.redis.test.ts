@@ -5,7 +5,8 @@ import { rebalanceRoutes } from '../../shared/admin/slots/rebalanceRoutes';
 import { reshardRoutes } from '../../shared/admin/slots/slotRoutes';
 import type { ControlPlane } from '../../shared/platform/controlPlane';
 import { jobRuntime } from '../../shared/platform/jobs/jobRuntime';
-import { redisConnections } from '../../shared/platform/redis/redisConnections';
+import { forgetNode } from '../../shared/admin/slots/forgetNode';
+import { redisConnections, withRedis } from '../../shared/platform/redis/redisConnections';
 import { redisText, type RedisProcess } from '../../tools/local/index';
 import { callRoutes, testControlPlane } from '../controlplane/api';
 import { useOwnCluster } from '../helpers/redis';
@@ -21,6 +22,7 @@ let cp: ControlPlane;
 const ids = new Map<RedisProcess, string>();
 let empty: { node: RedisProcess; id: string } | undefined;
 let lone: { node: RedisProcess; id: string } | undefined;
+let spare: { node: RedisProcess; id: string } | undefined;
 const KEYS = 10_000;
 
 const cli = (n: RedisProcess, ...args: string[]): Promise<string> => redisText(n.host, n.port, args);
@@ -70,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await redisConnections.closeAll();
   await empty?.node.stop();
+  await spare?.node.stop();
   await lone?.node.stop();
 });
 
@@ -210,5 +213,29 @@ describe('remove-node never forgets a node that owns slots', () => {
     expect(job?.job.error?.message).toContain(String(slot));
     expect(await nodesListing(own.cluster.nodes, empty.id)).toHaveLength(own.cluster.nodes.length);
     expect(await ownSlots(empty.node)).toEqual([slot]);
+  });
+
+  it('another master stopped (SIGSTOP) during the forget step: the step fails to be retried, not with slots_uncovered; once it runs again the node is forgotten', async () => {
+    // A second empty master (the one above stays with its slot): met, and known to every node.
+    spare = await spawnLoneNode();
+    await cli(spare.node, 'CLUSTER', 'MEET', master(0).host, String(master(0).port));
+    while ((await nodesListing(own.cluster.nodes, spare.id)).length < own.cluster.nodes.length || (await cli(master(0), 'CLUSTER', 'NODES')).includes('handshake')) await new Promise((r) => setTimeout(r, 100));
+    const stopped = master(2);
+    const cluster = await cp.clusters.get('split');
+    const params = { id: spare.id, host: spare.node.host, port: spare.node.port, reset: true, repoint: [] };
+    const steps: string[] = [];
+    process.kill(stopped.pid, 'SIGSTOP');
+    let first: unknown;
+    try {
+      // Stopped for under a second: the other nodes (node timeout 2 s) do not fail it over meanwhile.
+      first = await withRedis(cluster, (c) => forgetNode(c, params, (m) => steps.push(m))).catch((error: Error) => error);
+    } finally {
+      process.kill(stopped.pid, 'SIGCONT');
+    }
+    expect(first).toBeInstanceOf(Error);
+    expect((first as Error).message).toContain(`${addr(stopped)} does not answer`);
+    expect(await nodesListing(own.cluster.nodes, spare.id)).toHaveLength(own.cluster.nodes.length);
+    expect(await withRedis(cluster, (c) => forgetNode(c, params, (m) => steps.push(m)))).toBeUndefined();
+    expect(await nodesListing(own.cluster.nodes, spare.id)).toEqual([]);
   });
 });

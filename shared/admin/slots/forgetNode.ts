@@ -77,13 +77,18 @@ const OWNERSHIP_SETTLE_MS = 20_000;
 /**
  * `node_owns_slots` while any reachable node (master or replica, the node itself included) sees `forget.id` own a
  * slot, waiting up to 20 s when only other nodes' views say so (they learn the drain by gossip); `slots_uncovered`
- * when a slot has no claimant but the node. Both leave the node in the cluster.
+ * when a slot has no claimant but the node. Both leave the node in the cluster. Another node that does not answer
+ * throws (the chunk is retried): its slots are not uncovered, only unread.
  */
 async function refuseWhileOwning(connection: RedisConnection, forget: ForgetParams, log: (m: string) => void): Promise<ChunkFailed | undefined> {
   const deadline = Date.now() + OWNERSHIP_SETTLE_MS;
   for (;;) {
     const snapshot = await collectSnapshot(connection);
     if (snapshot.mode !== 'cluster') throw new Error('the cache is not a Redis Cluster any more');
+    // A node that does not answer has no view to compare and claims nothing here: its slots would count as uncovered
+    // and fail the job for good. Like the forget round itself (`otherNodes`), this fails the chunk, which is retried.
+    const down = snapshot.nodes.filter((n) => n.id !== forget.id && !n.reachable && n.failure !== 'noaddr');
+    if (down.length > 0) throw new Error(`cannot check which slots ${forget.id} owns: ${down.map((n) => `${n.address.host}:${n.address.port}`).join(', ')} does not answer`);
     const views = slotViews(snapshot);
     const seen = views.map((v) => ({ v, slots: v.owner.flatMap((o, slot) => (o === forget.id ? [slot] : [])) })).filter((x) => x.slots.length > 0);
     const claimed = new Uint8Array(CLUSTER_SLOTS);
