@@ -7,7 +7,7 @@ import type { JobRuntime } from '../platform/jobs/jobRuntime';
 import type { NamespacePolicyResource } from '../platform/registry/namespacePolicy';
 import { firesInMinute, ncrontabProblem, parseNcrontab } from '../platform/schedule/ncrontab';
 import { requestWarm, warmJobId } from './requestWarm';
-import { warmSettings } from './warmSettings';
+import { warmTriggerCoolDownSeconds } from './warmSettings';
 import { takeWarmTriggerSlot, type CoalesceReason } from './warmTriggerSlot';
 import { isDomainError } from '../platform/store/DomainError';
 import type { WarmPlan } from '../platform/registry/warmPlan';
@@ -160,7 +160,7 @@ export async function warmAfterAzureMaintenance(rt: JobRuntime, raw: unknown, lo
     log.log(`warmOnAzureMaintenance: ${event.eventType} ${event.id} status ${event.data.status}; nothing to warm`);
     return [];
   }
-  const coolDownMs = warmSettings().triggerCoolDownSeconds * 1000;
+  const coolDownMs = warmTriggerCoolDownSeconds() * 1000;
   const started: string[] = [];
   await rt.cp.dedupe.once('warm-on-azure-maintenance', event.id, async () => {
     const answered = new Set<string>();
