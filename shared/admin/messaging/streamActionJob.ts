@@ -13,11 +13,14 @@ type Params<A extends StreamActionParams['action']> = Extract<StreamActionParams
 /**
  * Job kind `stream-action`: one action on one stream, resumable from its checkpoint.
  * - `claim`: `XAUTOCLAIM key group consumer min-idle cursor COUNT n JUSTID` paged (dry run: `XPENDING … IDLE`);
- *   `claimed` is exact unless the process dies between a call and its checkpoint (then at most one call's COUNT
- *   is not counted: those entries are the consumer's by then and no longer idle).
+ *   `claimed` is exact unless a chunk ends between a call and its checkpoint (kill, lost lease, failed write: then
+ *   that call's COUNT at most goes uncounted, once per such chunk; those entries are the consumer's by then and no
+ *   longer idle).
  * - `trim`: batches of `XRANGE` + exact `XTRIM MINID`, each below the groups' bound (oldest pending or first
  *   undelivered entry of every group) unless forced; the stream is its own checkpoint, so a resumed job just goes on;
- *   `removed` counts XTRIM replies (a kill between XTRIM and checkpoint leaves at most one batch uncounted).
+ *   `removed` counts XTRIM replies, each batch written ahead (its MINID and size) so that a holder killed or left
+ *   behind by its lease between the XTRIM and its count leaves the next holder what it needs to count it exactly
+ *   (`settleWriteAhead`; only another client deleting the same entries meanwhile can skew it).
  * - `remove-consumer`: one atomic script (`delConsumerIfIdle`): removed only with an empty pending list.
  */
 export const streamActionJob: JobKind = {
@@ -76,13 +79,20 @@ async function trim(ctx: JobChunkContext, client: Client, key: Buffer, p: Params
   // Recomputed every chunk: acknowledgements only move the bound forward, so an older bound is never unsafe.
   const bound = p.force ? null : await groupsBound(client, key);
   const counted = p.dryRun ? 'wouldRemove' : 'removed';
+  const pending = record.state['pending'] as TrimWriteAhead | undefined;
+  if (pending) {
+    record.counts[counted] = (record.counts[counted] ?? 0) + (await settleWriteAhead(client, key, pending, bound));
+    record.state = {};
+    await ctx.checkpoint([record]);
+  }
   const length = Number(await client.call('XLEN', key));
   let toRemove = p.maxLen !== undefined ? Math.max(0, length - p.maxLen - (p.dryRun ? (record.counts[counted] ?? 0) : 0)) : Infinity;
   let after = String(record.state['after'] ?? '-');
   let limitedBy: string | null = null;
   while (!ctx.shouldStop() && toRemove > 0) {
     const n = Math.min(p.batch, toRemove);
-    if (!(await bucket.take(n, ctx.deadline))) break;
+    // Checked again after the wait: a holder stalled in it may be past its deadline (or its lease) by now.
+    if (!(await bucket.take(n, ctx.deadline)) || ctx.shouldStop()) break;
     const entries = (await client.call('XRANGE', key, after, '+', 'COUNT', n)) as [string, unknown][];
     const ids = entries.map((e) => e[0]);
     const below = ids.filter((id) => (p.minId === undefined || idBefore(id, p.minId)) && (bound === null || idBefore(id, bound.id)));
@@ -94,18 +104,50 @@ async function trim(ctx: JobChunkContext, client: Client, key: Buffer, p: Params
     }
     const last = below.at(-1) as string;
     let removed = below.length;
-    if (p.dryRun) after = `(${last}`;
-    else removed = Number(await client.call('XTRIM', key, 'MINID', nextStreamId(last)));
+    if (p.dryRun) {
+      after = `(${last}`;
+      record.state = { after };
+    } else {
+      // Write-ahead: a holder that dies (or loses its lease) before this batch's count is durable leaves it to the next.
+      const writeAhead: TrimWriteAhead = { minId: nextStreamId(last), entries: below.length };
+      record.state = { pending: writeAhead };
+      await ctx.checkpoint([record]);
+      removed = Number(await client.call('XTRIM', key, 'MINID', writeAhead.minId));
+      record.state = {};
+    }
     record.counts[counted] = (record.counts[counted] ?? 0) + removed;
     toRemove -= removed;
-    record.state = p.dryRun ? { after } : {};
     if (below.length < ids.length || ids.length < n) record.done = true;
-    await ctx.checkpoint([record]);
     if (record.done) break;
+    // A trim's count rides on the next batch's write-ahead (one write per batch); a dry run moves `after` with it.
+    if (p.dryRun) await ctx.checkpoint([record]);
   }
   if (toRemove <= 0) record.done = true;
-  if (record.done) await ctx.checkpoint([record]);
+  await ctx.checkpoint([record]);
   return { done: record.done, result: { action: 'trim', dryRun: p.dryRun, forced: p.force, groupsBound: bound?.id ?? null, ...(limitedBy ? { limitedByGroup: limitedBy } : {}), lengthBefore: length } };
+}
+
+/** A trim batch about to be applied: `XTRIM MINID minId` of `entries` entries (all the stream held below `minId`). */
+interface TrimWriteAhead {
+  minId: string;
+  entries: number;
+}
+
+/**
+ * What a written-ahead batch removed, when its holder died or lost its lease before counting it. No entry below
+ * `minId` can appear after the write-ahead (new ids are above the stream's last id), so the same `XTRIM MINID` again
+ * tells which way it went, in one atomic command: a reply above 0 means the batch had not been applied and this call
+ * removed what was left of it; 0 means it was applied, and removed the `entries` the write-ahead saw. Only another
+ * client deleting those very entries (XDEL, its own trim, DEL of the stream) in between can make that `entries` high.
+ * When a group moved back below `minId` since, the trim is not repeated: the first entry only tells whether it ran.
+ */
+async function settleWriteAhead(client: Client, key: Buffer, pending: TrimWriteAhead, bound: { id: string } | null): Promise<number> {
+  if (bound === null || !idBefore(bound.id, pending.minId)) {
+    const removed = Number(await client.call('XTRIM', key, 'MINID', pending.minId));
+    return removed > 0 ? removed : pending.entries;
+  }
+  const first = (await client.call('XRANGE', key, '-', '+', 'COUNT', 1)) as [string, unknown][];
+  return first[0] && idBefore(first[0][0], pending.minId) ? 0 : pending.entries;
 }
 
 async function removeConsumer(ctx: JobChunkContext, client: Client, key: Buffer, p: Params<'remove-consumer'>, record: CursorRecord): Promise<ChunkOutcome> {
