@@ -17,14 +17,19 @@ export class TokenBucket {
 
   /**
    * Waits until `n` tokens were paid (in instalments when n exceeds the bucket). Returns false, having taken
-   * nothing, when the wait would end past `deadline`: the caller stops before committing to the batch.
+   * nothing, when the wait would end past `deadline`, or did: a process stalled while it slept (stopped, starved of
+   * CPU, a long GC) wakes up after its deadline, when its lease may already be someone else's, and must not start
+   * the batch. The caller stops before committing to it.
    */
   async take(n: number, deadline = Infinity): Promise<boolean> {
     if (this.ratePerSecond === null || n <= 0) return true;
     this.refill();
     const waitMs = Math.max(0, ((n - this.tokens) / this.ratePerSecond) * 1000);
     if (Date.now() + waitMs > deadline) return false;
-    if (waitMs > 0) await sleep(Math.ceil(waitMs));
+    if (waitMs > 0) {
+      await sleep(Math.ceil(waitMs));
+      if (Date.now() > deadline) return false;
+    }
     this.refill();
     this.tokens -= n;
     return true;
