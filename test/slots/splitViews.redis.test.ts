@@ -235,7 +235,15 @@ describe('remove-node never forgets a node that owns slots', () => {
     expect(first).toBeInstanceOf(Error);
     expect((first as Error).message).toContain(`${addr(stopped)} does not answer`);
     expect(await nodesListing(own.cluster.nodes, spare.id)).toHaveLength(own.cluster.nodes.length);
-    expect(await withRedis(cluster, (c) => forgetNode(c, params, (m) => steps.push(m)))).toBeUndefined();
+    // The next chunk (the job retries a failed one): the stopped master may still be remembered as down for a moment.
+    const deadline = Date.now() + 10_000;
+    let second: unknown;
+    for (;;) {
+      second = await withRedis(cluster, (c) => forgetNode(c, params, (m) => steps.push(m))).catch((error: Error) => error);
+      if (!(second instanceof Error && /does not answer/.test(second.message)) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(second).toBeUndefined();
     expect(await nodesListing(own.cluster.nodes, spare.id)).toEqual([]);
   });
 });
