@@ -60,6 +60,29 @@ describe('fix: open slots finished without losing a key', () => {
     expect((await cmd(m1, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))).toMatch(new RegExp(`\\b${a}\\b`));
   }, 120_000);
 
+  it('a plan too large for one job is refused before the slot lock is taken: after settling most slots by hand, fix starts at once', async () => {
+    const [m0, m1] = own.cluster.masters as [RedisProcess, RedisProcess, RedisProcess];
+    const direct = new Redis({ host: m0.host, port: m0.port });
+    // Every other slot of m0 MIGRATING to m1: 2,001 separate repair steps, far over what one job row holds.
+    const open = Array.from({ length: 2001 }, (_, i) => 2 * i);
+    const pipeline = direct.pipeline();
+    for (const slot of open) pipeline.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids.get(m1) ?? '');
+    await pipeline.exec();
+    const refused = await fix({ latencyGuard: null });
+    expect(refused.status).toBe(409);
+    expect(refused.json.code).toBe('fix_plan_too_large');
+    // The user does what the refusal says: repairs most by hand, then runs fix again right away.
+    const settle = direct.pipeline();
+    for (const slot of open.slice(2)) settle.call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
+    await settle.exec();
+    direct.disconnect();
+    const res = await fix({ latencyGuard: null });
+    expect(res.json.code).toBeUndefined(); // was slot_operation_in_progress, naming a job that never existed, for 60 s
+    expect(res.status).toBe(202);
+    expect(await runToEnd(cp, res.json.jobId)).toBe('succeeded');
+    expect(await openSlots(own.cluster.masters)).toEqual([]);
+  }, 120_000);
+
   it('an importer whose source does not own the slot (redis-cli: "can\'t fix this slot yet"): closed, the owner keeps the slot', async () => {
     const [m0, m1, m2] = own.cluster.masters as [RedisProcess, RedisProcess, RedisProcess];
     const slot = Number((await cmd(m0, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'))?.split(' ')[8]?.split('-')[0]);

@@ -103,18 +103,21 @@ function cannotFix(refused: Refusal[]): DomainError {
 async function startFixJob(cp: ControlPlane, id: string, steps: RepairStep[], tuning: MoveTuning, plan: Record<string, unknown>, change: ChangeContext): Promise<ApiResponse> {
   const rt = await jobRuntime(cp);
   const jobId = newJobId('slots');
-  await takeSlotLock(cp, rt.store, id, jobId);
-  // The job row holds the frozen plan (Table Storage: ~1 MiB per entity); details are cut to keep it small.
+  // The job row holds the frozen plan (Table Storage: ~1 MiB per entity); details are cut to keep it small. Checked
+  // before the lock: a refused plan leaves nothing held.
   const repairs = steps.map((s) => ({ ...s, detail: s.detail.slice(0, 160) }));
   if (JSON.stringify(repairs).length > MAX_PLAN_CHARS) {
     throw conflict('fix_plan_too_large', `the fix plan has ${steps.length} repair steps, more than one job can hold: repair the largest problems by hand first (dryRun lists them), then run fix again`);
   }
+  const lock = await takeSlotLock(cp, rt.store, id, jobId);
   const params: SlotJobParams = { operation: 'fix', tuning, pairs: [], repairs };
   const slotCount = Number(plan['slotCount']);
-  const { job } = await new JobService(rt).create(
-    // Progress counts slots repaired against the plan's slot count (exact: the plan fixes which slots are repaired).
-    { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsRepaired', total: slotCount, exact: true, basis: 'slots in the fix plan' } },
-    change,
+  const { job } = await lock.createJob(() =>
+    new JobService(rt).create(
+      // Progress counts slots repaired against the plan's slot count (exact: the plan fixes which slots are repaired).
+      { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsRepaired', total: slotCount, exact: true, basis: 'slots in the fix plan' } },
+      change,
+    ),
   );
   await cp.streams.record(id, change, [
     {

@@ -165,8 +165,8 @@ async function refuseNewAddress(cluster: ClusterResource, address: NodeAddress):
 async function startNodeJob(cp: ControlPlane, id: string, params: NodeJobParams, plan: object, steps: number, change: ChangeContext): Promise<ApiResponse> {
   const rt = await jobRuntime(cp);
   const jobId = newJobId('nodes');
-  await takeSlotLock(cp, rt.store, id, jobId, params.operation === 'add-node' ? [params.node.id] : []);
-  const { job } = await new JobService(rt).create({ id: jobId, kind: 'nodes', clusterId: id, params: { ...params }, estimate: { counter: 'steps', total: steps, exact: true, basis: 'steps of the saga' } }, change);
+  const lock = await takeSlotLock(cp, rt.store, id, jobId, params.operation === 'add-node' ? [params.node.id] : []);
+  const { job } = await lock.createJob(() => new JobService(rt).create({ id: jobId, kind: 'nodes', clusterId: id, params: { ...params }, estimate: { counter: 'steps', total: steps, exact: true, basis: 'steps of the saga' } }, change));
   return jsonResponse(202, { jobId: job.id, kind: job.kind, status: job.status, href: `/api/jobs/${job.id}`, plan }, { location: `/api/jobs/${job.id}` });
 }
 

@@ -1,3 +1,4 @@
+import type { TableClient } from '@azure/data-tables';
 import type { ControlPlane } from '../../platform/controlPlane';
 import { jobLockTable, takeJobLock } from '../../platform/jobs/jobLock';
 import type { JobStore } from '../../platform/jobs/JobStore';
@@ -14,7 +15,7 @@ import { parseClusterNodes } from '../../platform/topology/parseClusterNodes';
  * and answers 409 `slot_operation_in_progress` naming the running job. Two registrations of one cluster share node
  * ids, so their operations exclude each other (a lock per registration let both move slots at once and lose keys).
  */
-export async function takeSlotLock(cp: ControlPlane, jobs: JobStore, clusterId: string, jobId: string, also: readonly string[] = []): Promise<void> {
+export async function takeSlotLock(cp: ControlPlane, jobs: JobStore, clusterId: string, jobId: string, also: readonly string[] = []): Promise<SlotLock> {
   const cluster = await cp.clusters.get(clusterId);
   const ids = [...new Set([...(await withRedis(cluster, clusterNodeIds)), ...also])].sort();
   const table = await jobLockTable(cp, 'slotlocks');
@@ -28,9 +29,31 @@ export async function takeSlotLock(cp: ControlPlane, jobs: JobStore, clusterId: 
       taken.push({ rowKey: nodeId, etag });
     }
   } catch (error) {
-    await Promise.all(taken.map((t) => table.deleteEntity('node', t.rowKey, { etag: t.etag }).catch(() => undefined)));
+    await giveBack(table, taken);
     throw error;
   }
+  return {
+    async createJob<T>(create: () => Promise<T>): Promise<T> {
+      try {
+        return await create();
+      } catch (error) {
+        // No job, no holder: the rows go back now instead of refusing every slot operation for 60 s in the name of
+        // a job that never existed. A job row that was written (its event failed after it) keeps them.
+        if (!(await jobs.get(jobId).catch(() => true))) await giveBack(table, taken);
+        throw error;
+      }
+    },
+  };
+}
+
+/** The lock a request took for its job (`jobId`). */
+export interface SlotLock {
+  /** Runs `create` (the job's creation); if it fails before the job row exists, the lock's rows are given back. */
+  createJob<T>(create: () => Promise<T>): Promise<T>;
+}
+
+function giveBack(table: TableClient, taken: { rowKey: string; etag: string }[]): Promise<unknown> {
+  return Promise.all(taken.map((t) => table.deleteEntity('node', t.rowKey, { etag: t.etag }).catch(() => undefined)));
 }
 
 /** Ids of every node (handshakes aside) the first seed that answers lists in CLUSTER NODES. */

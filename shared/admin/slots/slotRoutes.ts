@@ -76,12 +76,14 @@ export const reshardRoutes: RouteTable = {
 export async function startSlotJob(cp: ControlPlane, id: string, plan: SlotPlan, change: ChangeContext, view: Record<string, unknown> = planView(plan), forget?: ForgetParams): Promise<ApiResponse> {
         const rt = await jobRuntime(cp);
         const jobId = newJobId('slots');
-        await takeSlotLock(cp, rt.store, id, jobId);
+        const lock = await takeSlotLock(cp, rt.store, id, jobId);
         const params: SlotJobParams = { operation: plan.operation, tuning: plan.tuning, pairs: plan.pairs.map((p) => ({ from: p.from, to: p.to, slots: toRanges(p.slots) })), ...(forget ? { forget } : {}) };
-        const { job } = await new JobService(rt).create(
-          // Progress counts slots moved against the plan's slot count (exact: the plan fixes which slots move).
-          { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsMoved', total: plan.slotCount, exact: true, basis: 'slots in the plan' } },
-          change,
+        const { job } = await lock.createJob(() =>
+          new JobService(rt).create(
+            // Progress counts slots moved against the plan's slot count (exact: the plan fixes which slots move).
+            { id: jobId, kind: 'slots', clusterId: id, params: { ...params }, estimate: { counter: 'slotsMoved', total: plan.slotCount, exact: true, basis: 'slots in the plan' } },
+            change,
+          ),
         );
         await cp.streams.record(id, change, [
           {
