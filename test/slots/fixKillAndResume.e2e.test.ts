@@ -39,18 +39,21 @@ describe('killing the host mid-fix', () => {
       if (slot <= 5460) bySlot.set(slot, [...(bySlot.get(slot) ?? []), `fk:${i}`]);
     }
     const slots = [...bySlot.keys()].sort((a, b) => a - b);
-    // 150 slots half-open towards m1 (finished forward), 150 with a key left on m1 after SETSLOT STABLE (settled back).
-    for (const slot of slots.slice(0, 150)) {
-      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0);
-      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
-    }
-    for (const slot of slots.slice(150, 300)) {
-      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0);
-      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1);
-      await r0.call('MIGRATE', m1.host, String(m1.port), bySlot.get(slot)?.[0] ?? '', '0', '5000');
-      await r0.call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
-      await r1.call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
-    }
+    // 400 slots half-open towards m1 (finished forward), 400 with a key left on m1 after SETSLOT STABLE (settled back).
+    // The job must outlast the polls by far: with 150 + 150 it took 1.2 s, checkpointed at 153 and 299 of 384, and a
+    // kill aimed at 154 had 130 ms to see it running; one poll slower than that (a loaded host) saw it succeeded
+    // instead (1 of 6 with 250 ms between polls). 884 slots take ~4 s, so the aim (at most 40 %) leaves ~2 s (0 of 6
+    // with 250 ms polls). Pipelined, the setup of 800 slots costs less than the 300 sequential ones did.
+    const run = async (redis: Redis, commands: string[][]): Promise<void> => {
+      for (const [error] of (await commands.reduce((p, c) => p.call(...(c as [string, ...string[]])), redis.pipeline()).exec()) ?? []) if (error) throw error;
+    };
+    const open = slots.slice(0, 800);
+    await run(r1, open.map((slot) => ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', id0]));
+    await run(r0, open.map((slot) => ['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', id1]));
+    const settled = slots.slice(400, 800);
+    await run(r0, settled.map((slot) => ['MIGRATE', m1.host, String(m1.port), bySlot.get(slot)?.[0] ?? '', '0', '5000']));
+    await run(r0, settled.map((slot) => ['CLUSTER', 'SETSLOT', String(slot), 'STABLE']));
+    await run(r1, settled.map((slot) => ['CLUSTER', 'SETSLOT', String(slot), 'STABLE']));
     // And 84 uncovered slots whose keys stay on their old master.
     await Promise.all(own.cluster.masters.map((n) => redisText(n.host, n.port, ['CLUSTER', 'DELSLOTSRANGE', '16300', '16383'])));
     const before = fingerprintOf(Array.from({ length: KEYS }, (_, i): [string, string] => [`fk:${i}`, `${i}:`.padEnd(100, 'x')]));
@@ -61,7 +64,7 @@ describe('killing the host mid-fix', () => {
     expect(started.status, JSON.stringify(started.json)).toBe(202);
     const jobId = started.json.jobId as string;
     const total = Number(started.json.plan.slotCount);
-    expect(total).toBe(384);
+    expect(total).toBe(884);
     const killAt = Math.round(total * (0.1 + Math.random() * 0.3));
     let atKill: Json;
     for (let i = 0; i < 2400; i++) {
