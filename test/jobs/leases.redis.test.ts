@@ -38,6 +38,35 @@ describe('leases and fencing', () => {
     expect(after?.job).toMatchObject({ status: 'succeeded', lease: { owner: 'B', token: 2 } });
   });
 
+  it('cancel of a chunk that checkpoints back to back is accepted in one call, and the holder adopts it', async () => {
+    const bed = await jobTestbed('standalone', seeds());
+    const prefix = keyPrefix();
+    await bed.namespace('users', { keyPattern: `${prefix}u:*` });
+    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`) });
+    const loaded = await bed.rt.store.load(job.id);
+    if (!loaded) throw new Error('job missing');
+    const leased = { ...loaded.job, status: 'running' as const, lease: { owner: 'A', token: 1, expiresAt: Date.now() + 30_000 } };
+    const holder = new FencedJob(bed.rt.store, leased, await bed.rt.store.write(leased, loaded.etag), []);
+    // The holder checkpoints without pause (two writers, as a chunk with two nodes does), until it sees the cancel.
+    let writes = 0;
+    const checkpoints = Array.from({ length: 2 }, async (_, n) => {
+      for (let i = 0; !holder.cancelRequested && i < 2000; i++) {
+        await holder.checkpoint([{ id: `node-${n}`, state: { cursor: String(i) }, counts: { deleted: i }, done: false }]);
+        writes += 1;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const before = writes;
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await bed.jobs.cancel(job.id, { principal: { id: 'otto', kind: 'api-key', role: 'operator' }, correlationId: `c${i}` }).catch((e: unknown) => e));
+    await Promise.all(checkpoints);
+    expect(writes - before).toBeGreaterThan(0); // the holder was writing all along
+    // Each call answers the running job with the flag set (the read-modify-write lost every race: "is changing; retry").
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'running', cancelRequested: true });
+    expect(holder.cancelRequested).toBe(true);
+    expect((await bed.rt.store.get(job.id))?.job).toMatchObject({ status: 'running', cancelRequested: true, lease: { owner: 'A', token: 1 } });
+  });
+
   it('cancel reaches a running chunk at its next checkpoint; the job ends cancelled with its progress so far', async () => {
     const bed = await jobTestbed('standalone', seeds(), { chunkBudgetMs: 10_000 });
     const prefix = keyPrefix();

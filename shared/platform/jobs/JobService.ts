@@ -93,6 +93,14 @@ export class JobService {
       const { job, etag } = current;
       if (finalStatuses.includes(job.status)) throw conflict('job_finished', `job '${jobId}' already ${job.status}`);
       const idle = job.lease.expiresAt <= Date.now();
+      if (!idle) {
+        // A chunk holds the lease and checkpoints often: set the flag in one unconditional write instead of racing
+        // its checkpoints; it stops at its next one (its conditional write fails, it re-reads the row).
+        await this.rt.store.requestCancel(jobId).catch((error: unknown) => {
+          throw statusOf(error) === 404 ? notFound('job_not_found', `job '${jobId}' does not exist`) : error;
+        });
+        return this.get(jobId);
+      }
       const next: JobRecord = { ...job, cancelRequested: true, updatedAt: new Date().toISOString() };
       if (idle) Object.assign(next, { status: 'cancelled', finishedAt: next.updatedAt });
       try {

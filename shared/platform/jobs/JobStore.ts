@@ -66,6 +66,15 @@ export class JobStore {
   }
 
   /**
+   * Sets `cancelRequested` on the job row whatever its ETag (a Merge of that one property, `If-Match: *`): a running
+   * chunk checkpoints often, and a read-modify-write of the whole row could lose to it again and again. The chunk's
+   * next conditional write then fails, it re-reads the row and sees the flag. 404 when the row is gone.
+   */
+  async requestCancel(jobId: string): Promise<void> {
+    await this.table.updateEntity({ partitionKey: jobId, rowKey: jobRowKey, cancelRequested: true }, 'Merge', { etag: '*' });
+  }
+
+  /**
    * Writes the job row (only if its ETag is still `etag`) and the given cursor rows atomically; returns the new
    * ETag. Throws the 412 `RestError` when someone else wrote the job row since.
    */
