@@ -36,10 +36,10 @@ export async function jobTestbed(mode: 'standalone' | 'cluster', seeds: { host: 
     },
     create: (job: Omit<NewJob, 'clusterId'>) => jobs.create({ ...job, clusterId }, change),
     /** Runs chunks (as the event chain would) until the job is final; returns every chunk's outcome. */
-    async runToEnd(jobId: string, maxChunks = 200): Promise<ChunkRunResult[]> {
+    async runToEnd(jobId: string, maxChunks = 200, log: (message: string) => void = () => undefined): Promise<ChunkRunResult[]> {
       const results: ChunkRunResult[] = [];
       for (let i = 0; i < maxChunks; i++) {
-        const result = await runJobChunk(jobId, { ...rt, log: () => undefined });
+        const result = await runJobChunk(jobId, { ...rt, log });
         results.push(result);
         if (result.outcome !== 'ran' || result.status !== 'running') return results;
       }
