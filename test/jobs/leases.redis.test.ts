@@ -11,18 +11,23 @@ afterAll(() => redisConnections.closeAll());
 const seeds = () => [{ host: inject('redisStandalone').host, port: inject('redisStandalone').port }];
 const params = (pattern: string, extra: Record<string, unknown> = {}) => ({ pattern, maxKeys: 1e9, keysPerSecondPerNode: null, latencyGuard: null, scanCount: 200, ...extra });
 
+/** A queued invalidation job whose lease holder `A` took it by hand (as runJobChunk does), live for `liveMs`. */
+async function leasedByHand(liveMs: number) {
+  const bed = await jobTestbed('standalone', seeds());
+  const prefix = keyPrefix();
+  await bed.namespace('users', { keyPattern: `${prefix}u:*` });
+  const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`) });
+  const loaded = await bed.rt.store.load(job.id);
+  if (!loaded) throw new Error('job missing');
+  const leased = { ...loaded.job, status: 'running' as const, lease: { owner: 'A', token: 1, expiresAt: Date.now() + liveMs } };
+  const etag = await bed.rt.store.write(leased, loaded.etag);
+  return { bed, job, leased, etag };
+}
+
 describe('leases and fencing', () => {
   it('a live lease makes other runners back off; an expired one is taken over and the stale holder cannot write', async () => {
-    const bed = await jobTestbed('standalone', seeds());
-    const prefix = keyPrefix();
-    await bed.namespace('users', { keyPattern: `${prefix}u:*` });
-    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`) });
-
-    // Holder A takes the lease by hand (as runJobChunk does), live for 10 s.
-    const loaded = await bed.rt.store.load(job.id);
-    if (!loaded) throw new Error('job missing');
-    const leased = { ...loaded.job, status: 'running' as const, lease: { owner: 'A', token: 1, expiresAt: Date.now() + 10_000 } };
-    const etag = await bed.rt.store.write(leased, loaded.etag);
+    // Holder A takes the lease by hand, live for 10 s.
+    const { bed, job, leased, etag } = await leasedByHand(10_000);
     expect(await runJobChunk(job.id, { ...bed.rt, owner: 'B', log: () => undefined })).toEqual({ outcome: 'busy' });
 
     // A stalls past its lease: B takes over (token 2) and finishes the job.
@@ -39,14 +44,8 @@ describe('leases and fencing', () => {
   });
 
   it('cancel of a chunk that checkpoints back to back is accepted in one call, and the holder adopts it', async () => {
-    const bed = await jobTestbed('standalone', seeds());
-    const prefix = keyPrefix();
-    await bed.namespace('users', { keyPattern: `${prefix}u:*` });
-    const { job } = await bed.create({ kind: 'invalidate', namespace: 'users', params: params(`${prefix}u:*`) });
-    const loaded = await bed.rt.store.load(job.id);
-    if (!loaded) throw new Error('job missing');
-    const leased = { ...loaded.job, status: 'running' as const, lease: { owner: 'A', token: 1, expiresAt: Date.now() + 30_000 } };
-    const holder = new FencedJob(bed.rt.store, leased, await bed.rt.store.write(leased, loaded.etag), []);
+    const { bed, job, leased, etag } = await leasedByHand(30_000);
+    const holder = new FencedJob(bed.rt.store, leased, etag, []);
     // The holder checkpoints without pause (two writers, as a chunk with two nodes does), until it sees the cancel.
     let writes = 0;
     const checkpoints = Array.from({ length: 2 }, async (_, n) => {
