@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { freePort } from '../../tools/local/index';
 import { nodeTs, startProcess, type BackgroundProcess } from '../helpers/processes';
@@ -18,6 +19,15 @@ export interface ChildHost {
  * start one, kill it mid-job, and start a second that must finish the job.
  */
 export function childHosts(options: { settings: Record<string, string>; apiKey: string; topicKey: string }) {
+  const call = async (url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': options.apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
   return {
     async start(): Promise<ChildHost> {
       const port = await freePort();
@@ -26,14 +36,20 @@ export function childHosts(options: { settings: Record<string, string>; apiKey: 
       const match = await proc.waitForOutput(/READY (\S+)/, 30_000);
       return { proc, url: match[1] as string };
     },
-    async call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: { 'x-functions-key': 'child-master-key-0123456789', 'x-api-key': options.apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    /**
+     * Polls job `jobId` on the host at `url` every 100 ms (at most a minute) until it is neither running nor queued,
+     * running the sweeper whenever the lease has expired (the takeover a timer would do); returns the last job view.
+     */
+    async finishAfterTakeover(url: string, jobId: string): Promise<Json> {
+      let job: Json;
+      for (let i = 0; i < 600; i++) {
+        job = (await call(url, 'GET', `/api/jobs/${jobId}`)).json;
+        if (job.status !== 'running' && job.status !== 'queued') break;
+        if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(url, 'POST', '/admin/functions/jobSweeper', {});
+        await sleep(100);
+      }
+      return job;
     },
+    call,
   };
 }

@@ -17,7 +17,7 @@ const settings = {
   JOB_LEASE_GRACE_MS: '1000',
 };
 
-const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'kill-resume-topic-key-0123' });
+const { start: startChild, call, finishAfterTakeover } = childHosts({ settings, apiKey, topicKey: 'kill-resume-topic-key-0123' });
 
 describe('killing the host mid-invalidation', () => {
   it('a new host finishes the job: zero matching keys, deleted count = keys written, other keys untouched', async () => {
@@ -55,13 +55,7 @@ describe('killing the host mid-invalidation', () => {
 
     const second = await startChild();
     // Nothing runs the job until its lease (chunk budget + grace) expires; then the sweeper timer takes it over.
-    let job: Json;
-    for (let i = 0; i < 600; i++) {
-      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
-      if (job.status !== 'running' && job.status !== 'queued') break;
-      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
-      await sleep(100);
-    }
+    const job: Json = await finishAfterTakeover(second.url, jobId);
     expect(job.status).toBe('succeeded');
     expect(await scanAll(redis, `${prefix}user:*`)).toEqual([]);
     expect(await redis.exists(`${prefix}keep:1`)).toBe(1);

@@ -17,7 +17,7 @@ const settings = {
   MONITOR_MESSAGING: 'off',
 };
 
-const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'claim-kill-topic-key-0123' });
+const { start: startChild, call, finishAfterTakeover } = childHosts({ settings, apiKey, topicKey: 'claim-kill-topic-key-0123' });
 
 /** XPENDING extended form: [id, consumer, idle ms, deliveries] per pending entry. */
 async function pendingEntries(redis: ReturnType<typeof connectStandalone>, key: string): Promise<Array<[string, string, number, number]>> {
@@ -65,13 +65,7 @@ describe('killing the host mid-claim', () => {
 
     const second = await startChild();
     // Nothing runs the job until its lease (chunk budget + grace) expires; then the sweeper timer takes it over.
-    let job: Json;
-    for (let i = 0; i < 600; i++) {
-      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
-      if (job.status !== 'running' && job.status !== 'queued') break;
-      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
-      await sleep(100);
-    }
+    const job: Json = await finishAfterTakeover(second.url, jobId);
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
     expect(job.lease.token).toBeGreaterThan(before.lease.token);
 

@@ -20,7 +20,7 @@ const settings = {
   JOB_LEASE_GRACE_MS: '1000',
 };
 
-const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'kill-resume-topic-key-0123' });
+const { start: startChild, call, finishAfterTakeover } = childHosts({ settings, apiKey, topicKey: 'kill-resume-topic-key-0123' });
 
 describe('killing the host mid TTL hygiene', () => {
   it('a new host finishes the job with exact counts; every key has a TTL, set ones untouched', async () => {
@@ -55,13 +55,7 @@ describe('killing the host mid TTL hygiene', () => {
     expect(isPidAlive(first.proc.pid)).toBe(false);
 
     const second = await startChild();
-    let job: Json;
-    for (let i = 0; i < 600; i++) {
-      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
-      if (job.status !== 'running' && job.status !== 'queued') break;
-      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
-      await sleep(100);
-    }
+    const job: Json = await finishAfterTakeover(second.url, jobId);
     expect(job.status).toBe('succeeded');
     expect(job.progress.withoutTtl).toBe(keys - withTtl);
     expect(job.progress.ttlSet).toBe(keys - withTtl);

@@ -14,7 +14,7 @@ const entries = 30_000;
 const delivered = 20_000; // the group has been delivered the first 20 000: those may go, the rest may not
 const batch = 200;
 const apiKey = 'trim-kill-admin-key-0123456789';
-const { start, call } = childHosts({
+const { start, call, finishAfterTakeover } = childHosts({
   settings: { STATE_TABLE_PREFIX: uniqueTableName('trimkill'), API_KEYS: `tk:admin:${apiKey}`, JOB_CHUNK_BUDGET_MS: '1500', JOB_LEASE_GRACE_MS: '1000', MONITOR_MESSAGING: 'off' },
   apiKey,
   topicKey: 'trim-kill-topic-key-0123',
@@ -50,13 +50,7 @@ describe('attack: kill -9 of the host mid-trim', () => {
     expect(atKill, why).toBeGreaterThan(entries - delivered);
 
     const second = await start();
-    let job: Json;
-    for (let i = 0; i < 600; i++) {
-      job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
-      if (job.status !== 'running' && job.status !== 'queued') break;
-      if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
-      await sleep(100);
-    }
+    const job: Json = await finishAfterTakeover(second.url, jobId);
     await second.proc.stop();
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
     const logOf = (out: string) => out.split('\n').filter((l) => l.includes(jobId) || /sweep|lease/i.test(l)).map((l) => l.slice(0, 260)).join('\n');

@@ -17,7 +17,7 @@ const settings = {
   JOB_LEASE_GRACE_MS: '1000',
   MONITOR_MESSAGING: 'off',
 };
-const { start: startChild, call } = childHosts({ settings, apiKey, topicKey: 'hotkeys-kill-topic-key-0123' });
+const { start: startChild, call, finishAfterTakeover } = childHosts({ settings, apiKey, topicKey: 'hotkeys-kill-topic-key-0123' });
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms: number): Promise<T> {
   const until = Date.now() + ms;
@@ -51,13 +51,7 @@ describe('killing the host mid-window', () => {
       expect(await eventually(() => monitorClients(own.server.port), (c) => c.length === 0, 10_000)).toEqual([]);
 
       const second = await startChild();
-      let job: Json;
-      for (let i = 0; i < 600; i++) {
-        job = (await call(second.url, 'GET', `/api/jobs/${jobId}`)).json;
-        if (job.status !== 'running' && job.status !== 'queued') break;
-        if (job.lease.expiresAt === null || Date.parse(job.lease.expiresAt) < Date.now()) await call(second.url, 'POST', '/admin/functions/jobSweeper', {});
-        await sleep(100);
-      }
+      const job: Json = await finishAfterTakeover(second.url, jobId);
       expect(job.status, JSON.stringify(job)).toBe('succeeded');
       expect(job.lease.token).toBeGreaterThan(atKill.lease.token);
       expect(job.progress.windows).toBeGreaterThanOrEqual(atKill.progress.windows); // resumed, not restarted
